@@ -1,0 +1,341 @@
+"""Construction du classeur partagé ``programmation-AAAA.xlsm`` (XlsxWriter, sans Excel).
+
+Deux passages d'écriture : un squelette (mêmes feuilles, sans macro) reçoit le projet VBA, dont
+Excel nomme les modules de document d'après l'ordre des feuilles ; puis le classeur complet est
+écrit avec ce ``vbaProject.bin`` et les mêmes noms de code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdv_regles.classeur import feuilles as F
+from cdv_regles.classeur.listes import Liste, listes_des_colonnes, listes_referentiels
+from cdv_regles.classeur.projet_vba import (
+    ModuleVba,
+    modules_projet,
+    modules_xlwings,
+    projet_vba,
+    version_xlwings,
+)
+from cdv_regles.contrat import Colonne
+from cdv_regles.erreurs import ErreurCdv
+
+ORDRE_FEUILLES = (F.FEUILLE_PROGRAMMATION, F.FEUILLE_REFERENTIELS, F.FEUILLE_CONFIGURATION)
+#: Lignes de données couvertes par les validations (le tableau s'agrandit tout seul).
+LIGNES_VALIDEES = 2000
+HAUTEUR_ENTETE = 80  # points : place pour le bouton au-dessus des en-têtes sur plusieurs lignes
+
+COULEURS_GROUPES = {
+    "Identification": "#DDEBF7",
+    "Calendrier": "#E2EFDA",
+    "Budget": "#FFF2CC",
+    "Pièces du dossier": "#FCE4D6",
+    "Égalité femmes-hommes": "#EDE2F6",
+    "Évaluation et instruction": "#EDEDED",
+}
+COULEUR_GROUPE_PARTENAIRE = "#E7E6E6"
+
+FORMATS_NOMBRE = {
+    "montant": '#,##0.00 "€"',
+    "date": "dd/mm/yyyy",
+    "entier": "0",
+    "marqueur": "0",
+    "texte": "@",
+}
+LARGEURS = {
+    "texte": 18, "booleen": 12, "montant": 16, "date": 13, "entier": 12, "choix": 22,
+    "choix_multiple": 28, "orientation": 34, "marqueur": 12,
+}
+LARGEURS_COLONNES = {"numero_dossier": 14, "porteur": 28, "siret": 17, "intitule": 36,
+                     "observations": 40, "public_prioritaire": 24}
+AIDE_TYPES = {
+    "texte": "Texte libre.",
+    "booleen": "Oui ou Non.",
+    "montant": "Montant en euros (nombre, p. ex. 12500 ou 12500,50).",
+    "date": "Date au format JJ/MM/AAAA.",
+    "entier": "Nombre entier positif ou nul.",
+    "choix": "Choisissez dans la liste.",
+    "choix_multiple": "Choisissez dans la liste ; pour plusieurs valeurs, séparez-les par « ; ».",
+    "orientation": "Choisissez l'orientation du Contrat de Ville (1 à 6).",
+    "marqueur": "0, 1 ou 2, déclaré à l'instruction ; doit concorder avec les critères.",
+}
+AIDE_COLONNES = {
+    "numero_dossier": "Identifiant unique du dossier dans le tableau.",
+    "siret": "14 chiffres, sans espace (clé de contrôle vérifiée).",
+    "rna": "W suivi de 9 chiffres ; obligatoire pour une association.",
+}
+AIDE_REQUIS = {"O": "Obligatoire.", "C": "Obligatoire selon le cas (voir les contrôles).",
+               "F": "Facultatif."}
+
+#: Réglages xlwings (clé, valeur, explication) : la feuille est lue par le module VBA.
+CONFIGURATION = (
+    ("Interpreter_Win", r"%USERPROFILE%\cdv-regles\Scripts\python.exe",
+     "Python de l'environnement où cdv-regles et xlwings sont installés (Windows)."),
+    ("Interpreter_Mac", "$HOME/cdv-regles/bin/python",
+     "Le même pour Excel sur macOS."),
+    ("ADD_WORKBOOK_TO_PYTHONPATH", "false",
+     "Le code est dans le paquet installé : ne pas chercher de code à côté du classeur "
+     "(évite les erreurs de chemin OneDrive / SharePoint)."),
+)
+
+
+@dataclass
+class Contenu:
+    """Ce que le classeur montre : colonnes du contrat, listes, millésime."""
+
+    millesime: int
+    colonnes: tuple[Colonne, ...]
+    listes: dict[str, Liste]
+    referentiels: list[Liste]
+    version_outil: str
+    version_xlwings: str
+    modules: list[ModuleVba] = field(default_factory=list)
+
+
+def contenu_depuis(colonnes: tuple[Colonne, ...], refs: Any, millesime: int) -> Contenu:
+    from cdv_regles import __version__
+
+    listes = listes_des_colonnes(colonnes, refs, millesime)
+    return Contenu(
+        millesime=millesime,
+        colonnes=colonnes,
+        listes=listes,
+        referentiels=listes_referentiels(listes, refs),
+        version_outil=__version__,
+        version_xlwings=version_xlwings(),
+        modules=[*modules_xlwings(), *modules_projet()],
+    )
+
+
+def construire_classeur(sortie: Path, contenu: Contenu, *, remplacer: bool = False) -> Path:
+    """Écrit le classeur à ``sortie`` (écriture atomique) et renvoie son chemin."""
+    sortie = Path(sortie)
+    if sortie.suffix.lower() != ".xlsm":
+        raise ErreurCdv(
+            f"Le classeur doit finir par .xlsm (classeur à macros), pas « {sortie.name} » : "
+            "Excel refuse d'ouvrir un classeur à macros sous une autre extension."
+        )
+    if sortie.exists() and not remplacer:
+        raise ErreurCdv(
+            f"{sortie} existe déjà : il n'est pas écrasé. Choisissez un autre --sortie, ou "
+            "ajoutez --remplacer si vous voulez vraiment le remplacer (les saisies qu'il "
+            "contient seraient perdues)."
+        )
+    if not sortie.parent.is_dir():
+        raise ErreurCdv(f"Le dossier {sortie.parent} n'existe pas : créez-le d'abord.")
+
+    with tempfile.TemporaryDirectory() as travail:
+        squelette = Path(travail) / "squelette.xlsm"
+        _ecrire_squelette(squelette)
+        vba = projet_vba(squelette, contenu.modules)
+
+    fd, provisoire = tempfile.mkstemp(dir=sortie.parent, prefix=f".{sortie.stem}-", suffix=".xlsm")
+    os.close(fd)
+    try:
+        _ecrire_classeur(Path(provisoire), contenu, vba)
+        os.replace(provisoire, sortie)
+    except BaseException:
+        Path(provisoire).unlink(missing_ok=True)
+        raise
+    return sortie
+
+
+def _ecrire_squelette(chemin: Path) -> None:
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(str(chemin)) as wb:
+        for nom in ORDRE_FEUILLES:
+            wb.add_worksheet(nom)
+
+
+def _ecrire_classeur(chemin: Path, contenu: Contenu, vba: bytes) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(chemin))
+    # Date fixe : deux générations avec les mêmes entrées donnent le même fichier.
+    cree = dt.datetime(contenu.millesime - 1, 9, 1, tzinfo=dt.UTC)
+    wb.set_properties({
+        "title": f"Tableau de programmation {contenu.millesime} — Contrat de Ville",
+        "subject": "Programmation du Contrat de Ville de Valenciennes Métropole",
+        "author": "cdv-regles",
+        "company": "Valenciennes Métropole",
+        "comments": (f"Généré par cdv-regles {contenu.version_outil} "
+                     f"(module VBA xlwings {contenu.version_xlwings})."),
+        "created": cree,
+    })
+    wb.add_vba_project(io.BytesIO(vba), is_stream=True)
+    wb.set_vba_name("ThisWorkbook")
+    programmation = wb.add_worksheet(F.FEUILLE_PROGRAMMATION)
+    referentiels = wb.add_worksheet(F.FEUILLE_REFERENTIELS)
+    configuration = wb.add_worksheet(F.FEUILLE_CONFIGURATION)
+    # Noms de code des modules de document créés dans le squelette (Sheet1, Sheet2…).
+    for i, feuille in enumerate((programmation, referentiels, configuration), start=1):
+        feuille.set_vba_name(f"Sheet{i}")
+
+    _feuille_referentiels(wb, referentiels, contenu)
+    _feuille_programmation(wb, programmation, contenu)
+    _feuille_configuration(wb, configuration, contenu)
+    programmation.activate()
+    wb.close()
+
+
+def _ref_feuille(nom: str) -> str:
+    return "'" + nom.replace("'", "''") + "'"
+
+
+def _feuille_referentiels(wb: Any, ws: Any, contenu: Contenu) -> None:
+    titre = wb.add_format({"bold": True, "font_size": 14})
+    entete = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+                            "valign": "top"})
+    ws.write(0, 0, f"Listes des menus déroulants — millésime {contenu.millesime}", titre)
+    note = wb.add_format({"text_wrap": True, "valign": "top", "italic": True})
+    ws.merge_range(1, 0, 1, 5, (
+        f"Générées par cdv-regles {contenu.version_outil} à partir des référentiels des règles "
+        "(dossier regles/referentiels). Ne les modifiez pas ici : les contrôles utilisent "
+        "toujours les référentiels des règles, et ces listes sont refaites à chaque génération "
+        "du classeur."
+    ), note)
+    ws.set_row(1, 48)
+    # Le millésime est une cellule nommée : xlwings Server ne transmet que les noms de plages.
+    ws.write(2, 0, "Millésime du classeur", wb.add_format({"bold": True}))
+    ws.write_number(2, 1, contenu.millesime, wb.add_format({"bold": True, "align": "left"}))
+    wb.define_name(F.NOM_MILLESIME, f"={_ref_feuille(F.FEUILLE_REFERENTIELS)}!$B$3")
+    ligne_entete = 4
+    for col, liste in enumerate(contenu.referentiels):
+        ws.write(ligne_entete, col, liste.titre, entete)
+        for i, valeur in enumerate(liste.valeurs, start=ligne_entete + 1):
+            ws.write(i, col, valeur)
+        debut, fin = ligne_entete + 2, ligne_entete + 1 + max(len(liste.valeurs), 1)
+        lettre = _lettre(col)
+        wb.define_name(liste.nom, f"={_ref_feuille(F.FEUILLE_REFERENTIELS)}!${lettre}${debut}:${lettre}${fin}")
+        largeur = max([len(liste.titre), *(len(str(v)) for v in liste.valeurs)])
+        ws.set_column(col, col, min(max(largeur + 2, 12), 60))
+    ws.freeze_panes(ligne_entete + 1, 0)
+    _mise_en_page(ws, largeur_une_page=True)
+
+
+def _feuille_programmation(wb: Any, ws: Any, contenu: Contenu) -> None:
+    colonnes = contenu.colonnes
+    formats_entete = {}
+    for c in colonnes:
+        couleur = COULEURS_GROUPES.get(c.groupe, COULEUR_GROUPE_PARTENAIRE)
+        if couleur not in formats_entete:
+            formats_entete[couleur] = wb.add_format({
+                "bold": True, "text_wrap": True, "valign": "bottom", "bg_color": couleur,
+                "font_color": "#000000", "border": 1,
+            })
+    formats_colonne: dict[str, Any] = {}
+    for type_, motif in FORMATS_NOMBRE.items():
+        formats_colonne[type_] = wb.add_format({"num_format": motif})
+    formats_colonne["booleen"] = wb.add_format({"align": "center"})
+    formats_colonne["marqueur"] = wb.add_format({"num_format": "0", "align": "center"})
+
+    ws.add_table(0, 0, 1, len(colonnes) - 1, {
+        "name": F.TABLEAU,
+        "style": "Table Style Light 1",
+        "columns": [
+            {"header": c.entete,
+             "header_format": formats_entete[COULEURS_GROUPES.get(c.groupe, COULEUR_GROUPE_PARTENAIRE)]}
+            for c in colonnes
+        ],
+    })
+    ws.set_row(0, HAUTEUR_ENTETE)
+    for i, c in enumerate(colonnes):
+        largeur = LARGEURS_COLONNES.get(c.id, LARGEURS.get(c.type, 16))
+        ws.set_column(i, i, largeur, formats_colonne.get(c.type))
+        ws.data_validation(1, i, LIGNES_VALIDEES, i, _validation(c, contenu))
+    ws.freeze_panes(1, 2)
+    _mise_en_page(ws, largeur_une_page=False)
+    ws.repeat_rows(0)
+    ws.repeat_columns(0, 1)
+    ws.insert_button(0, 0, {
+        "macro": F.MACRO_VERIFIER,
+        "caption": F.LIBELLE_BOUTON,
+        "width": 120,
+        "height": 30,
+        "x_offset": 4,
+        "y_offset": 4,
+        "description": "Contrôler le tableau et afficher les constats (feuille Contrôles)",
+    })
+
+
+def _validation(c: Colonne, contenu: Contenu) -> dict[str, Any]:
+    """Validation de données d'une colonne : liste déroulante ou bornes, et message de saisie."""
+    liste = contenu.listes.get(c.id)
+    aide = " ".join(filter(None, (AIDE_REQUIS.get(c.requis, ""), AIDE_COLONNES.get(c.id),
+                                  AIDE_TYPES.get(c.type, ""))))
+    v: dict[str, Any] = {
+        "input_title": c.entete[:32],
+        "input_message": aide[:255],
+        "error_type": "warning",
+        "error_title": "Valeur inattendue",
+    }
+    if liste is not None:
+        v.update(validate="list", source=f"={liste.nom}")
+        v["error_message"] = (f"« {c.entete} » : choisissez une valeur de la liste "
+                              f"(feuille {F.FEUILLE_REFERENTIELS}). Continuer quand même ?")
+        if not liste.stricte:
+            v["show_error"] = False  # « A ; B » n'est pas dans la liste et reste permis
+    elif c.type == "montant":
+        v.update(validate="decimal", criteria=">=", value=0,
+                 error_message="Un montant est un nombre positif ou nul, en euros. Continuer quand même ?")
+    elif c.type == "entier":
+        v.update(validate="integer", criteria=">=", value=0,
+                 error_message="Un nombre entier positif ou nul est attendu. Continuer quand même ?")
+    elif c.type == "date":
+        m = contenu.millesime
+        v.update(validate="date", criteria="between", minimum=dt.date(m - 3, 1, 1),
+                 maximum=dt.date(m + 2, 12, 31),
+                 error_message=(f"Date attendue au format JJ/MM/AAAA, entre {m - 3} et {m + 2}. "
+                                "Continuer quand même ?"))
+    else:
+        v["validate"] = "any"
+    return v
+
+
+def _feuille_configuration(wb: Any, ws: Any, contenu: Contenu) -> None:
+    note = wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+    gras = wb.add_format({"bold": True})
+    for i, (cle, valeur, explication) in enumerate(CONFIGURATION):
+        # Colonne A : clés lues par xlwings jusqu'à la première cellule vide ; B : valeurs.
+        ws.write_string(i, 0, cle)
+        ws.write_string(i, 1, valeur)
+        ws.write_string(i, 3, explication, note)
+    ligne = len(CONFIGURATION) + 1
+    ws.write_string(ligne, 3, "À lire", gras)
+    for j, texte in enumerate((
+        f"Ce classeur porte le module VBA d'xlwings {contenu.version_xlwings} : installez "
+        f"exactement cette version (pip install xlwings=={contenu.version_xlwings}).",
+        "Modifiez seulement la colonne B (chemin de Python) ; les lignes se lisent de haut en bas "
+        "jusqu'à la première cellule vide de la colonne A.",
+        "Installation et dépannage : classeurs/README.md du dépôt cdv-regles.",
+    ), start=ligne + 1):
+        ws.write_string(j, 3, texte, note)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 48)
+    ws.set_column(3, 3, 90)
+    _mise_en_page(ws, largeur_une_page=True)
+
+
+def _mise_en_page(ws: Any, *, largeur_une_page: bool) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    if largeur_une_page:
+        ws.fit_to_pages(1, 0)
+
+
+def _lettre(col: int) -> str:
+    lettres = ""
+    col += 1
+    while col:
+        col, reste = divmod(col - 1, 26)
+        lettres = chr(65 + reste) + lettres
+    return lettres
