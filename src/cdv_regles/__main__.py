@@ -1,0 +1,3 @@
+from cdv_regles.cli import main
+
+main()

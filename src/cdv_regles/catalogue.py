@@ -1,0 +1,104 @@
+"""Tout ce que les greffons apportent pour un millésime : colonnes, listes, paramètres, règles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdv_regles.contrat import Colonne, colonnes_socle
+from cdv_regles.erreurs import RegleInvalide
+from cdv_regles.greffons import Defaut, Greffons
+from cdv_regles.parametres import Parametres
+from cdv_regles.referentiels import Referentiels, referentiels_socle
+from cdv_regles.regle import Regle, lire_fichier_regles
+
+
+@dataclass
+class Catalogue:
+    millesime: int
+    colonnes: tuple[Colonne, ...]
+    referentiels: Referentiels
+    parametres: Parametres
+    regles: list[Regle] = field(default_factory=list)
+    fichiers: dict[str, list[Path]] = field(default_factory=dict)  # greffon -> fichiers de règles
+    # Valeurs imposées (exemples de règles) : nom -> valeur, prioritaires sur les paramètres.
+    surcharges: dict[str, Any] = field(default_factory=dict)
+
+    def valeurs_parametres(self) -> dict[str, Any]:
+        return {**self.parametres.pour(self.millesime), **self.surcharges}
+
+
+def construire(greffons: Greffons, millesime: int) -> Catalogue:
+    """Rassemble les apports des greffons ; un apport défectueux devient un ``Defaut``."""
+    colonnes = list(colonnes_socle())
+    ids = {c.id for c in colonnes}
+    for greffon, ajout in greffons.appeler("cdv_regles_colonnes"):
+        for c in ajout or []:
+            try:
+                col = Colonne(id=c["id"], entete=c["entete"], type=c["type"], requis="F",
+                              groupe=c.get("groupe", greffon.nom_partenaire),
+                              referentiel=c.get("referentiel"), alias=tuple(c.get("alias", ())),
+                              partenaire=greffon.partenaire)
+            except (KeyError, TypeError) as e:
+                greffons.defauts.append(Defaut(greffon.nom, f"colonne mal décrite ({e}) : {c!r}"))
+                continue
+            if col.id in ids:
+                greffons.defauts.append(Defaut(greffon.nom, f"la colonne « {col.id} » existe déjà"))
+                continue
+            ids.add(col.id)
+            colonnes.append(col)
+
+    refs = referentiels_socle()
+    for greffon, ajout in greffons.appeler("cdv_regles_referentiels"):
+        for nom, valeurs in (ajout or {}).items():
+            try:
+                refs.etendre(nom, list(valeurs), f"greffon {greffon.nom}")
+            except RegleInvalide as e:
+                greffons.defauts.append(Defaut(greffon.nom, e.message))
+
+    parametres = Parametres()
+    for greffon, fichiers in greffons.appeler("cdv_regles_fichiers_parametres"):
+        for chemin in fichiers or []:
+            try:
+                parametres.ajouter_fichier(Path(chemin), greffon.partenaire)
+            except RegleInvalide as e:
+                greffons.defauts.append(Defaut(greffon.nom, e.message))
+
+    catalogue = Catalogue(millesime, tuple(colonnes), refs, parametres)
+    ensembles = ensembles_pour_chaque(catalogue)
+    vus: dict[str, str] = {}
+    for greffon, fichiers in greffons.appeler("cdv_regles_fichiers_regles", millesime=millesime):
+        catalogue.fichiers[greffon.nom] = [Path(f) for f in fichiers or []]
+        for chemin in fichiers or []:
+            try:
+                regles = lire_fichier_regles(Path(chemin), greffon.partenaire, ensembles)
+            except RegleInvalide as e:
+                greffons.defauts.append(Defaut(greffon.nom, e.message))
+                continue
+            for r in regles:
+                cle = r.id if r.element is None else f"{r.id}#{id(r)}"
+                if cle in vus and r.element is None:
+                    greffons.defauts.append(Defaut(greffon.nom, RegleInvalide(
+                        str(chemin), f"identifiant déjà utilisé dans {vus[cle]}", r.id).message))
+                    continue
+                vus[cle] = str(chemin)
+                catalogue.regles.append(r)
+    return catalogue
+
+
+def ensembles_pour_chaque(catalogue: Catalogue) -> dict[str, list[dict[str, Any]]]:
+    """Ce sur quoi une règle « pour_chaque » peut itérer.
+
+    Les référentiels (champs de leurs entrées), les paramètres de type ``colonnes`` et
+    ``colonnes_obligatoires`` (champs ``colonne`` et ``entete``).
+    """
+    ensembles: dict[str, list[dict[str, Any]]] = {n: r.details for n, r in catalogue.referentiels.tous.items()}
+    entetes = {c.id: c.entete for c in catalogue.colonnes}
+    for nom, p in catalogue.parametres.tous.items():
+        if p.type == "colonnes":
+            ids = p.valeur(catalogue.millesime) or []
+            ensembles[nom] = [{"colonne": c, "entete": entetes.get(c, c)} for c in ids]
+    ensembles["colonnes_obligatoires"] = [
+        {"colonne": c.id, "entete": c.entete} for c in catalogue.colonnes if c.requis == "O"]
+    return ensembles

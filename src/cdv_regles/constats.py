@@ -1,0 +1,62 @@
+"""Le constat : ce qu'une règle dit d'un dossier (ou du tableau entier)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Gravités, de la plus forte à la plus faible.
+GRAVITES: tuple[str, ...] = ("bloquant", "alerte", "info")
+FAMILLES: tuple[str, ...] = ("schema", "pieces", "echeances", "budget", "egalite", "priorites")
+RANG_GRAVITE = {g: i for i, g in enumerate(GRAVITES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Constat:
+    """Un problème trouvé. ``dossier`` est vide et ``ligne`` nulle pour un constat de tableau."""
+
+    dossier: str
+    ligne: int | None
+    regle: str
+    famille: str
+    gravite: str
+    partenaire: str
+    # Identifiants internes des colonnes en cause (pour retrouver les cellules).
+    colonnes: tuple[str, ...]
+    message: str
+    # Les mêmes colonnes, par leur en-tête du contrat : c'est ce que lit l'utilisateur.
+    entetes: tuple[str, ...] = field(default=(), compare=False)
+
+    def vers_dict(self) -> dict[str, Any]:
+        """La forme publique (JSON) : « colonnes » y donne les en-têtes."""
+        d = asdict(self)
+        d["colonnes"] = list(self.entetes)
+        del d["entetes"]
+        return d
+
+
+def atteint(gravite: str, seuil: str) -> bool:
+    """Vrai si ``gravite`` est au moins aussi forte que ``seuil``."""
+    return RANG_GRAVITE[gravite] <= RANG_GRAVITE[seuil]
+
+
+def trier(constats: list[Constat]) -> list[Constat]:
+    """Ordre de lecture : par ligne du classeur (tableau en premier), puis gravité, puis règle."""
+    return sorted(
+        constats,
+        key=lambda c: (c.ligne or 0, RANG_GRAVITE[c.gravite], c.regle, c.colonnes),
+    )
+
+
+def resumer(constats: list[Constat], nb_dossiers: int) -> dict[str, Any]:
+    """Comptes par gravité, famille et partenaire ; dossiers concernés."""
+    par_gravite = Counter(c.gravite for c in constats)
+    return {
+        "dossiers": nb_dossiers,
+        "dossiers_avec_constats": len({c.dossier or c.ligne for c in constats if c.ligne}),
+        "constats": len(constats),
+        "par_gravite": {g: par_gravite.get(g, 0) for g in GRAVITES},
+        "par_famille": dict(sorted(Counter(c.famille for c in constats).items())),
+        "par_partenaire": dict(sorted(Counter(c.partenaire for c in constats).items())),
+    }

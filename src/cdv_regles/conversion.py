@@ -1,0 +1,155 @@
+"""Du tableau brut (cellules telles que lues) au tableau typé, colonne par colonne.
+
+Une cellule illisible ne fait jamais échouer la lecture : elle devient vide dans le tableau
+typé et produit un constat qui donne son adresse A1 et la valeur vue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cdv_regles import valeurs as v
+from cdv_regles.contrat import Colonne, index_entetes, normaliser_entete
+from cdv_regles.erreurs import EntreeInvalide
+from cdv_regles.lecture import TableBrute, adresse_a1
+from cdv_regles.referentiels import Referentiels
+
+_ORIENTATION = re.compile(r"^\s*(?:orientation\s*)?(\d+)\s*(?:[-–—:.)]\s*.*)?$", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class Illisible:
+    """Une cellule que la conversion n'a pas pu lire."""
+
+    colonne: Colonne
+    ligne: int
+    cellule: str
+    valeur: Any
+    detail: str
+
+
+@dataclass
+class Tableau:
+    """Le tableau typé et ce qu'il faut savoir pour renvoyer à une cellule du classeur."""
+
+    colonnes: dict[str, list[Any]]          # id -> valeurs typées (une par dossier)
+    types: dict[str, Colonne]               # id -> colonne du contrat
+    lignes: list[int]                       # ligne du classeur de chaque dossier
+    position: dict[str, int]                # id -> colonne de feuille (0-based), si présente
+    entetes_lus: dict[str, str]             # id -> en-tête tel qu'écrit dans le fichier
+    absentes: list[Colonne] = field(default_factory=list)
+    inconnues: list[str] = field(default_factory=list)
+    doubles: list[str] = field(default_factory=list)
+    illisibles: list[Illisible] = field(default_factory=list)
+    chemin: str = ""
+    feuille: str | None = None
+
+    @property
+    def nb_dossiers(self) -> int:
+        return len(self.lignes)
+
+    def cellule(self, id_colonne: str, ligne: int) -> str | None:
+        pos = self.position.get(id_colonne)
+        return adresse_a1(pos, ligne) if pos is not None else None
+
+
+def _orientation(x: Any) -> int | None:
+    if x is None or (isinstance(x, str) and not x.strip()):
+        return None
+    if isinstance(x, bool):
+        raise v.ValeurIllisible(f"« {x} » n'est pas une orientation : écrivez un numéro de 1 à 6")
+    if isinstance(x, int | float):
+        if float(x).is_integer():
+            return int(x)
+        raise v.ValeurIllisible(f"« {x} » n'est pas une orientation : écrivez un numéro de 1 à 6")
+    m = _ORIENTATION.match(str(x))
+    if not m:
+        raise v.ValeurIllisible(
+            f"« {x} » n'est pas une orientation : écrivez un numéro de 1 à 6, éventuellement suivi "
+            "de « - » et de son libellé (p. ex. « 2 - Santé et accès aux soins »)")
+    return int(m[1])
+
+
+def _choix(ref: Any) -> Callable[[Any], Any]:
+    def lire(x: Any) -> Any:
+        texte = v.lire_texte(x)
+        if texte is None or ref is None:
+            return texte
+        return ref.officiel(texte) or texte  # une valeur hors liste est signalée par le schéma
+    return lire
+
+
+def _lecteur(col: Colonne, refs: Referentiels) -> Callable[[Any], Any]:
+    ref = refs.tous.get(col.referentiel) if col.referentiel else None
+    return {
+        "texte": v.lire_texte,
+        "booleen": v.lire_booleen,
+        "montant": v.lire_montant,
+        "date": v.lire_date,
+        "entier": v.lire_entier,
+        "marqueur": v.lire_entier,
+        "choix": _choix(ref),
+        "choix_multiple": lambda x: v.lire_liste(x) or None,
+        "orientation": _orientation,
+    }[col.type]
+
+
+def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentiels) -> Tableau:
+    """Reconnaît les en-têtes puis lit chaque cellule selon le type de sa colonne."""
+    index = index_entetes(colonnes)
+    position: dict[str, int] = {}
+    entetes_lus: dict[str, str] = {}
+    source: dict[str, int] = {}  # id -> index dans la ligne brute
+    inconnues: list[str] = []
+    doubles: list[str] = []
+    for i, entete in enumerate(brute.entetes):
+        if not str(entete).strip():
+            continue
+        col = index.get(normaliser_entete(entete))
+        if col is None:
+            inconnues.append(str(entete))
+        elif col.id in source:
+            doubles.append(str(entete))
+        else:
+            source[col.id] = i
+            position[col.id] = brute.colonnes_excel[i]
+            entetes_lus[col.id] = str(entete)
+    manquantes = [c for c in colonnes if c.requis == "O" and c.id not in source]
+    if manquantes:
+        noms = ", ".join(f"« {c.entete} »" for c in manquantes)
+        raise EntreeInvalide(
+            f"{brute.chemin} : colonne(s) obligatoire(s) absente(s) de la feuille "
+            f"{brute.feuille or ''} (ligne d'en-tête {brute.ligne_entete}) : {noms}. "
+            "Ajoutez-les avec exactement ces en-têtes (la casse et les accents peuvent différer)."
+        )
+    tableau = Tableau(
+        colonnes={}, types={c.id: c for c in colonnes}, lignes=list(brute.numeros),
+        position=position, entetes_lus=entetes_lus,
+        absentes=[c for c in colonnes if c.id not in source], inconnues=inconnues, doubles=doubles,
+        chemin=brute.chemin, feuille=brute.feuille,
+    )
+    n = len(brute.lignes)
+    for col in colonnes:
+        i = source.get(col.id)
+        if i is None:
+            tableau.colonnes[col.id] = [None] * n
+            continue
+        lire = _lecteur(col, refs)
+        typees: list[Any] = []
+        ajouter = typees.append
+        for ligne, numero in zip(brute.lignes, brute.numeros, strict=True):
+            brut = ligne[i] if i < len(ligne) else None
+            if brut is None:
+                ajouter(None)
+                continue
+            try:
+                ajouter(lire(brut))
+            except v.ValeurIllisible as e:
+                ajouter(None)
+                tableau.illisibles.append(Illisible(
+                    col, numero, adresse_a1(brute.colonnes_excel[i], numero), brut, e.message))
+        tableau.colonnes[col.id] = typees
+    return tableau

@@ -1,0 +1,72 @@
+"""Colonnes dérivées calculées sur tout le tableau avant l'évaluation des règles.
+
+Chercher les éléments d'une cellule-liste (communes, QPV) absents d'un référentiel demande de
+déplier les listes : c'est une opération sur le tableau entier (explode + regroupement), pas une
+expression ligne à ligne.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from cdv_regles.referentiels import Referentiel
+
+
+def cle_expr(e: pl.Expr) -> pl.Expr:
+    """Version polars de ``referentiels.cle_nom`` (mêmes clés, calculées en bloc)."""
+    s = (
+        e.str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_lowercase()
+        .str.replace_all("œ", "oe").str.replace_all("æ", "ae")
+        .str.replace_all(r"[\s\-'’‘`´.,()]+", " ")
+        .str.replace_all(r"(^| )[ld]( [ld])*( |$)", " ")
+        .str.replace_all(r"(^| )st( |$)", " saint ")
+        .str.replace_all(r"(^| )ste( |$)", " sainte ")
+        .str.replace_all(r" +", " ").str.strip_chars()
+    )
+    return s
+
+
+@dataclass(frozen=True)
+class Derivation:
+    colonne: str
+    referentiel: Referentiel
+    selon: str | None
+
+    @property
+    def nom(self) -> str:
+        return f"__inconnus__{self.colonne}__{self.referentiel.nom}__{self.selon or ''}"
+
+    def __hash__(self) -> int:
+        return hash(self.nom)
+
+    def calculer(self, df: pl.DataFrame) -> pl.Series:
+        """Pour chaque ligne, la liste des éléments inconnus (texte tel que saisi)."""
+        ref = self.referentiel
+        cols = [pl.int_range(pl.len()).alias("_i"), pl.col(self.colonne).alias("v")]
+        if self.selon:
+            cols.append(pl.col(self.selon).alias("c"))
+        elements = (
+            df.select(cols).explode("v").drop_nulls("v")
+            .with_columns(pl.int_range(pl.len()).over("_i").alias("_p"), cle_expr(pl.col("v")).alias("k"))
+        )
+        elements = elements.with_columns(pl.col("k").is_in(list(ref.cles)).alias("connu"))
+        if self.selon and ref.qualifiees:
+            qualifiees = [f"{a}|{b}" for a, b in ref.qualifiees]
+            croises = (
+                elements.filter(~pl.col("connu")).explode("c").drop_nulls("c")
+                .with_columns((pl.col("k") + "|" + cle_expr(pl.col("c"))).is_in(qualifiees).alias("q"))
+                .group_by("_i", "_p").agg(pl.col("q").any())
+            )
+            elements = elements.join(croises, on=["_i", "_p"], how="left").with_columns(
+                (pl.col("connu") | pl.col("q").fill_null(False)).alias("connu"))
+        inconnus = (
+            elements.filter(~pl.col("connu")).sort("_i", "_p")
+            .group_by("_i", maintain_order=True).agg(pl.col("v"))
+        )
+        tout = pl.DataFrame({"_i": pl.int_range(df.height, eager=True)})
+        return (
+            tout.join(inconnus, on="_i", how="left")
+            .sort("_i")["v"].fill_null(pl.lit([], dtype=pl.List(pl.String))).alias(self.nom)
+        )

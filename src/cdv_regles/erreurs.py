@@ -1,0 +1,30 @@
+"""Erreurs que l'utilisateur peut corriger : un message en français, jamais une trace Python."""
+
+from __future__ import annotations
+
+
+class ErreurCdv(Exception):
+    """Erreur attendue, expliquée à l'utilisateur ; ``code_sortie`` est le statut de sortie."""
+
+    code_sortie = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class EntreeInvalide(ErreurCdv):
+    """Le fichier donné ne peut pas être lu comme un tableau de programmation."""
+
+
+class RegleInvalide(ErreurCdv):
+    """Un fichier de règles, de paramètres ou de référentiel est mal formé."""
+
+    def __init__(self, chemin: str, message: str, regle: str | None = None) -> None:
+        ou = f"{chemin}" + (f", règle {regle}" if regle else "")
+        super().__init__(f"Fichier de règles refusé ({ou}) : {message}")
+        self.chemin = chemin
+        self.regle = regle

@@ -1,0 +1,96 @@
+"""Les exemples des règles, exécutés comme des tests (à la manière des tests YAML d'OpenFisca).
+
+Chaque règle porte ``exemples: {valides: [...], invalides: [...]}``. Un exemple est un dossier
+partiel posé sur le dossier type du millésime (``regles/<AAAA>/exemples/dossier-type.yaml``) :
+
+    {piece_cerfa: "Non"}                                  # une ligne, une colonne changée
+    {date_reference: "2022-11-30", date_dossier_definitif: null}
+    {lignes: [{numero_dossier: "A"}, {numero_dossier: "A"}]}   # plusieurs dossiers
+    {parametres: {enveloppe_region: 3000}, lignes: [...]}      # paramètres imposés
+    {colonnes_absentes: [rna]}                            # colonne retirée du tableau
+    {colonnes_en_plus: {"Référent interne": "Mme X"}}     # colonne ajoutée
+    {message_contient: "après la date limite", piece_cerfa: "Non"}
+
+Un exemple valide ne doit produire aucun constat de la règle ; un exemple invalide au moins un.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cdv_regles.catalogue import Catalogue
+from cdv_regles.chemins import dossier_regles
+from cdv_regles.constats import Constat
+from cdv_regles.donnees import lire_yaml
+from cdv_regles.greffons import Greffons
+from cdv_regles.lecture import TableBrute
+from cdv_regles.regle import Regle
+from cdv_regles.socle import fichiers_du_millesime
+
+CLES_SPECIALES = {"lignes", "date_reference", "parametres", "colonnes_absentes", "colonnes_en_plus",
+                  "message_contient"}
+
+
+@cache
+def dossier_type(millesime: int) -> tuple[dt.date, dict[str, Any]]:
+    """Le dossier type (en règle) et la date de référence par défaut des exemples."""
+    dossier = dossier_regles()
+    annees = sorted(int(p.name) for p in dossier.iterdir() if p.name.isdigit() and int(p.name) <= millesime)
+    chemin = dossier / str(annees[-1]) / "exemples" / "dossier-type.yaml"
+    donnees = lire_yaml(chemin)
+    return donnees["date_reference"], dict(donnees["dossier"])
+
+
+def table_exemple(exemple: dict[str, Any], catalogue: Catalogue) -> TableBrute:
+    _, base = dossier_type(catalogue.millesime)
+    lignes = exemple.get("lignes") or [{k: v for k, v in exemple.items() if k not in CLES_SPECIALES}]
+    absentes = set(exemple.get("colonnes_absentes", []))
+    colonnes = [c for c in catalogue.colonnes if c.id not in absentes]
+    en_plus = dict(exemple.get("colonnes_en_plus", {}))
+    entetes = [c.entete for c in colonnes] + list(en_plus)
+    donnees = []
+    for i, partielle in enumerate(lignes):
+        inconnues = set(partielle) - {c.id for c in catalogue.colonnes}
+        if inconnues:
+            raise ValueError(f"colonnes inconnues dans l'exemple : {', '.join(sorted(inconnues))}")
+        ligne = {**base, **({"numero_dossier": f"{base['numero_dossier']}-{i + 1}"} if len(lignes) > 1 else {}),
+                 **partielle}
+        donnees.append([_brut(ligne.get(c.id)) for c in colonnes] + list(en_plus.values()))
+    return TableBrute(chemin="exemple", feuille="Programmation", entetes=entetes,
+                      colonnes_excel=list(range(len(entetes))), lignes=donnees,
+                      numeros=list(range(2, len(donnees) + 2)), ligne_entete=1)
+
+
+def _brut(v: Any) -> Any:
+    # Les dates YAML (2023-01-01) arrivent comme le ferait une date Excel.
+    return v
+
+
+def executer(regle: Regle, exemple: dict[str, Any], greffons: Greffons,
+             catalogue: Catalogue) -> list[Constat]:
+    """Les constats de ``regle`` sur l'exemple."""
+    from cdv_regles.verification import verifier_avec
+
+    date_defaut, _ = dossier_type(catalogue.millesime)
+    date_ref = exemple.get("date_reference", date_defaut)
+    if isinstance(date_ref, str):
+        date_ref = dt.date.fromisoformat(date_ref)
+    cat = replace(catalogue, surcharges=dict(exemple.get("parametres", {})))
+    resultat = verifier_avec(table_exemple(exemple, cat), greffons, cat, date_ref)
+    return [c for c in resultat.constats if c.regle == regle.id]
+
+
+def regles_du_fichier(catalogue: Catalogue, chemin: Path) -> list[Regle]:
+    """Les règles d'un fichier, une seule fois pour les règles « pour_chaque » dépliées."""
+    vues: dict[str, Regle] = {}
+    for r in catalogue.regles:
+        if Path(r.chemin).resolve() == chemin.resolve() and r.id not in vues:
+            vues[r.id] = r
+    return list(vues.values())
+
+
+__all__ = ["dossier_type", "executer", "fichiers_du_millesime", "regles_du_fichier", "table_exemple"]

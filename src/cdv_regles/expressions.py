@@ -1,0 +1,435 @@
+"""Le petit langage des règles : des expressions lues, jamais exécutées.
+
+Une expression est analysée par ``ast`` puis traduite, nœud par nœud, en expression polars
+évaluée sur tout le tableau d'un coup. Seuls les nœuds et fonctions listés ici sont admis : un
+fichier de règles ne peut donc exécuter aucun code. Mots français acceptés : ``et``, ``ou``,
+``non``, ``pas`` (``statut pas dans liste``), ``dans``, ``vrai``, ``faux``, ``nul``.
+
+Logique à trois valeurs : une comparaison avec une cellule vide ne vaut ni vrai ni faux ; le
+moteur considère alors l'exigence comme satisfaite (c'est la règle « obligatoire » de la colonne
+qui signale le vide) et la condition d'application comme fausse.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import io
+import itertools
+import tokenize
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from cdv_regles.derivations import Derivation
+from cdv_regles.referentiels import Referentiel, cle_nom
+
+_MOTS_FRANCAIS = {"et": "and", "ou": "or", "non": "not", "pas": "not", "dans": "in",
+                  "vrai": "True", "faux": "False", "nul": "None"}
+
+
+class ExpressionInvalide(Exception):
+    """Message en français ; le chargeur y ajoute le fichier et la règle."""
+
+
+def analyser(texte: str) -> ast.expr:
+    """Texte -> arbre, après traduction des mots français (hors chaînes de caractères)."""
+    if not isinstance(texte, str) or not texte.strip():
+        raise ExpressionInvalide("expression vide ou qui n'est pas du texte")
+    try:
+        jetons = []
+        for j in tokenize.generate_tokens(io.StringIO(texte.strip()).readline):
+            if j.type == tokenize.NAME and j.string in _MOTS_FRANCAIS:
+                j = j._replace(string=_MOTS_FRANCAIS[j.string])
+            jetons.append((j.type, j.string))
+        source = tokenize.untokenize(jetons)
+        return ast.parse(source.strip(), mode="eval").body
+    except (SyntaxError, tokenize.TokenError, IndentationError) as e:
+        raise ExpressionInvalide(f"expression illisible « {texte} » ({e.__class__.__name__})") from None
+
+
+@dataclass(frozen=True)
+class Colonnes:
+    """Valeur d'un paramètre de type ``colonnes`` : des identifiants de colonnes."""
+
+    ids: tuple[str, ...]
+
+
+@dataclass
+class Portee:
+    """Ce qu'une expression peut nommer.
+
+    ``colonnes`` : id -> (type, référentiel) ; ``parametres`` : nom -> valeur pour le millésime ;
+    ``referentiels`` : nom -> Referentiel ; ``date_reference`` : la date de référence.
+    """
+
+    colonnes: dict[str, tuple[str, Referentiel | None]]
+    entetes: dict[str, str]
+    parametres: dict[str, Any]
+    types_parametres: dict[str, str]
+    referentiels: dict[str, Referentiel]
+    date_reference: dt.date
+    colonnes_vues: set[str] | None = None
+    # Colonnes qui ont des cellules illisibles : le tableau porte alors « <id>__illisible ».
+    illisibles: frozenset[str] = frozenset()
+
+
+Valeur = Any  # pl.Expr ou littéral Python
+
+
+def _lit(v: Valeur) -> pl.Expr:
+    if isinstance(v, pl.Expr):
+        return v
+    if isinstance(v, Colonnes):
+        raise ExpressionInvalide("une liste de colonnes s'utilise dans somme(), max_de(), nb_oui()…")
+    if isinstance(v, list):
+        return pl.lit(pl.Series(v))
+    return pl.lit(v)
+
+
+class Compilateur:
+    """Traduit un arbre d'expression en expression polars (ou en littéral)."""
+
+    def __init__(self, portee: Portee) -> None:
+        self.portee = portee
+        self.fonctions: dict[str, Callable[..., Valeur]] = {
+            "somme": self._somme, "max_de": self._max_de, "min_de": self._min_de,
+            "oui": self._oui, "vide": self._vide, "rempli": self._rempli,
+            "nb_oui": self._nb_oui, "si": self._si, "defini": self._defini,
+            "siret_valide": self._siret_valide, "rna_valide": self._rna_valide,
+            "inconnus": self._inconnus, "tous_dans": self._tous_dans,
+            "referentiel": self._referentiel, "total": self._total, "nombre": self._nombre,
+            "doublon": self._doublon, "joindre": self._joindre, "annee": self._annee,
+            "arrondi": self._arrondi, "abs": self._abs, "liste": self._liste,
+            "valeurs_de": self._valeurs_de, "nb_elements": self._nb_elements,
+            "non_coches": self._non_coches, "valeurs_ou": self._valeurs_ou,
+        }
+        self.derivations: dict[str, Derivation] = {}
+
+    # --- entrée -------------------------------------------------------------------------
+    def compiler(self, texte: str) -> Valeur:
+        return self.noeud(analyser(texte))
+
+    def noeud(self, n: ast.AST) -> Valeur:
+        methode = getattr(self, "_n_" + type(n).__name__, None)
+        if methode is None:
+            raise ExpressionInvalide(f"construction non admise dans une règle : {type(n).__name__}")
+        return methode(n)
+
+    # --- nœuds --------------------------------------------------------------------------
+    def _n_Constant(self, n: ast.Constant) -> Valeur:
+        if isinstance(n.value, str) and _ressemble_date(n.value):
+            return dt.date.fromisoformat(n.value)
+        if n.value is None or isinstance(n.value, bool | int | float | str):
+            return n.value
+        raise ExpressionInvalide(f"constante non admise : {n.value!r}")
+
+    def _n_Name(self, n: ast.Name) -> Valeur:
+        nom = n.id
+        p = self.portee
+        if nom in p.colonnes:
+            if p.colonnes_vues is not None:
+                p.colonnes_vues.add(nom)
+            return pl.col(nom)
+        if nom in p.parametres:
+            v = p.parametres[nom]
+            if p.types_parametres.get(nom) == "colonnes" and v is not None:
+                inconnues = [c for c in v if c not in p.colonnes]
+                if inconnues:
+                    raise ExpressionInvalide(f"le paramètre « {nom} » cite des colonnes inconnues : {inconnues}")
+                return Colonnes(tuple(v))
+            return v
+        if nom == "date_reference":
+            return p.date_reference
+        if nom in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[nom]
+        raise ExpressionInvalide(
+            f"nom inconnu « {nom} » : ni une colonne du tableau, ni un paramètre, ni « date_reference »"
+        )
+
+    def _n_List(self, n: ast.List) -> Valeur:
+        valeurs = [self.noeud(e) for e in n.elts]
+        if any(isinstance(v, pl.Expr) for v in valeurs):
+            raise ExpressionInvalide("une liste entre crochets ne contient que des valeurs fixes")
+        return valeurs
+
+    _n_Tuple = _n_List
+
+    def _n_BoolOp(self, n: ast.BoolOp) -> Valeur:
+        valeurs = [_lit(self.noeud(v)) for v in n.values]
+        resultat = valeurs[0]
+        for v in valeurs[1:]:
+            resultat = (resultat & v) if isinstance(n.op, ast.And) else (resultat | v)
+        return resultat
+
+    def _n_UnaryOp(self, n: ast.UnaryOp) -> Valeur:
+        v = self.noeud(n.operand)
+        if isinstance(n.op, ast.Not):
+            return ~_lit(v) if isinstance(v, pl.Expr) else not v
+        if isinstance(n.op, ast.USub):
+            return -v
+        if isinstance(n.op, ast.UAdd):
+            return v
+        raise ExpressionInvalide("opérateur unaire non admis")
+
+    def _n_BinOp(self, n: ast.BinOp) -> Valeur:
+        g, d = self.noeud(n.left), self.noeud(n.right)
+        ops = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__"}
+        op = ops.get(type(n.op))
+        if op is None:
+            raise ExpressionInvalide("opérateur non admis (seuls + - * / le sont)")
+        if not isinstance(g, pl.Expr) and not isinstance(d, pl.Expr):
+            if isinstance(g, dt.date) or isinstance(d, dt.date):
+                raise ExpressionInvalide("calcul sur des dates non admis ; comparez-les")
+            return getattr(g, op)(d)
+        return getattr(_lit(g), op)(_lit(d))
+
+    def _n_Compare(self, n: ast.Compare) -> Valeur:
+        termes = [n.left, *n.comparators]
+        resultats = []
+        for op, (ga, da) in zip(n.ops, itertools.pairwise(termes), strict=True):
+            g, d = self.noeud(ga), self.noeud(da)
+            g, d = self._canoniser(ga, g, d), self._canoniser(da, d, g)
+            resultats.append(self._comparer(op, g, d))
+        resultat = resultats[0]
+        for r in resultats[1:]:
+            resultat = _lit(resultat) & _lit(r)
+        return resultat
+
+    def _comparer(self, op: ast.cmpop, g: Valeur, d: Valeur) -> Valeur:
+        if isinstance(op, ast.In | ast.NotIn):
+            if not isinstance(d, list):
+                raise ExpressionInvalide("« dans » attend une liste à droite, p. ex. statut dans etapes_definitives")
+            if isinstance(g, pl.Expr):
+                r = g.is_in(d) if d else pl.lit(False)
+                r = pl.when(g.is_null()).then(None).otherwise(r)
+            else:
+                r = g in d
+            return ~r if isinstance(op, ast.NotIn) and isinstance(r, pl.Expr) else (
+                (not r) if isinstance(op, ast.NotIn) else r)
+        noms = {ast.Eq: "__eq__", ast.NotEq: "__ne__", ast.Lt: "__lt__", ast.LtE: "__le__",
+                ast.Gt: "__gt__", ast.GtE: "__ge__"}
+        nom = noms.get(type(op))
+        if nom is None:
+            raise ExpressionInvalide("comparaison non admise (== != < <= > >= dans)")
+        if g is None or d is None:
+            raise ExpressionInvalide("comparer à « nul » : utilisez vide(x) ou rempli(x)")
+        if not isinstance(g, pl.Expr) and not isinstance(d, pl.Expr):
+            return getattr(g, nom)(d)
+        return getattr(_lit(g), nom)(_lit(d))
+
+    def _canoniser(self, noeud: ast.AST, valeur: Valeur, autre: Valeur) -> Valeur:
+        """« PRE » comparé à la colonne Dispositif devient sa valeur officielle ; une valeur
+        absente de la liste est une erreur du fichier de règles, pas un constat."""
+        del noeud
+        ref = self._referentiel_de(autre)
+        if ref is None:
+            return valeur
+        if isinstance(valeur, str):
+            return self._officiel(ref, valeur)
+        if isinstance(valeur, list):
+            return [self._officiel(ref, v) if isinstance(v, str) else v for v in valeur]
+        return valeur
+
+    def _referentiel_de(self, v: Valeur) -> Referentiel | None:
+        if isinstance(v, pl.Expr):
+            noms = v.meta.root_names()
+            if len(noms) == 1 and v.meta.is_column():
+                return self.portee.colonnes.get(noms[0], (None, None))[1]
+        return None
+
+    @staticmethod
+    def _officiel(ref: Referentiel, texte: str) -> str:
+        officiel = ref.officiel(texte)
+        if officiel is None:
+            raise ExpressionInvalide(
+                f"« {texte} » n'est pas une valeur de la liste {ref.nom} ({', '.join(ref.valeurs)})"
+            )
+        return officiel
+
+    def _n_Call(self, n: ast.Call) -> Valeur:
+        if isinstance(n.func, ast.Name) and n.func.id == "defini" and len(n.args) == 1 \
+                and isinstance(n.args[0], ast.Name) and n.args[0].id not in self.portee.parametres:
+            return False  # un paramètre qu'aucun greffon ne déclare n'est pas défini
+        if not isinstance(n.func, ast.Name) or n.func.id not in self.fonctions:
+            nom = n.func.id if isinstance(n.func, ast.Name) else "?"
+            raise ExpressionInvalide(
+                f"fonction inconnue « {nom} » ; fonctions admises : {', '.join(sorted(self.fonctions))}"
+            )
+        args = [self.noeud(a) for a in n.args]
+        kwargs = {k.arg: self.noeud(k.value) for k in n.keywords if k.arg}
+        try:
+            return self.fonctions[n.func.id](*args, **kwargs)
+        except TypeError as e:
+            raise ExpressionInvalide(f"arguments incorrects pour {n.func.id}() : {e}") from None
+
+    # --- fonctions ----------------------------------------------------------------------
+    def _developper(self, args: tuple[Valeur, ...]) -> list[pl.Expr]:
+        exprs: list[pl.Expr] = []
+        for a in args:
+            if isinstance(a, Colonnes):
+                exprs += [pl.col(c) for c in a.ids]
+                if self.portee.colonnes_vues is not None:
+                    self.portee.colonnes_vues.update(a.ids)
+            else:
+                exprs.append(_lit(a))
+        if not exprs:
+            raise ExpressionInvalide("il faut au moins un terme")
+        return exprs
+
+    def _somme(self, *args: Valeur) -> pl.Expr:
+        """Somme ligne à ligne ; une cellule vide compte pour 0."""
+        return pl.sum_horizontal([e.fill_null(0) for e in self._developper(args)])
+
+    def _max_de(self, *args: Valeur) -> pl.Expr:
+        return pl.max_horizontal(self._developper(args))
+
+    def _min_de(self, *args: Valeur) -> pl.Expr:
+        return pl.min_horizontal(self._developper(args))
+
+    def _oui(self, x: Valeur) -> pl.Expr:
+        """Vrai seulement si la case vaut Oui (vide = non)."""
+        return _lit(x).fill_null(False)
+
+    def _vide(self, x: Valeur) -> Valeur:
+        """Cellule vide. Une cellule illisible n'est pas vide : elle a déjà son constat."""
+        if not isinstance(x, pl.Expr):
+            return x is None or x == "" or x == []
+        if x.meta.is_column() and x.meta.output_name() in self.portee.illisibles:
+            return x.is_null() & ~pl.col(f"{x.meta.output_name()}__illisible")
+        return x.is_null()
+
+    def _rempli(self, x: Valeur) -> Valeur:
+        v = self._vide(x)
+        return ~v if isinstance(v, pl.Expr) else not v
+
+    def _nb_oui(self, *args: Valeur) -> pl.Expr:
+        return pl.sum_horizontal([e.fill_null(False).cast(pl.Int32) for e in self._developper(args)])
+
+    def _si(self, condition: Valeur, alors: Valeur, sinon: Valeur) -> pl.Expr:
+        return pl.when(_lit(condition).fill_null(False)).then(_lit(alors)).otherwise(_lit(sinon))
+
+    def _defini(self, x: Valeur) -> bool:
+        if isinstance(x, pl.Expr):
+            raise ExpressionInvalide("defini() s'applique à un paramètre, pas à une colonne (voir rempli())")
+        return x is not None
+
+    def _siret_valide(self, x: Valeur) -> pl.Expr:
+        """14 chiffres et clé de Luhn ; La Poste (SIREN 356000000) : somme des chiffres multiple de 5."""
+        s = _lit(x).cast(pl.String)
+        chiffres = [s.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(14)]
+        termes = []
+        for i, c in enumerate(chiffres):
+            if i % 2 == 0:  # rangs pairs depuis la droite (14 chiffres) : doublés
+                d = c * 2
+                termes.append(pl.when(d > 9).then(d - 9).otherwise(d))
+            else:
+                termes.append(c)
+        luhn = pl.sum_horizontal(termes) % 10 == 0
+        la_poste = s.str.starts_with("356000000") & (pl.sum_horizontal(chiffres) % 5 == 0)
+        forme = s.str.contains(r"^\d{14}$")
+        return pl.when(s.is_null()).then(None).otherwise(forme & (luhn | la_poste))
+
+    def _rna_valide(self, x: Valeur) -> pl.Expr:
+        s = _lit(x).cast(pl.String)
+        return pl.when(s.is_null()).then(None).otherwise(s.str.contains(r"^W\d{9}$"))
+
+    def _referentiel(self, nom: Valeur) -> Referentiel:
+        if not isinstance(nom, str) or nom not in self.portee.referentiels:
+            connus = ", ".join(sorted(self.portee.referentiels))
+            raise ExpressionInvalide(f"référentiel inconnu « {nom} » (connus : {connus})")
+        return self.portee.referentiels[nom]
+
+    def _inconnus(self, x: Valeur, ref: Valeur, selon: Valeur = None) -> pl.Expr:
+        """Les éléments d'une cellule-liste absents du référentiel (liste de textes).
+
+        ``selon`` : une colonne-liste de contexte (les communes) pour les noms qui ne sont
+        univoques qu'avec elle (« Centre-Ville » de Quiévrechain). Calculé sur tout le tableau
+        par le moteur avant l'évaluation des règles (voir ``derivations.py``).
+        """
+        if not isinstance(ref, Referentiel):
+            raise ExpressionInvalide('inconnus()/tous_dans() attend referentiel("nom") en 2e argument')
+        if not (isinstance(x, pl.Expr) and x.meta.is_column()):
+            raise ExpressionInvalide("inconnus()/tous_dans() s'applique à une colonne-liste")
+        nom_x = x.meta.output_name()
+        nom_selon = None
+        if selon is not None:
+            if not (isinstance(selon, pl.Expr) and selon.meta.is_column()):
+                raise ExpressionInvalide("selon= attend une colonne-liste, p. ex. selon=communes")
+            nom_selon = selon.meta.output_name()
+        d = Derivation(nom_x, ref, nom_selon)
+        self.derivations[d.nom] = d
+        return pl.col(d.nom)
+
+    def _tous_dans(self, x: Valeur, ref: Valeur, selon: Valeur = None) -> pl.Expr:
+        inconnus = self._inconnus(x, ref, selon)
+        return pl.when(x.is_null()).then(None).otherwise(inconnus.list.len() == 0)
+
+    def _total(self, x: Valeur) -> pl.Expr:
+        return _lit(x).fill_null(0).sum()
+
+    def _nombre(self, condition: Valeur) -> pl.Expr:
+        return _lit(condition).fill_null(False).cast(pl.Int64).sum()
+
+    def _doublon(self, x: Valeur) -> pl.Expr:
+        e = _lit(x)
+        return e.is_not_null() & e.is_duplicated()
+
+    def _joindre(self, x: Valeur, separateur: str = ", ") -> pl.Expr:
+        return _lit(x).list.join(separateur)
+
+    def _annee(self, x: Valeur) -> Valeur:
+        return x.year if isinstance(x, dt.date) else _lit(x).dt.year()
+
+    def _arrondi(self, x: Valeur, chiffres: int = 0) -> Valeur:
+        return round(x, chiffres) if not isinstance(x, pl.Expr) else x.round(chiffres)
+
+    def _abs(self, x: Valeur) -> Valeur:
+        return abs(x) if not isinstance(x, pl.Expr) else x.abs()
+
+    def _liste(self, *args: Valeur) -> list:
+        return list(args)
+
+    def _valeurs_de(self, ref: Valeur, champ: str | None = None) -> list:
+        """Les valeurs officielles d'un référentiel (ou un champ de ses entrées)."""
+        if not isinstance(ref, Referentiel):
+            raise ExpressionInvalide("valeurs_de() attend referentiel(\"nom\")")
+        if champ is None:
+            return list(ref.valeurs)
+        return [d.get(champ) for d in ref.details]
+
+    def _non_coches(self, *args: Valeur) -> pl.Expr:
+        """Les en-têtes des cases qui ne valent pas Oui (pour dire ce qui manque)."""
+        noms = []
+        for a in args:
+            if isinstance(a, Colonnes):
+                noms += a.ids
+                continue
+            if not (isinstance(a, pl.Expr) and a.meta.is_column()):
+                raise ExpressionInvalide("non_coches() attend des colonnes Oui/Non")
+            noms.append(a.meta.output_name())
+        return pl.concat_list([
+            pl.when(pl.col(c).fill_null(False)).then(None).otherwise(pl.lit(self.portee.entetes[c]))
+            for c in noms]).list.drop_nulls()
+
+    def _valeurs_ou(self, x: Valeur, condition: Valeur) -> pl.Expr:
+        """Tableau entier : les valeurs distinctes de x sur les dossiers où la condition est vraie."""
+        return _lit(x).filter(_lit(condition).fill_null(False)).unique(maintain_order=True).implode()
+
+    def _nb_elements(self, x: Valeur) -> pl.Expr:
+        return _lit(x).list.len()
+
+
+def _ressemble_date(s: str) -> bool:
+    if len(s) != 10 or s[4] != "-" or s[7] != "-":
+        return False
+    try:
+        dt.date.fromisoformat(s)
+    except ValueError:
+        return False
+    return True
+
+
+__all__ = ["Colonnes", "Compilateur", "ExpressionInvalide", "Portee", "analyser", "cle_nom"]

@@ -1,0 +1,93 @@
+"""Les points d'extension (hooks pluggy) de cdv-regles.
+
+Chaque partenaire financeur est un greffon (plugin) déclaré dans le groupe de points d'entrée
+``cdv_regles`` de son ``pyproject.toml`` :
+
+    [project.entry-points.cdv_regles]
+    region-hdf = "cdv_regles_region_hdf"
+
+Le socle lui-même passe par ces hooks (``cdv_regles.socle``). Un greffon n'implémente que les
+hooks dont il a besoin. Chaque argument est documenté : un test vérifie qu'aucun hook ni
+argument ne l'est pas.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("cdv_regles")
+hookimpl = pluggy.HookimplMarker("cdv_regles")
+
+
+@hookspec
+def cdv_regles_partenaire() -> dict[str, str]:
+    """Qui porte ce greffon.
+
+    Renvoie ``{"code": "region-hdf", "nom": "Région Hauts-de-France"}``. Le code est celui qui
+    apparaît dans la colonne « partenaire » de chaque constat produit par les règles du greffon
+    (``socle`` pour les règles communes). Obligatoire pour un greffon qui fournit des règles.
+    """
+
+
+@hookspec
+def cdv_regles_fichiers_regles(millesime: int) -> list[Path]:
+    """Les fichiers YAML de règles que le greffon applique pour un millésime.
+
+    :param millesime: l'année de programmation contrôlée (p. ex. 2023). Un greffon renvoie
+        d'ordinaire les fichiers de son dossier ``regles/<millésime>/`` ; une liste vide s'il n'a
+        pas de règles pour ce millésime.
+    """
+
+
+@hookspec
+def cdv_regles_fichiers_parametres() -> list[Path]:
+    """Les fichiers YAML de paramètres datés du greffon (enveloppes, dates, listes, seuils).
+
+    Chaque paramètre a ses valeurs par période (``2023:``, ``2017-2021:``) : la valeur en vigueur
+    pour le millésime contrôlé est choisie par le moteur. Un nom de paramètre ne peut être défini
+    qu'une fois, tous greffons confondus : préfixez les vôtres (``region_…``).
+    """
+
+
+@hookspec
+def cdv_regles_referentiels() -> dict[str, list[Any]]:
+    """Des valeurs ajoutées à des listes existantes (dispositifs, types de porteur…).
+
+    Renvoie p. ex. ``{"dispositifs": ["Nos Quartiers d'Été"]}``. Les listes du classeur (menus
+    déroulants) et les contrôles de liste en tiennent compte.
+    """
+
+
+@hookspec
+def cdv_regles_colonnes() -> list[dict[str, Any]]:
+    """Des colonnes facultatives propres au partenaire, ajoutées au contrat du tableau.
+
+    Même forme que ``regles/colonnes.yaml`` : ``{"id", "entete", "type", "requis", ...}``.
+    Une colonne ajoutée par un greffon est toujours facultative (``requis: F``).
+    """
+
+
+@hookspec
+def cdv_regles_controles(tableau: Any, contexte: Any) -> list[Any]:
+    """Des contrôles écrits en Python, pour ce que le YAML ne sait pas dire.
+
+    :param tableau: le tableau typé, un ``polars.DataFrame`` (une ligne par dossier, colonnes
+        nommées par leur identifiant, plus ``_ligne`` : la ligne du classeur, et ``_dossier``).
+    :param contexte: un ``cdv_regles.contexte.Contexte`` (millésime, date de référence,
+        paramètres en vigueur, référentiels, fonction ``constat(...)`` pour fabriquer un constat).
+    Renvoie une liste de ``cdv_regles.constats.Constat``.
+    """
+
+
+@hookspec
+def cdv_regles_synthese(tableau: Any, constats: list[Any], contexte: Any) -> dict[str, Any]:
+    """Des chiffres de synthèse pour le comité (tableaux de bord, rapport).
+
+    :param tableau: le tableau typé (``polars.DataFrame``), comme pour ``cdv_regles_controles``.
+    :param constats: tous les constats de l'exécution.
+    :param contexte: le ``Contexte`` de l'exécution.
+    Renvoie un dictionnaire de rubriques : ``{"titre": {...chiffres...}}``.
+    """

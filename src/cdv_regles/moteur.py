@@ -1,0 +1,213 @@
+"""Le moteur : évalue toutes les règles d'un coup sur le tableau typé et rédige les constats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from cdv_regles import valeurs as v
+from cdv_regles.catalogue import Catalogue
+from cdv_regles.constats import Constat
+from cdv_regles.contrat import Colonne
+from cdv_regles.conversion import Tableau
+from cdv_regles.derivations import Derivation
+from cdv_regles.erreurs import RegleInvalide
+from cdv_regles.expressions import Colonnes, Compilateur, ExpressionInvalide, Portee
+from cdv_regles.regle import Regle
+
+TYPES_POLARS = {
+    "texte": pl.String, "choix": pl.String, "booleen": pl.Boolean, "montant": pl.Float64,
+    "date": pl.Date, "entier": pl.Int64, "marqueur": pl.Int64, "orientation": pl.Int64,
+    "choix_multiple": pl.List(pl.String),
+}
+SPECIAUX = {"dossier", "ligne", "date_reference", "millesime"}
+
+
+@dataclass
+class RegleCompilee:
+    regle: Regle
+    applicable: pl.Expr | None
+    exiger: Any
+    valeurs: dict[str, Any]
+    colonnes: tuple[str, ...]
+    champs: list[str]
+    derivations: dict[str, Derivation] = field(default_factory=dict)
+
+
+def cadre(tableau: Tableau) -> pl.DataFrame:
+    """Le tableau typé en DataFrame polars, plus ``_ligne`` et ``_dossier``."""
+    series = [pl.Series(cid, tableau.colonnes[cid], dtype=TYPES_POLARS[c.type], strict=False)
+              for cid, c in tableau.types.items()]
+    df = pl.DataFrame(series).with_columns(pl.Series("_ligne", tableau.lignes, dtype=pl.Int64))
+    illisibles: dict[str, set[int]] = {}
+    for ill in tableau.illisibles:
+        illisibles.setdefault(ill.colonne.id, set()).add(ill.ligne)
+    if illisibles:
+        df = df.with_columns([pl.col("_ligne").is_in(list(lignes)).alias(f"{cid}__illisible")
+                              for cid, lignes in illisibles.items()])
+    return df.with_columns(
+        pl.coalesce(pl.col("numero_dossier"), pl.format("ligne {}", pl.col("_ligne"))).alias("_dossier"))
+
+
+def portee(catalogue: Catalogue, date_reference: dt.date, vues: set[str] | None = None,
+           illisibles: frozenset[str] = frozenset()) -> Portee:
+    return Portee(
+        colonnes={c.id: (c.type, catalogue.referentiels.tous.get(c.referentiel or "")) for c in catalogue.colonnes},
+        entetes={c.id: c.entete for c in catalogue.colonnes},
+        parametres=catalogue.valeurs_parametres(),
+        types_parametres={n: p.type for n, p in catalogue.parametres.tous.items()},
+        referentiels=catalogue.referentiels.tous,
+        date_reference=date_reference,
+        colonnes_vues=vues,
+        illisibles=illisibles,
+    )
+
+
+def compiler(regle: Regle, catalogue: Catalogue, date_reference: dt.date,
+             illisibles: frozenset[str] = frozenset()) -> RegleCompilee | None:
+    """Traduit les expressions d'une règle ; toute erreur cite le fichier et la règle.
+
+    None : la règle ne s'applique pas à ce millésime (son « applicable » vaut faux d'emblée).
+    """
+    vues: set[str] = set()
+    p = portee(catalogue, date_reference, vues, illisibles)
+    comp = Compilateur(p)
+    try:
+        applicable: pl.Expr | None = None
+        for texte in regle.applicable:
+            a = comp.compiler(texte)
+            if a is False:  # jamais applicable (paramètre non défini pour ce millésime)
+                return None
+            a = a if isinstance(a, pl.Expr) else pl.lit(bool(a))
+            applicable = a if applicable is None else applicable & a
+        vues.clear()
+        exiger = comp.compiler(regle.exiger) if regle.exiger else None
+        colonnes_exiger = set(vues)
+        valeurs = {nom: comp.compiler(texte) for nom, texte in regle.valeurs.items()}
+    except ExpressionInvalide as e:
+        raise RegleInvalide(regle.chemin, str(e), regle.id) from None
+    if isinstance(exiger, Colonnes):
+        raise RegleInvalide(regle.chemin, "« exiger » doit être une condition", regle.id)
+    colonnes = tuple(regle.colonnes) if regle.colonnes else tuple(sorted(colonnes_exiger))
+    inconnues = [c for c in colonnes if c not in p.colonnes]
+    if inconnues:
+        raise RegleInvalide(regle.chemin, f"colonnes inconnues : {', '.join(inconnues)}", regle.id)
+    champs = [f for _, f, _, _ in string.Formatter().parse(regle.message) if f]
+    for f in champs:
+        if f not in p.colonnes and f not in valeurs and f not in p.parametres and f not in SPECIAUX:
+            raise RegleInvalide(
+                regle.chemin, f"le message cite {{{f}}} : ni une colonne, ni une valeur calculée, "
+                "ni un paramètre", regle.id)
+    return RegleCompilee(regle, applicable, exiger, valeurs, colonnes, champs, comp.derivations)
+
+
+def evaluer(df: pl.DataFrame, regles: list[RegleCompilee], catalogue: Catalogue,
+            date_reference: dt.date) -> list[Constat]:
+    """Une seule passe polars pour toutes les règles « dossier », une pour les règles « tableau »."""
+    derivations: dict[str, Derivation] = {}
+    for r in regles:
+        derivations.update(r.derivations)
+    if derivations:
+        df = df.with_columns([d.calculer(df) for d in derivations.values()])
+    par_dossier = [r for r in regles if r.regle.portee == "dossier"]
+    par_tableau = [r for r in regles if r.regle.portee == "tableau"]
+    constats: list[Constat] = []
+    types = {c.id: c for c in catalogue.colonnes}
+    params = catalogue.valeurs_parametres()
+    if par_dossier and df.height:
+        masques = df.select([_violation(r).alias(f"r{i}") for i, r in enumerate(par_dossier)])
+        for i, r in enumerate(par_dossier):
+            lignes = df.filter(masques[f"r{i}"])
+            if lignes.height:
+                constats += _rediger(r, lignes, types, params, date_reference, catalogue.millesime)
+    for r in par_tableau:
+        exprs = [_lit_bool(r.exiger).fill_null(True).alias("_ok")]
+        if r.applicable is not None:
+            exprs.append(r.applicable.fill_null(False).alias("_applicable"))
+        exprs += [_expr(val).alias(f"v_{nom}") for nom, val in r.valeurs.items()]
+        ligne = df.select(exprs).row(0, named=True) if df.height else {"_ok": True}
+        if ligne.get("_applicable", True) and not ligne["_ok"]:
+            vals = {nom: ligne.get(f"v_{nom}") for nom in r.valeurs}
+            constats.append(_constat(r, "", None, _formater(r, {}, vals, types, params, date_reference,
+                                                           catalogue.millesime), types))
+    return constats
+
+
+def _expr(x: Any) -> pl.Expr:
+    return x if isinstance(x, pl.Expr) else pl.lit(x)
+
+
+def _lit_bool(x: Any) -> pl.Expr:
+    return x if isinstance(x, pl.Expr) else pl.lit(bool(x), dtype=pl.Boolean)
+
+
+def _violation(r: RegleCompilee) -> pl.Expr:
+    ko = ~_lit_bool(r.exiger).fill_null(True)
+    if r.applicable is not None:
+        ko = ko & r.applicable.fill_null(False)
+    return ko
+
+
+def _rediger(r: RegleCompilee, lignes: pl.DataFrame, types: dict[str, Colonne], params: dict[str, Any],
+             date_reference: dt.date, millesime: int) -> list[Constat]:
+    besoins = [f for f in r.champs if f in lignes.columns]
+    calculs = [_expr(val).alias(f"v_{nom}") for nom, val in r.valeurs.items()]
+    table = lignes.select(["_dossier", "_ligne", *besoins, *calculs]) if calculs or besoins else \
+        lignes.select(["_dossier", "_ligne"])
+    constats = []
+    for ligne in table.iter_rows(named=True):
+        vals = {nom: ligne[f"v_{nom}"] for nom in r.valeurs}
+        cols = {f: ligne[f] for f in besoins}
+        texte = _formater(r, cols, vals, types, params, date_reference, millesime,
+                          dossier=ligne["_dossier"], numero=ligne["_ligne"])
+        constats.append(_constat(r, ligne["_dossier"], ligne["_ligne"], texte, types))
+    return constats
+
+
+def _constat(r: RegleCompilee, dossier: str, ligne: int | None, message: str,
+             types: dict[str, Colonne]) -> Constat:
+    g = r.regle
+    return Constat(dossier=dossier, ligne=ligne, regle=g.id, famille=g.famille, gravite=g.gravite,
+                   partenaire=g.partenaire, colonnes=r.colonnes, message=message,
+                   entetes=tuple(types[c].entete for c in r.colonnes))
+
+
+def _formater(r: RegleCompilee, cols: dict[str, Any], vals: dict[str, Any], types: dict[str, Colonne],
+              params: dict[str, Any], date_reference: dt.date, millesime: int,
+              dossier: str = "", numero: int | None = None) -> str:
+    champs: dict[str, str] = {}
+    for f in r.champs:
+        if f in vals:
+            champs[f] = formater_valeur(vals[f])
+        elif f in cols:
+            champs[f] = formater_valeur(cols[f], types[f].type)
+        elif f == "dossier":
+            champs[f] = dossier
+        elif f == "ligne":
+            champs[f] = str(numero)
+        elif f == "date_reference":
+            champs[f] = v.format_date(date_reference)
+        elif f == "millesime":
+            champs[f] = str(millesime)
+        else:
+            champs[f] = formater_valeur(params.get(f))
+    return r.regle.message.format_map(champs)
+
+
+def formater_valeur(x: Any, type_colonne: str | None = None) -> str:
+    """Une valeur telle qu'un agent la lit : montants en euros, dates JJ/MM/AAAA, Oui/Non."""
+    if x is None:
+        return "vide"
+    if isinstance(x, bool):
+        return "Oui" if x else "Non"
+    if isinstance(x, dt.date):
+        return v.format_date(x)
+    if isinstance(x, float) or type_colonne == "montant":
+        return v.format_montant(float(x))
+    if isinstance(x, list):
+        return ", ".join(formater_valeur(e) for e in x) if x else "aucun"
+    return str(x)

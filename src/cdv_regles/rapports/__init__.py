@@ -1,0 +1,16 @@
+"""Les formats de sortie de ``cdv-regles verifier`` : un module par format."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cdv_regles.verification import Resultat
+
+FORMATS = {"texte": "texte", "json": "json_"}
+
+
+def rendre(format_: str, resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant") -> str:
+    module = import_module(f"cdv_regles.rapports.{FORMATS[format_]}")
+    return module.rendre(resultat, couleur=couleur, seuil=seuil)

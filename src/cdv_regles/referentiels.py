@@ -1,0 +1,138 @@
+"""Référentiels (communes, QPV, listes fermées) et comparaison tolérante des noms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cdv_regles.chemins import dossier_regles
+from cdv_regles.donnees import lire_csv, lire_yaml
+from cdv_regles.erreurs import RegleInvalide
+
+_ABREVIATIONS = {"st": "saint", "ste": "sainte"}
+# Articles élidés ignorés : « Condé-sur-l'Escaut » et « Condé-sur-Escaut » désignent la même commune.
+_ELIDES = {"l", "d"}
+
+
+@cache
+def cle_nom(texte: str) -> str:
+    """Clé de comparaison d'un nom de lieu : sans casse, accents, tirets, apostrophes ni article élidé."""
+    s = unicodedata.normalize("NFKD", texte)
+    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    s = s.replace("œ", "oe").replace("æ", "ae")
+    mots = re.split(r"[\s\-'’‘`´.,()]+", s)
+    return " ".join(_ABREVIATIONS.get(m, m) for m in mots if m and m not in _ELIDES)
+
+
+@dataclass
+class Referentiel:
+    """Une liste de valeurs admises. ``cles`` : clé tolérante -> valeur officielle.
+
+    ``qualifiees`` : (clé courte, clé du contexte) -> valeur officielle, pour un nom qui n'est
+    univoque qu'avec son contexte (« Centre-Ville » d'une commune donnée).
+    """
+
+    nom: str
+    valeurs: list[str]
+    cles: dict[str, str] = field(default_factory=dict)
+    qualifiees: dict[tuple[str, str], str] = field(default_factory=dict)
+    details: list[dict[str, Any]] = field(default_factory=list)
+    source: dict[str, str] = field(default_factory=dict)
+
+    def officiel(self, texte: str) -> str | None:
+        return self.cles.get(cle_nom(texte))
+
+
+def _depuis_valeurs(nom: str, valeurs: list[Any], alias: dict[str, str], source: dict) -> Referentiel:
+    details = [v if isinstance(v, dict) else {"valeur": v} for v in valeurs]
+    officielles = [str(d.get("valeur", d.get("numero", d.get("code")))) for d in details]
+    ref = Referentiel(nom, officielles, details=details, source=source)
+    for v in officielles:
+        ref.cles[cle_nom(v)] = v
+    for court, long in alias.items():
+        ref.cles[cle_nom(court)] = long
+    return ref
+
+
+def _communes(chemin: Path) -> Referentiel:
+    lignes = lire_csv(chemin)
+    ref = Referentiel("communes", [r["nom"] for r in lignes], details=lignes,
+                      source={"document": "COG 2026", "section": "EPCI 245901160"})
+    for r in lignes:
+        for forme in (r["nom"], r["code_insee"], *filter(None, r.get("alias", "").split(";"))):
+            ref.cles[cle_nom(forme)] = r["nom"]
+    return ref
+
+
+def _qpv_2015(chemin: Path, communes: Referentiel) -> Referentiel:
+    lignes = lire_csv(chemin)
+    ref = Referentiel("qpv_2015", [r["nom_qpv"] for r in lignes], details=lignes,
+                      source={"document": "PROT2019", "section": "taux d'emploi des QPV"})
+    for r in lignes:
+        nom = r["nom_qpv"]
+        ref.cles[cle_nom(nom)] = nom
+        court = re.sub(r"\s*\(.*\)\s*$", "", nom)
+        if court != nom:  # « Centre-Ville (Quiévrechain) » : « Centre-Ville » vaut avec sa commune
+            for commune in r["communes"].split(";"):
+                ref.qualifiees[(cle_nom(court), cle_nom(communes.officiel(commune) or commune))] = nom
+    return ref
+
+
+def _qpv_2024(chemin: Path) -> Referentiel:
+    lignes = [r for r in lire_csv(chemin) if r["dans_cavm"] == "oui"]
+    ref = Referentiel("qpv_2024", [r["code_qp"] for r in lignes], details=lignes,
+                      source={"document": "décret 2023-1314", "section": "QPV de Valenciennes Métropole"})
+    for r in lignes:
+        ref.cles[cle_nom(r["code_qp"])] = r["code_qp"]
+        for commune in r["communes_cavm"].split(";"):
+            ref.qualifiees[(cle_nom(r["nom_qp"]), cle_nom(commune))] = r["code_qp"]
+        if not any(x["nom_qp"] == r["nom_qp"] and x is not r for x in lignes):
+            ref.cles[cle_nom(r["nom_qp"])] = r["code_qp"]
+    return ref
+
+
+@dataclass
+class Referentiels:
+    tous: dict[str, Referentiel] = field(default_factory=dict)
+
+    def __getitem__(self, nom: str) -> Referentiel:
+        return self.tous[nom]
+
+    def __contains__(self, nom: str) -> bool:
+        return nom in self.tous
+
+    def ajouter_listes(self, chemin: Path) -> None:
+        donnees = lire_yaml(chemin) or {}
+        if not isinstance(donnees, dict):
+            raise RegleInvalide(str(chemin), "un fichier de listes est un dictionnaire nom → {valeurs: [...]}")
+        for nom, d in donnees.items():
+            if not isinstance(d, dict) or not isinstance(d.get("valeurs"), list):
+                raise RegleInvalide(str(chemin), f"la liste « {nom} » doit avoir des « valeurs » (une liste)")
+            if nom in self.tous:
+                raise RegleInvalide(str(chemin), f"la liste « {nom} » est déjà définie")
+            self.tous[nom] = _depuis_valeurs(nom, d["valeurs"], d.get("alias") or {}, d.get("source") or {})
+
+    def etendre(self, nom: str, valeurs: list[Any], chemin: str) -> None:
+        """Ajoute des valeurs à une liste existante (un partenaire ajoute un dispositif, etc.)."""
+        if nom not in self.tous:
+            raise RegleInvalide(chemin, f"liste « {nom} » inconnue : impossible de l'étendre")
+        ajout = _depuis_valeurs(nom, valeurs, {}, {})
+        ref = self.tous[nom]
+        ref.valeurs += [v for v in ajout.valeurs if v not in ref.valeurs]
+        ref.details += ajout.details
+        ref.cles.update(ajout.cles)
+
+
+def referentiels_socle() -> Referentiels:
+    dossier = dossier_regles() / "referentiels"
+    refs = Referentiels()
+    refs.ajouter_listes(dossier / "listes.yaml")
+    communes = _communes(dossier / "communes.csv")
+    refs.tous["communes"] = communes
+    refs.tous["qpv_2015"] = _qpv_2015(dossier / "qpv_2015.csv", communes)
+    refs.tous["qpv_2024"] = _qpv_2024(dossier / "qpv_2024.csv")
+    return refs

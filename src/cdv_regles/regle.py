@@ -1,0 +1,172 @@
+"""Les règles déclaratives : lecture et validation des fichiers YAML de ``regles/``.
+
+Un fichier de règles :
+
+    famille: pieces                       # famille par défaut des règles du fichier
+    source: {document: NC2023, section: "Étape 3"}
+    applicable: "statut dans etapes_definitives"   # condition ajoutée à chaque règle
+    regles:
+      - id: PIE-CERFA
+        titre: Dossier cerfa fourni
+        gravite: bloquant
+        exiger: "oui(piece_cerfa)"        # ce qui doit être vrai pour chaque dossier concerné
+        message: "Le dossier cerfa manque (case « {piece_cerfa} »). Demandez-le au porteur."
+        exemples:
+          valides: [{piece_cerfa: "Oui"}]
+          invalides: [{piece_cerfa: "Non"}]
+
+Voir ``regles/LISEZMOI.md`` pour le vocabulaire complet.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdv_regles.constats import FAMILLES, GRAVITES
+from cdv_regles.donnees import lire_yaml
+from cdv_regles.erreurs import RegleInvalide
+
+CLES_FICHIER = {"famille", "partenaire", "source", "applicable", "regles", "description"}
+CLES_REGLE = {"id", "titre", "gravite", "famille", "source", "colonnes", "portee", "applicable",
+              "exiger", "schema", "message", "valeurs", "pour_chaque", "exemples", "description"}
+CLES_SCHEMA = {"colonnes", "type", "unique", "minimum", "strictement_positif", "dans_liste", "lecture",
+               "entre"}
+_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9]+)*$")
+
+
+@dataclass
+class Regle:
+    id: str
+    titre: str
+    famille: str
+    gravite: str
+    partenaire: str
+    source: dict[str, str]
+    message: str
+    chemin: str
+    portee: str = "dossier"
+    applicable: list[str] = field(default_factory=list)
+    exiger: str | None = None
+    schema: dict[str, Any] | None = None
+    colonnes: list[str] | None = None
+    valeurs: dict[str, str] = field(default_factory=dict)
+    exemples: dict[str, list[Any]] = field(default_factory=dict)
+    description: str = ""
+    # Champs de l'élément de référentiel pour une règle dépliée par « pour_chaque ».
+    element: dict[str, Any] | None = None
+
+    @property
+    def source_texte(self) -> str:
+        doc, sec = self.source.get("document", ""), self.source.get("section", "")
+        return f"{doc}, « {sec} »" if sec else doc
+
+
+def lire_fichier_regles(chemin: Path, partenaire: str, ensembles: dict[str, list[dict[str, Any]]]) -> list[Regle]:
+    """Lit un fichier de règles ; les règles « pour_chaque » sont dépliées ici."""
+    c = str(chemin)
+    donnees = lire_yaml(chemin)
+    if not isinstance(donnees, dict) or not isinstance(donnees.get("regles"), list):
+        raise RegleInvalide(c, "un fichier de règles est un dictionnaire avec une liste « regles: »")
+    _cles_connues(c, None, donnees, CLES_FICHIER, "du fichier")
+    declare = donnees.get("partenaire")
+    if declare is not None and declare != partenaire:
+        raise RegleInvalide(
+            c, f"le fichier se déclare du partenaire « {declare} » mais est fourni par « {partenaire} »")
+    defaut_applicable = donnees.get("applicable")
+    regles: list[Regle] = []
+    for brute in donnees["regles"]:
+        if not isinstance(brute, dict) or "id" not in brute:
+            raise RegleInvalide(c, f"chaque règle est un dictionnaire avec un « id » (vu : {str(brute)[:60]})")
+        rid = str(brute["id"])
+        _cles_connues(c, rid, brute, CLES_REGLE, "de règle")
+        pour_chaque = brute.get("pour_chaque")
+        if pour_chaque is None:
+            regles.append(_regle(c, brute, donnees, defaut_applicable, partenaire, None))
+            continue
+        if pour_chaque not in ensembles:
+            raise RegleInvalide(c, f"pour_chaque : « {pour_chaque} » n'est ni un référentiel ni un "
+                                "paramètre de type colonnes", rid)
+        for element in ensembles[pour_chaque]:
+            regles.append(_regle(c, _substituer(c, rid, brute, element), donnees, defaut_applicable,
+                                 partenaire, element))
+    return regles
+
+
+def _substituer(chemin: str, rid: str, valeur: Any, element: dict[str, Any]) -> Any:
+    """Remplace ${champ} par le champ de l'élément, dans tous les textes de la règle."""
+    if isinstance(valeur, str):
+        try:
+            return string.Template(valeur).substitute({k: str(v) for k, v in element.items()})
+        except (KeyError, ValueError) as e:
+            raise RegleInvalide(chemin, f"champ ${{{e}}} absent des éléments du référentiel", rid) from None
+    if isinstance(valeur, list):
+        return [_substituer(chemin, rid, v, element) for v in valeur]
+    if isinstance(valeur, dict):
+        return {k: (v if k == "exemples" else _substituer(chemin, rid, v, element))
+                for k, v in valeur.items()}
+    return valeur
+
+
+def _cles_connues(chemin: str, rid: str | None, d: dict, connues: set[str], quoi: str) -> None:
+    inconnues = set(d) - connues
+    if inconnues:
+        raise RegleInvalide(
+            chemin, f"clé(s) {quoi} inconnue(s) : {', '.join(sorted(map(str, inconnues)))} "
+            f"(admises : {', '.join(sorted(connues))})", rid)
+
+
+def _regle(chemin: str, d: dict, fichier: dict, defaut_applicable: Any, partenaire: str,
+           element: dict[str, Any] | None) -> Regle:
+    rid = str(d["id"])
+    if not _ID.match(rid):
+        raise RegleInvalide(chemin, "identifiant invalide : majuscules, chiffres et tirets, p. ex. PIE-CERFA", rid)
+    famille = d.get("famille", fichier.get("famille"))
+    if famille not in FAMILLES:
+        raise RegleInvalide(chemin, f"famille « {famille} » inconnue (attendu : {', '.join(FAMILLES)})", rid)
+    gravite = d.get("gravite")
+    if gravite not in GRAVITES:
+        raise RegleInvalide(chemin, f"gravité « {gravite} » inconnue (attendu : {', '.join(GRAVITES)})", rid)
+    if ("exiger" in d) == ("schema" in d):
+        raise RegleInvalide(chemin, "une règle a soit « exiger » (une expression), soit « schema »", rid)
+    source = d.get("source", fichier.get("source"))
+    if not isinstance(source, dict) or not source.get("document"):
+        raise RegleInvalide(chemin, "la source (document et section) est obligatoire", rid)
+    message = d.get("message")
+    if not isinstance(message, str) or not message.strip():
+        raise RegleInvalide(chemin, "le message est obligatoire", rid)
+    portee = d.get("portee", "dossier")
+    if portee not in ("dossier", "tableau"):
+        raise RegleInvalide(chemin, "portee vaut « dossier » ou « tableau »", rid)
+    applicable = [a for a in (defaut_applicable, d.get("applicable")) if a]
+    if not all(isinstance(a, str) for a in applicable):
+        raise RegleInvalide(chemin, "« applicable » est une expression (texte)", rid)
+    schema = d.get("schema")
+    if schema is not None:
+        if not isinstance(schema, dict):
+            raise RegleInvalide(chemin, "« schema » est un dictionnaire", rid)
+        _cles_connues(chemin, rid, schema, CLES_SCHEMA, "de schema")
+        if portee != "dossier" or applicable:
+            raise RegleInvalide(chemin, "une règle « schema » s'applique à tous les dossiers", rid)
+    valeurs = d.get("valeurs") or {}
+    if not isinstance(valeurs, dict) or not all(isinstance(v, str) for v in valeurs.values()):
+        raise RegleInvalide(chemin, "« valeurs » associe un nom à une expression (texte)", rid)
+    colonnes = d.get("colonnes")
+    if colonnes is not None and (not isinstance(colonnes, list) or not all(isinstance(x, str) for x in colonnes)):
+        raise RegleInvalide(chemin, "« colonnes » est une liste d'identifiants de colonnes", rid)
+    exemples = d.get("exemples") or {}
+    if not isinstance(exemples, dict) or set(exemples) - {"valides", "invalides"}:
+        raise RegleInvalide(chemin, "« exemples » a deux listes : valides et invalides", rid)
+    for cle in ("valides", "invalides"):
+        if not isinstance(exemples.get(cle, []), list):
+            raise RegleInvalide(chemin, f"exemples.{cle} est une liste", rid)
+    return Regle(
+        id=rid, titre=str(d.get("titre", rid)), famille=famille, gravite=gravite,
+        partenaire=partenaire, source=source, message=message.strip(), chemin=chemin,
+        portee=portee, applicable=applicable, exiger=d.get("exiger"), schema=schema,
+        colonnes=colonnes, valeurs=valeurs, exemples=exemples,
+        description=str(d.get("description", "")), element=element,
+    )

@@ -1,0 +1,142 @@
+"""La vérification de bout en bout : le même chemin pour la CLI, la CI et le bouton Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdv_regles import __version__
+from cdv_regles.catalogue import Catalogue, construire
+from cdv_regles.constats import Constat, resumer, trier
+from cdv_regles.conversion import Tableau, convertir
+from cdv_regles.erreurs import RegleInvalide
+from cdv_regles.greffons import Defaut, Greffons, charger
+from cdv_regles.lecture import Limites, TableBrute, lire_table
+
+
+@dataclass
+class Contexte:
+    """Ce que voit un contrôle Python de greffon (hook ``cdv_regles_controles``)."""
+
+    millesime: int
+    date_reference: dt.date
+    parametres: dict[str, Any]
+    referentiels: Any
+    catalogue: Catalogue
+
+    def constat(self, *, partenaire: str, regle: str, famille: str, gravite: str, message: str,
+                dossier: str = "", ligne: int | None = None, colonnes: tuple[str, ...] = ()) -> Constat:
+        entetes = {c.id: c.entete for c in self.catalogue.colonnes}
+        return Constat(dossier, ligne, regle, famille, gravite, partenaire, tuple(colonnes), message,
+                       tuple(entetes.get(c, c) for c in colonnes))
+
+
+@dataclass
+class Resultat:
+    constats: list[Constat]
+    tableau: Tableau
+    catalogue: Catalogue
+    millesime: int
+    date_reference: dt.date
+    version_regles: str
+    defauts: list[Defaut] = field(default_factory=list)
+    cadre: Any = None  # le polars.DataFrame typé
+
+    @property
+    def nb_dossiers(self) -> int:
+        return self.tableau.nb_dossiers
+
+    def resume(self) -> dict[str, Any]:
+        r = resumer(self.constats, self.nb_dossiers)
+        r.update(millesime=self.millesime, date_reference=self.date_reference.isoformat(),
+                 version_regles=self.version_regles, defauts_greffons=[str(d) for d in self.defauts])
+        return r
+
+    def cellules(self, constat: Constat) -> list[str]:
+        """Adresses A1 des cellules en cause (aucune pour un constat de tableau)."""
+        if constat.ligne is None:
+            return []
+        return [a for c in constat.colonnes if (a := self.tableau.cellule(c, constat.ligne))]
+
+
+def millesime_par_defaut() -> int:
+    from cdv_regles.socle import millesimes_disponibles
+
+    return millesimes_disponibles()[-1]
+
+
+def preparer(millesime: int | None = None, desactives: set[str] | None = None) -> tuple[Greffons, Catalogue]:
+    greffons = charger(desactives)
+    return greffons, construire(greffons, millesime or millesime_par_defaut())
+
+
+def verifier_fichier(chemin: str | Path, *, millesime: int | None = None,
+                     date_reference: dt.date | None = None, desactives: set[str] | None = None,
+                     limites: Limites | None = None) -> Resultat:
+    brute = lire_table(chemin, limites=limites)
+    return verifier_table(brute, millesime=millesime, date_reference=date_reference,
+                          desactives=desactives)
+
+
+def verifier_table(brute: TableBrute, *, millesime: int | None = None,
+                   date_reference: dt.date | None = None,
+                   desactives: set[str] | None = None) -> Resultat:
+    greffons, catalogue = preparer(millesime, desactives)
+    return verifier_avec(brute, greffons, catalogue, date_reference or dt.date.today())
+
+
+def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
+                  date_reference: dt.date) -> Resultat:
+    from cdv_regles.moteur import cadre, compiler, evaluer
+    from cdv_regles.schema import constats_lecture, verifier_schema
+
+    tableau = convertir(brute, catalogue.colonnes, catalogue.referentiels)
+    df = cadre(tableau)
+    regles_expr, regles_schema = [], []
+    illisibles = frozenset(i.colonne.id for i in tableau.illisibles)
+    for r in catalogue.regles:
+        if r.schema is not None:
+            regles_schema.append(r)
+            continue
+        try:
+            compilee = compiler(r, catalogue, date_reference, illisibles)
+        except RegleInvalide as e:
+            greffons.defauts.append(Defaut(_greffon_de(greffons, r.partenaire), e.message))
+            continue
+        if compilee is not None:
+            regles_expr.append(compilee)
+    dossiers = dict(zip(tableau.lignes, df["_dossier"].to_list(), strict=True))
+    constats = constats_lecture(tableau, regles_schema, dossiers)
+    try:
+        constats += verifier_schema(df, tableau, catalogue, regles_schema)
+    except RegleInvalide as e:
+        greffons.defauts.append(Defaut("socle", e.message))
+    constats += evaluer(df, regles_expr, catalogue, date_reference)
+    contexte = Contexte(catalogue.millesime, date_reference, catalogue.valeurs_parametres(),
+                        catalogue.referentiels, catalogue)
+    for greffon, ajout in greffons.appeler("cdv_regles_controles", tableau=df, contexte=contexte):
+        if not isinstance(ajout, list) or not all(isinstance(c, Constat) for c in ajout):
+            greffons.defauts.append(Defaut(greffon.nom, "cdv_regles_controles doit renvoyer une liste de Constat"))
+            continue
+        constats += ajout
+    return Resultat(trier(constats), tableau, catalogue, catalogue.millesime, date_reference,
+                    version_regles(catalogue), list(greffons.defauts), df)
+
+
+def _greffon_de(greffons: Greffons, partenaire: str) -> str:
+    return next((g.nom for g in greffons.actifs if g.partenaire == partenaire), partenaire)
+
+
+def version_regles(catalogue: Catalogue) -> str:
+    """Version du paquet et empreinte du contenu des fichiers de règles et de paramètres."""
+    empreinte = hashlib.sha256()
+    fichiers = sorted({r.chemin for r in catalogue.regles} | {p.chemin for p in catalogue.parametres.tous.values()})
+    for f in fichiers:
+        try:
+            empreinte.update(Path(f).read_bytes())
+        except OSError:
+            continue
+    return f"{__version__}+{empreinte.hexdigest()[:8]}"
