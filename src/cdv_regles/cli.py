@@ -21,6 +21,7 @@ import click
 from cdv_regles import __version__
 from cdv_regles.click_fr import installer
 from cdv_regles.erreurs import ErreurCdv
+from cdv_regles.rapports import FORMATS
 
 installer()
 
@@ -44,8 +45,34 @@ def _echouer(message: str, code: int = SORTIE_ENTREE) -> None:
     sys.exit(code)
 
 
+# Commandes définies dans leur propre module, importées seulement quand on les appelle (ou pour
+# l'aide) : chaque module ne doit importer que click à son chargement.
+COMMANDES_MODULES = {
+    "classeur": "cdv_regles.classeur.commande:classeur",
+    "synthese": "cdv_regles.synthese.commande:synthese",
+    "exporter": "cdv_regles.export.commande:exporter",
+    "nouveau-plugin": "cdv_regles.gabarit.commande:nouveau_plugin",
+    "texte-git": "cdv_regles.textconv:texte_git",
+}
+
+
 class Groupe(click.Group):
     """Transforme toute erreur attendue en message français et statut 2, jamais en trace."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDES_MODULES})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        commande = super().get_command(ctx, name)
+        if commande is None and name in COMMANDES_MODULES:
+            from importlib import import_module
+
+            module, attribut = COMMANDES_MODULES[name].split(":")
+            try:
+                commande = getattr(import_module(module), attribut)
+            except (ImportError, AttributeError):
+                return None  # module pas encore livré : la commande n'apparaît pas
+        return commande
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
@@ -72,7 +99,7 @@ def cdv_regles() -> None:
 
 @cdv_regles.command()
 @click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "format_", type=click.Choice(["texte", "json"]), default="texte",
+@click.option("--format", "format_", type=click.Choice(list(FORMATS)), default="texte",
               show_default=True, help="Format du rapport.")
 @click.option("--date", "date_reference", type=DateFr(), metavar="AAAA-MM-JJ",
               help="Date de référence des échéances (défaut : aujourd'hui).")

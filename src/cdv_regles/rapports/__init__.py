@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from cdv_regles.verification import Resultat
 
+# format -> module de cdv_regles.rapports qui définit rendre(resultat, *, couleur, seuil) -> str
 FORMATS = {"texte": "texte", "json": "json_"}
 
 
