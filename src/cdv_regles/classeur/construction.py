@@ -140,11 +140,21 @@ def construire_classeur(sortie: Path, contenu: Contenu, *, remplacer: bool = Fal
     os.close(fd)
     try:
         _ecrire_classeur(Path(provisoire), contenu, vba)
+        os.chmod(provisoire, _mode_fichier(sortie))
         os.replace(provisoire, sortie)
     except BaseException:
         Path(provisoire).unlink(missing_ok=True)
         raise
     return sortie
+
+
+def _mode_fichier(sortie: Path) -> int:
+    """Droits du fichier remplacé, sinon ceux d'un fichier neuf (mkstemp crée en 0600)."""
+    if sortie.exists():
+        return sortie.stat().st_mode & 0o777
+    masque = os.umask(0)
+    os.umask(masque)
+    return 0o666 & ~masque
 
 
 def _ecrire_squelette(chemin: Path) -> None:
