@@ -1,0 +1,131 @@
+"""Feuilles de résultats écrites par « Vérifier » : Contrôles (une ligne par constat) et Synthèse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cdv_regles.classeur import feuilles as F
+from cdv_regles.classeur.grille import lettre_colonne
+from cdv_regles.classeur.livre import feuille_outil
+from cdv_regles.constats import GRAVITES
+
+LIBELLES_GRAVITE = {"bloquant": "Bloquant", "alerte": "Alerte", "info": "Info"}
+PLURIELS_GRAVITE = {"bloquant": "bloquants", "alerte": "alertes", "info": "infos"}
+ENTETES_CONTROLES = ("Gravité", "Dossier", "Ligne", "Règle", "Famille", "Partenaire",
+                     "Colonne(s)", "Message", "Cellule")
+LARGEURS_CONTROLES = (10, 14, 7, 30, 11, 22, 30, 90, 10)
+COULEUR_ENTETE = "#D9E1F2"
+
+
+def _sur(valeur: str) -> str:
+    """Un texte qui commence par « = » serait pris pour une formule."""
+    return "'" + valeur if valeur.startswith("=") else valeur
+
+
+def lien_cellule(feuille: str, cellule: str) -> str:
+    cible = "#'" + feuille.replace("'", "''") + "'!" + cellule
+    return f'=HYPERLINK("{cible}","{cellule}")'
+
+
+def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
+    """Feuille Contrôles : en-tête puis un constat par ligne, avec un lien vers la cellule."""
+    ws = feuille_outil(book, F.FEUILLE_CONTROLES)
+    lignes: list[list[Any]] = [list(ENTETES_CONTROLES)]
+    liens: list[list[str]] = [[ENTETES_CONTROLES[-1]]]
+    for c in resultat.constats:
+        cellules = resultat.cellules(c)
+        premiere = cellules[0].rsplit("!", 1)[-1].replace("$", "") if cellules else ""
+        lignes.append([
+            LIBELLES_GRAVITE.get(c.gravite, c.gravite), _sur(c.dossier or ""),
+            c.ligne if c.ligne is not None else "", c.regle, c.famille, c.partenaire,
+            _sur(", ".join(c.entetes or c.colonnes)), _sur(c.message),
+        ])
+        liens.append([lien_cellule(feuille_lue, premiere) if premiere else ""])
+    if len(lignes) == 1:
+        lignes.append(["", "", "", "", "", "", "", "Aucun constat : le tableau respecte toutes les règles."])
+        liens.append([""])
+    n = len(lignes)
+    derniere = lettre_colonne(len(ENTETES_CONTROLES))
+    # Colonnes de texte : « 2023-01 » ne doit pas devenir une date.
+    for col in ("B", "D", "E", "F", "G", "H"):
+        ws[f"{col}1:{col}{n}"].number_format = "@"
+    ws["A1"].value = lignes
+    ws[f"{derniere}1"].formula = liens
+    entete = ws[f"A1:{derniere}1"]
+    entete.font.bold = True
+    entete.color = COULEUR_ENTETE
+    for i, largeur in enumerate(LARGEURS_CONTROLES, start=1):
+        ws[f"{lettre_colonne(i)}:{lettre_colonne(i)}"].column_width = largeur
+    ws[f"H2:H{n}"].wrap_text = True
+    # Gravité colorée comme les cellules en cause, par suites de lignes de même gravité.
+    suites: list[list[Any]] = []
+    for i, c in enumerate(resultat.constats, start=2):
+        if suites and suites[-1][2] == c.gravite:
+            suites[-1][1] = i
+        else:
+            suites.append([i, i, c.gravite])
+    for debut, fin, gravite in suites:
+        if gravite in F.COULEURS:
+            ws[f"A{debut}:A{fin}"].color = F.COULEURS[gravite]
+    return ws
+
+
+def ecrire_synthese(book: Any, resultat: Any, resume: dict[str, Any], nom_classeur: str,
+                    maintenant: dt.datetime) -> Any:
+    """Feuille Synthèse : date, millésime, version des règles, comptes."""
+    ws = feuille_outil(book, F.FEUILLE_SYNTHESE)
+    date_ref = resultat.date_reference
+    lignes: list[list[Any]] = [
+        ["Synthèse du contrôle", ""],
+        ["", ""],
+        ["Contrôle lancé le", maintenant.strftime("%d/%m/%Y à %H:%M")],
+        ["Classeur", _sur(nom_classeur)],
+        ["Millésime", resultat.millesime],
+        ["Date de référence des échéances", date_ref.strftime("%d/%m/%Y")],
+        ["Version des règles", resultat.version_regles],
+        ["Dossiers lus", resume.get("dossiers", 0)],
+        ["Constats", resume.get("constats", 0)],
+        ["", ""],
+        ["Par gravité", ""],
+    ]
+    par_gravite = resume.get("par_gravite", {})
+    premiere_gravite = len(lignes) + 1
+    lignes += [[LIBELLES_GRAVITE[g], par_gravite.get(g, 0)] for g in GRAVITES]
+    lignes += [["", ""], ["Par famille de règles", ""]]
+    lignes += [[f, n] for f, n in resume.get("par_famille", {}).items()] or [["(aucun constat)", 0]]
+    lignes += [["", ""], ["Par partenaire", ""]]
+    lignes += [[p, n] for p, n in resume.get("par_partenaire", {}).items()] or [["(aucun constat)", 0]]
+    defauts = resume.get("defauts_greffons") or []
+    if defauts:
+        lignes += [["", ""], ["Greffons en défaut (leurs règles n'ont pas été appliquées)", ""]]
+        lignes += [[_sur(str(d)), ""] for d in defauts]
+    ws[f"A1:A{len(lignes)}"].number_format = "@"
+    ws["A1"].value = lignes
+    ws["A1"].font.bold = True
+    ws["A1"].font.size = 14
+    for i, (etiquette, _) in enumerate(lignes, start=1):
+        if etiquette in ("Par gravité", "Par famille de règles", "Par partenaire") or (
+                isinstance(etiquette, str) and etiquette.startswith("Greffons en défaut")):
+            ws[f"A{i}"].font.bold = True
+    for i, g in enumerate(GRAVITES, start=premiere_gravite):
+        ws[f"A{i}"].color = F.COULEURS[g]
+    ws["A:A"].column_width = 36
+    ws["B:B"].column_width = 24
+    return ws
+
+
+def message_resume(resume: dict[str, Any]) -> str:
+    """Texte de la boîte de message de fin : comptes par gravité et où lire le détail."""
+    par_gravite = resume.get("par_gravite", {})
+    n = resume.get("constats", 0)
+    dossiers = resume.get("dossiers", 0)
+    if n == 0:
+        return (f"{dossiers} dossier(s) contrôlé(s) : aucun constat. "
+                f"Le détail de l'exécution est dans la feuille {F.FEUILLE_SYNTHESE}.")
+    details = ", ".join(f"{par_gravite.get(g, 0)} {PLURIELS_GRAVITE[g] if par_gravite.get(g, 0) > 1 else g}"
+                        for g in GRAVITES)
+    return (f"{dossiers} dossier(s) contrôlé(s) : {n} constat(s) ({details}).\n\n"
+            f"Les cellules en cause sont colorées (rouge : bloquant, jaune : alerte, bleu : info). "
+            f"Détail ligne par ligne : feuille {F.FEUILLE_CONTROLES} ; comptes : feuille "
+            f"{F.FEUILLE_SYNTHESE}.")
