@@ -86,7 +86,8 @@ class Groupe(click.Group):
                      "(CDV_REGLES_LIGNES_MAX).")
 
 
-@click.group(cls=Groupe, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=Groupe, subcommand_metavar="COMMANDE [ARGUMENTS]...",
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="cdv-regles")
 def cdv_regles() -> None:
     """Contrôle du tableau de programmation d'un Contrat de Ville.

@@ -38,16 +38,22 @@ def analyser(texte: str) -> ast.expr:
     """Texte -> arbre, après traduction des mots français (hors chaînes de caractères)."""
     if not isinstance(texte, str) or not texte.strip():
         raise ExpressionInvalide("expression vide ou qui n'est pas du texte")
+    source = texte.strip()
+    debuts = [0]
+    for ligne in source.splitlines(keepends=True):
+        debuts.append(debuts[-1] + len(ligne))
     try:
-        jetons = []
-        for j in tokenize.generate_tokens(io.StringIO(texte.strip()).readline):
+        morceaux, fin = [], 0
+        for j in tokenize.generate_tokens(io.StringIO(source).readline):
             if j.type == tokenize.NAME and j.string in _MOTS_FRANCAIS:
-                j = j._replace(string=_MOTS_FRANCAIS[j.string])
-            jetons.append((j.type, j.string))
-        source = tokenize.untokenize(jetons)
-        return ast.parse(source.strip(), mode="eval").body
-    except (SyntaxError, tokenize.TokenError, IndentationError) as e:
-        raise ExpressionInvalide(f"expression illisible « {texte} » ({e.__class__.__name__})") from None
+                debut = debuts[j.start[0] - 1] + j.start[1]
+                morceaux += [source[fin:debut], _MOTS_FRANCAIS[j.string]]
+                fin = debuts[j.end[0] - 1] + j.end[1]
+        traduit = "".join(morceaux) + source[fin:]
+        return ast.parse(traduit, mode="eval").body
+    except (SyntaxError, tokenize.TokenError, IndentationError, ValueError, RecursionError, MemoryError):
+        raise ExpressionInvalide(f"expression illisible « {texte} » : vérifiez les parenthèses, "
+                                 "les apostrophes et les opérateurs") from None
 
 
 @dataclass(frozen=True)
@@ -181,8 +187,10 @@ class Compilateur:
         if op is None:
             raise ExpressionInvalide("opérateur non admis (seuls + - * / le sont)")
         if not isinstance(g, pl.Expr) and not isinstance(d, pl.Expr):
-            if isinstance(g, dt.date) or isinstance(d, dt.date):
-                raise ExpressionInvalide("calcul sur des dates non admis ; comparez-les")
+            if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in (g, d)):
+                raise ExpressionInvalide("calcul admis sur des nombres seulement (pas sur des textes ni des dates)")
+            if op == "__truediv__" and d == 0:
+                raise ExpressionInvalide("division par zéro")
             return getattr(g, op)(d)
         return getattr(_lit(g), op)(_lit(d))
 
