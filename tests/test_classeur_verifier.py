@@ -122,6 +122,8 @@ class FauxRange:
     def value(self, v: Any) -> None:
         if isinstance(v, list | tuple):
             lignes = [list(r) for r in v] if v and isinstance(v[0], list | tuple) else [list(v)]
+            if len({len(r) for r in lignes}) > 1:  # comme xlwings
+                raise ValueError("All elements of a 2d list or tuple must be of the same length")
             for i, rangee in enumerate(lignes):
                 for j, x in enumerate(rangee):
                     self.feuille.ecrire(self.l1 + i, self.c1 + j, x)
@@ -593,3 +595,44 @@ def test_millesime_lu_dans_le_classeur(exemple) -> None:
     book.sheets[F.FEUILLE_REFERENTIELS].ecrire(3, 2, "vingt")
     resume = verifier(book, date_reference=date_ref)
     assert "« vingt »" in resume["erreur"] and "2023" in resume["erreur"]
+
+
+# --- Entrée du bouton (RunPython) --------------------------------------------------------------
+
+def test_le_bouton_n_importe_rien_de_lourd() -> None:
+    """« import cdv_regles.classeur » est la première chose que fait chaque clic."""
+    import subprocess
+    import sys
+
+    code = ("import sys, cdv_regles.classeur as c; "
+            "print(sorted(m for m in ('polars', 'pandera', 'openpyxl', 'xlwings', 'xlsxwriter', "
+            "'pyopenvba', 'yaml') if m in sys.modules))")
+    sortie = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert sortie.stdout.strip() == "[]"
+
+
+def test_verifier_appelant_utilise_le_classeur_appelant(monkeypatch: pytest.MonkeyPatch, exemple) -> None:
+    import xlwings as xw
+
+    import cdv_regles.classeur as c
+
+    _, dossiers = exemple
+    book = classeur_de_test(dossiers)
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+    c.verifier_appelant()
+    assert book.app.alertes and "constat(s)" in book.app.alertes[-1]["prompt"]
+    assert F.FEUILLE_CONTROLES in [s.name for s in book.sheets]
+
+
+def test_verifier_appelant_sans_excel_message_francais() -> None:
+    """Sans Excel joignable, le module VBA affiche la sortie d'erreur : elle est en français."""
+    import subprocess
+    import sys
+
+    sortie = subprocess.run(
+        [sys.executable, "-c", "import cdv_regles.classeur as c; c.verifier_appelant()",
+         "--wb=programmation-2023.xlsm", "--from_xl=1", "--hwnd=1"],
+        capture_output=True, text=True, check=False)
+    assert sortie.returncode == 1
+    assert "Vérifier n'a pas pu joindre le classeur ouvert dans Excel" in sortie.stderr
+    assert "Traceback" not in sortie.stderr

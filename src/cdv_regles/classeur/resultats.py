@@ -31,7 +31,8 @@ def lien_cellule(feuille: str, cellule: str) -> str:
 def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
     """Feuille Contrôles : en-tête puis un constat par ligne, avec un lien vers la cellule."""
     ws = feuille_outil(book, F.FEUILLE_CONTROLES)
-    lignes: list[list[Any]] = [list(ENTETES_CONTROLES)]
+    # Colonnes A à H en valeurs ; la dernière (liens) en formules, écrite à part.
+    lignes: list[list[Any]] = [list(ENTETES_CONTROLES[:-1])]
     liens: list[list[str]] = [[ENTETES_CONTROLES[-1]]]
     for c in resultat.constats:
         cellules = resultat.cellules(c)
