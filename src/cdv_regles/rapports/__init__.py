@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from cdv_regles.verification import Resultat
 
 # format -> module de cdv_regles.rapports qui définit rendre(resultat, *, couleur, seuil) -> str
-FORMATS = {"texte": "texte", "json": "json_"}
+FORMATS = {"texte": "texte", "json": "json_", "junit": "junit", "github": "github", "markdown": "markdown"}
 
 
 def rendre(format_: str, resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant") -> str:

@@ -1,0 +1,141 @@
+"""``cdv-regles texte-git`` : le tableau en texte stable, pour un ``git diff`` lisible.
+
+Utilisable comme pilote *textconv* de git (voir ``ci/README.md``) :
+
+    .gitattributes :  *.xlsx diff=cdv-regles
+    git config diff.cdv-regles.textconv "cdv-regles texte-git"
+
+Un bloc par dossier, trié par N° dossier (pas par ligne : trier ou insérer des lignes dans le
+classeur ne produit pas de différence), une ligne « En-tête : valeur » par cellule non vide, dans
+l'ordre du contrat de colonnes puis, pour les colonnes hors contrat, dans l'ordre de la feuille.
+Les valeurs sont normalisées (montants « 12 500 € », dates JJ/MM/AAAA, Oui/Non) : changer le
+format d'une cellule ne produit pas de différence, changer sa valeur si.
+
+Ni règles ni constats : lecture et conversion seulement, pour rester rapide. Une colonne
+obligatoire absente n'est pas une erreur ici ; une cellule illisible est montrée telle quelle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from cdv_regles.contrat import Colonne
+    from cdv_regles.lecture import TableBrute
+    from cdv_regles.referentiels import Referentiels
+
+_NBSP = "\u00a0"
+
+
+def _orientation(n: int, refs: Referentiels) -> str:
+    ref = refs.tous.get("orientations")
+    for d in ref.details if ref else []:
+        if str(d.get("numero")) == str(n) and d.get("libelle"):
+            return f"{n} - {d['libelle']}"
+    return str(n)
+
+
+def valeur_texte(x: Any, col: Colonne | None, refs: Referentiels) -> str:
+    """Une valeur typée (ou brute, hors contrat) en texte normalisé."""
+    from cdv_regles import valeurs as v
+
+    if isinstance(x, bool):
+        return "Oui" if x else "Non"
+    if col is not None and col.type == "montant" and isinstance(x, int | float):
+        return v.format_montant(x).replace(_NBSP, " ")
+    if col is not None and col.type == "orientation" and isinstance(x, int):
+        return _orientation(x, refs)
+    if isinstance(x, list):
+        return "; ".join(str(e) for e in x)
+    if isinstance(x, dt.date | dt.datetime | int | float):
+        return v.format_valeur(x)
+    return str(x).strip()
+
+
+def _ligne(entete: str, valeur: str) -> str:
+    # Une valeur sur plusieurs lignes garde une ligne par ligne, en retrait : le diff reste précis.
+    morceaux = re.split(r"\r\n|\r|\n", valeur)
+    return "\n".join([f"{entete} : {morceaux[0]}", *(f"    {m}" for m in morceaux[1:])])
+
+
+def _cle_tri(numero: str | None, ligne: int) -> tuple:
+    if not numero:
+        return (1, (), ligne)  # dossiers sans numéro à la fin, dans l'ordre de la feuille
+    # Tri « naturel » : 2023-EX-9 avant 2023-EX-10.
+    morceaux = tuple((0, int(m), "") if m.isdigit() else (1, 0, m.casefold())
+                     for m in re.findall(r"\d+|\D+", numero))
+    return (0, morceaux, ligne)
+
+
+def texte_tableau(brute: TableBrute) -> str:
+    """Le texte stable du tableau lu (voir le module)."""
+    from cdv_regles import valeurs as v
+    from cdv_regles.contrat import colonnes_socle, index_entetes, normaliser_entete
+    from cdv_regles.conversion import convertir
+    from cdv_regles.lecture import adresse_a1
+    from cdv_regles.referentiels import referentiels_socle
+
+    # Toutes facultatives : une colonne manquante n'empêche pas de montrer les autres.
+    colonnes = tuple(replace(c, requis="F") for c in colonnes_socle())
+    refs = referentiels_socle()
+    tableau = convertir(brute, colonnes, refs)
+    illisibles = {(i.colonne.id, i.ligne): i.valeur for i in tableau.illisibles}
+
+    # Colonnes hors contrat (ou en double) : montrées telles quelles, sous leur en-tête.
+    index, vues, hors_contrat = index_entetes(colonnes), set(), []
+    for i, entete in enumerate(brute.entetes):
+        col = index.get(normaliser_entete(entete)) if str(entete).strip() else None
+        if col is not None and col.id not in vues:
+            vues.add(col.id)
+            continue
+        nom = re.sub(r"\s+", " ", str(entete)).strip() or \
+            f"(colonne {adresse_a1(brute.colonnes_excel[i], 1)[:-1]} sans en-tête)"
+        hors_contrat.append((i, nom))
+
+    numeros = tableau.colonnes["numero_dossier"]
+    ordre = sorted(range(len(tableau.lignes)), key=lambda k: _cle_tri(numeros[k], tableau.lignes[k]))
+    feuille = f" (feuille {brute.feuille})" if brute.feuille else ""
+    n = len(tableau.lignes)
+    blocs = [f"Tableau de programmation{feuille} : {n} dossier{'s' if n > 1 else ''}"]
+    for k in ordre:
+        ligne = tableau.lignes[k]
+        titre = f"Dossier {numeros[k]}" if numeros[k] else f"Dossier sans N° (ligne {ligne})"
+        bloc = [f"=== {titre} ==="]
+        for col in colonnes:
+            x = tableau.colonnes[col.id][k]
+            if x is None and (col.id, ligne) in illisibles:
+                bloc.append(_ligne(col.entete, f"{v.format_valeur(illisibles[col.id, ligne])} (illisible)"))
+            elif x is not None and x != [] and (texte := valeur_texte(x, col, refs)):
+                bloc.append(_ligne(col.entete, texte))
+        for i, nom in hors_contrat:
+            brut = brute.lignes[k][i] if i < len(brute.lignes[k]) else None
+            if not v.est_vide(brut):
+                bloc.append(_ligne(nom, valeur_texte(brut, None, refs)))
+        blocs.append("\n".join(bloc))
+    return "\n\n".join(blocs) + "\n"
+
+
+@click.command("texte-git")
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+def texte_git(fichier: Path) -> None:
+    """Imprime FICHIER en texte stable, dossier par dossier, pour « git diff ».
+
+    À déclarer comme pilote textconv de git :
+
+    \b
+      .gitattributes : *.xlsx diff=cdv-regles
+      git config diff.cdv-regles.textconv "cdv-regles texte-git"
+    """
+    from cdv_regles.lecture import lire_table
+
+    texte = texte_tableau(lire_table(fichier))
+    # Octets UTF-8 quel que soit l'encodage de la console : git les compare tels quels.
+    sortie = click.get_binary_stream("stdout")
+    sortie.write(texte.encode("utf-8"))
+    sortie.flush()
