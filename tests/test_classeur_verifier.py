@@ -636,3 +636,70 @@ def test_verifier_appelant_sans_excel_message_francais() -> None:
     assert sortie.returncode == 1
     assert "Vérifier n'a pas pu joindre le classeur ouvert dans Excel" in sortie.stderr
     assert "Traceback" not in sortie.stderr
+
+
+# --- Sur de vrais classeurs (lus avec openpyxl dans le faux Book) ------------------------------
+
+DEPOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def faux_book_depuis_fichier(chemin) -> FauxBook:
+    """Valeurs, tableaux Excel et noms définis d'un fichier, comme xlwings les verrait."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(chemin, data_only=True)
+    book = FauxBook(chemin.name)
+    for ws in wb.worksheets:
+        feuille = book.sheets.add(ws.title)
+        for rangee in ws.iter_rows():
+            for c in rangee:
+                if c.value is not None:
+                    feuille.ecrire(c.row, c.column, float(c.value) if type(c.value) is int else c.value)
+        for nom, ref in ws.tables.items():  # openpyxl : (nom, plage)
+            feuille.tables.append(FauxTable(feuille, nom, ref))
+    for nom, defini in wb.defined_names.items():
+        for feuille, plage in defini.destinations:
+            book.names.noms[nom] = FauxName(book, feuille, plage.replace("$", ""))
+    return book
+
+
+def test_verifier_sur_le_classeur_genere(exemple, tmp_path) -> None:
+    """Le classeur livré (tableau « Dossiers », millésime nommé) : saisie de dossiers, Vérifier."""
+    date_ref, dossiers = exemple
+    book = faux_book_depuis_fichier(DEPOT / "classeurs" / "programmation-2023.xlsm")
+    prog = book.sheets[F.FEUILLE_PROGRAMMATION]
+    (table,) = prog.tables
+    entetes = {v: col for (ligne, col), v in prog.valeurs.items() if ligne == 1}
+    colonnes = _colonnes()
+    for i, d in enumerate(dossiers, start=2):
+        for c in colonnes:
+            prog.ecrire(i, entetes[c.entete], _en_excel(d.get(c.id)))
+    # Excel agrandit le tableau quand on saisit sous sa dernière ligne.
+    table._adresse = re.sub(r"\d+$", str(len(dossiers) + 1), table._adresse)
+    resume = verifier(book, date_reference=date_ref)
+    assert "erreur" not in resume, resume
+    assert resume["millesime"] == 2023 and resume["dossiers"] == len(dossiers)
+    assert prog.couleurs[_cle(adresse_de(book, "2023-02", "Porteur"))] == F.COULEURS["bloquant"]
+    assert [s.name for s in book.sheets][:3] == [F.FEUILLE_PROGRAMMATION, F.FEUILLE_REFERENTIELS,
+                                                 F.FEUILLE_CONFIGURATION]
+
+
+EXEMPLE = DEPOT / "classeurs" / "exemple-programmation-2023.xlsx"
+
+
+@pytest.mark.skipif(not EXEMPLE.is_file(), reason="classeur exemple pas encore livré")
+def test_verifier_sur_le_classeur_exemple_comme_la_cli() -> None:
+    """Le tableau exemple (40 dossiers) : mêmes constats que ``cdv-regles verifier``."""
+    from cdv_regles.verification import verifier_fichier
+
+    date_ref = dt.date(2023, 3, 1)
+    book = faux_book_depuis_fichier(EXEMPLE)
+    resume = verifier(book, date_reference=date_ref)
+    assert "erreur" not in resume, resume
+    cli = verifier_fichier(EXEMPLE, millesime=2023, date_reference=date_ref)
+    assert resume["constats"] == len(cli.constats) and resume["dossiers"] == cli.nb_dossiers
+    lignes = book.sheets[F.FEUILLE_CONTROLES].used_range.options(ndim=2).value[1:]
+    assert sorted((r[1] or "", r[3], r[7]) for r in lignes) == sorted(
+        (c.dossier, c.regle, c.message) for c in cli.constats)
+    prog = book.sheets[F.FEUILLE_PROGRAMMATION]
+    assert {_adresse(lc) for lc in prog.couleurs} == {a for c in cli.constats for a in cli.cellules(c)}
