@@ -1,0 +1,1 @@
+"""Exports du tableau de programmation vers des formats publiés (open data SCDL Subventions)."""
