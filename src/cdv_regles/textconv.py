@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,6 +137,6 @@ def texte_git(fichier: Path) -> None:
 
     texte = texte_tableau(lire_table(fichier))
     # Octets UTF-8 quel que soit l'encodage de la console : git les compare tels quels.
-    sortie = click.get_binary_stream("stdout")
-    sortie.write(texte.encode("utf-8"))
-    sortie.flush()
+    sys.stdout.flush()
+    sys.stdout.buffer.write(texte.encode("utf-8"))
+    sys.stdout.buffer.flush()

@@ -1,0 +1,251 @@
+"""Les rapports de ``cdv-regles verifier`` tels que la CI les lit : JUnit, annotations GitHub,
+résumé Markdown, et les formats texte et JSON.
+
+Les tableaux sont de petits classeurs fabriqués à partir du dossier type (fixture ``classeur``) :
+chaque défaut y est posé délibérément, et chaque test vérifie ce qu'un utilisateur verrait.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cdv_regles.cli import cdv_regles
+from cdv_regles.constats import FAMILLES, Constat
+from cdv_regles.rapports import FORMATS, rendre
+from cdv_regles.verification import Resultat, verifier_fichier
+
+DATE = "2023-03-01"
+
+
+def verifier(*args: str) -> object:
+    return CliRunner().invoke(cdv_regles, ["verifier", *args, "--date", DATE, "--millesime", "2023"],
+                              catch_exceptions=False)
+
+
+def resultat_de(chemin: Path) -> Resultat:
+    return verifier_fichier(chemin, millesime=2023, date_reference=dt.date.fromisoformat(DATE))
+
+
+@pytest.fixture
+def trois_dossiers(classeur) -> Path:
+    """Dossier 1 en règle ; dossier 2 : SIRET faux et cerfa manquant (bloquants) ; dossier 3 :
+    QPV vide (alerte) ; plus une colonne hors contrat (info de tableau)."""
+    return classeur([{}, {"siret": "123", "piece_cerfa": "Non"}, {"qpv": None}],
+                    colonnes_en_plus={"Référent interne": "Mme X"})
+
+
+def test_les_formats_ci_sont_proposes_par_la_cli() -> None:
+    assert {"junit", "github", "markdown"} <= set(FORMATS)
+    aide = CliRunner().invoke(cdv_regles, ["verifier", "--help"]).output
+    for f in ("junit", "github", "markdown"):
+        assert f in aide
+
+
+# --- JUnit -----------------------------------------------------------------------------------
+
+def test_junit_un_cas_par_dossier_et_famille(trois_dossiers: Path) -> None:
+    r = verifier(str(trois_dossiers), "--format", "junit")
+    assert r.exit_code == 1
+    racine = ET.fromstring(r.stdout)
+    suite = racine.find("testsuite")
+    assert suite is not None and suite.get("name") == trois_dossiers.name
+    cas = suite.findall("testcase")
+    # 3 dossiers × 6 familles, plus le cas « Tableau ».
+    assert len(cas) == 3 * len(FAMILLES) + 1
+    assert suite.get("tests") == racine.get("tests") == str(len(cas))
+    echecs = [c for c in cas if c.find("failure") is not None]
+    assert {(c.get("classname"), c.get("name")) for c in echecs} == {
+        ("Dossier 2023-EX-001-2 (ligne 3)", "schema"), ("Dossier 2023-EX-001-2 (ligne 3)", "pieces")}
+    assert suite.get("failures") == "2"
+    siret = next(c for c in echecs if c.get("name") == "schema").find("failure")
+    assert siret.get("type") == "bloquant"
+    assert "SCH-SIRET" in siret.get("message") and "« 123 »" in siret.get("message")
+    assert "SCH-SIRET (cellule " in siret.text
+    # Les familles sans constat sont des cas réussis, sans message.
+    propre = [c for c in cas if c.get("classname") == "Dossier 2023-EX-001-1 (ligne 2)"]
+    assert [c.get("name") for c in propre] == list(FAMILLES)
+    assert all(len(c) == 0 for c in propre)
+
+
+def test_junit_seuil_alerte_et_constats_de_tableau(trois_dossiers: Path) -> None:
+    cas = ET.fromstring(verifier(str(trois_dossiers), "--format", "junit", "--echec-si", "alerte").stdout)
+    suite = cas.find("testsuite")
+    qpv = suite.find("testcase[@classname='Dossier 2023-EX-001-3 (ligne 4)'][@name='schema']")
+    assert qpv.find("failure").get("type") == "alerte"
+    assert suite.get("failures") == "3"
+    tableau = suite.find("testcase[@name='Tableau']")
+    assert tableau.find("failure") is None  # une info n'atteint jamais le seuil
+    assert "« Référent interne »" in tableau.find("system-out").text
+    # Au seuil bloquant, l'alerte du dossier 3 reste visible, dans un cas réussi.
+    suite = ET.fromstring(verifier(str(trois_dossiers), "--format", "junit").stdout).find("testsuite")
+    qpv = suite.find("testcase[@classname='Dossier 2023-EX-001-3 (ligne 4)'][@name='schema']")
+    assert qpv.find("failure") is None and "SCH-QPV-VIDE" in qpv.find("system-out").text
+
+
+def csv_de(tmp_path: Path, catalogue, lignes: list[dict], nom: str) -> Path:
+    """Le même tableau en CSV (point-virgule, UTF-8) : il peut contenir ce qu'un .xlsx refuse."""
+    from cdv_regles.exemples import table_exemple
+
+    table = table_exemple({"lignes": lignes}, catalogue)
+    chemin = tmp_path / nom
+    with chemin.open("w", encoding="utf-8", newline="") as f:
+        ecrire = csv.writer(f, delimiter=";")
+        ecrire.writerow(table.entetes)
+        ecrire.writerows(table.lignes)
+    return chemin
+
+
+def test_junit_echappe_le_texte_du_classeur(tmp_path: Path, environnement_2023) -> None:
+    # Caractères XML et caractère de contrôle (interdit en XML 1.0) dans des cellules citées.
+    chemin = csv_de(tmp_path, environnement_2023[1], [{"numero_dossier": 'A&B <"1">', "siret": "12<&>\x0b3"}],
+                    "prog & <co>.csv")
+    r = verifier(str(chemin), "--format", "junit")
+    suite = ET.fromstring(r.stdout.encode("utf-8")).find("testsuite")
+    assert suite.get("name") == "prog & <co>.csv"
+    echec = suite.find("testcase[@name='schema']")
+    assert echec.get("classname") == 'Dossier A&B <"1"> (ligne 2)'
+    assert "« 12<&>\ufffd3 »" in echec.find("failure").get("message")
+
+
+def test_junit_ecrit_par_sortie(trois_dossiers: Path, tmp_path: Path) -> None:
+    rapport = tmp_path / "rapports.xml"
+    r = verifier(str(trois_dossiers), "--format", "junit", "--sortie", str(rapport))
+    assert r.exit_code == 1
+    assert ET.parse(rapport).getroot().find("testsuite").get("failures") == "2"
+
+
+# --- Annotations GitHub ----------------------------------------------------------------------
+
+def test_github_une_annotation_par_constat(trois_dossiers: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(trois_dossiers.parent)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    r = verifier(str(trois_dossiers), "--format", "github")
+    assert r.exit_code == 1
+    lignes = r.stdout.splitlines()
+    resultat = resultat_de(trois_dossiers)
+    siret = next(c for c in resultat.constats if c.regle == "SCH-SIRET")
+    attendu = (f"::error file={trois_dossiers.name},line=3,title=Dossier 2023-EX-001-2 · SCH-SIRET::"
+               f"{siret.message} (cellule {resultat.cellules(siret)[0]})")
+    assert attendu in lignes
+    assert sum(x.startswith("::error ") for x in lignes) == 2
+    assert [x for x in lignes if x.startswith("::warning ")] == [
+        f"::warning file={trois_dossiers.name},line=4,title=Dossier 2023-EX-001-3 · SCH-QPV-VIDE::"
+        + next(c.message for c in resultat.constats if c.regle == "SCH-QPV-VIDE") + " (cellule J4)"]
+    # Le constat de tableau n'a pas de ligne.
+    assert any(x.startswith(f"::notice file={trois_dossiers.name},title=Tableau · SCH-COLONNE-INCONNUE::")
+               for x in lignes)
+    assert lignes[-1].startswith("3 dossier(s) vérifié(s), 4 constat(s)")
+
+
+def test_github_echappement_selon_la_doc(trois_dossiers: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    resultat = resultat_de(trois_dossiers)
+    constat = Constat("2023:A,1", 3, "CAF-TAUX", "budget", "alerte", "caf", ("siret",),
+                      "Taux 80 % : trop haut,\nréduisez-le\r", ("SIRET",))
+    tableau = replace(resultat.tableau, chemin=str(tmp_path / "prog,2023:v1.xlsx"))
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    sortie = rendre("github", replace(resultat, constats=[constat], tableau=tableau))
+    assert sortie.splitlines()[0] == (
+        "::warning file=prog%2C2023%3Av1.xlsx,line=3,title=Dossier 2023%3AA%2C1 · CAF-TAUX [caf]::"
+        "Taux 80 %25 : trop haut,%0Aréduisez-le%0D (cellule D3)")
+
+
+def test_github_chemin_hors_depot_garde_tel_quel(trois_dossiers: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    depot = tmp_path / "ailleurs"
+    depot.mkdir()
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(depot))
+    sortie = rendre("github", resultat_de(trois_dossiers))
+    assert f"file={str(trois_dossiers).replace(':', '%3A').replace(',', '%2C')},line=3," in sortie
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+def cellules_de(ligne: str) -> list[str]:
+    """Les cellules d'une ligne de tableau Markdown (les « \\| » échappés ne séparent pas)."""
+    return [c.strip() for c in re.split(r"(?<!\\)\|", ligne.strip())[1:-1]]
+
+
+def test_markdown_comptes_et_tableau(trois_dossiers: Path) -> None:
+    r = verifier(str(trois_dossiers), "--format", "markdown")
+    md = r.stdout
+    assert md.startswith(f"## Tableau de programmation : {trois_dossiers.name}")
+    assert "❌ **2 constats bloquants**" in md
+    assert "3 dossiers vérifiés, feuille Programmation, 2 avec constats — 2 bloquants, 1 alerte, 1 info" in md
+    lignes = md.splitlines()
+    assert "| Famille | Bloquant | Alerte | Info | Total |" in lignes
+    assert "| pieces | 1 | 0 | 0 | 1 |" in lignes
+    assert "| schema | 1 | 1 | 1 | 3 |" in lignes
+    assert "| socle | 2 | 1 | 1 | 4 |" in lignes
+    # Tableau des bloquants et alertes : 3 lignes ; l'info est repliée dans <details>.
+    debut = lignes.index("### Constats bloquants et alertes")
+    table = [x for x in lignes[debut + 4: lignes.index("<details>")] if x.startswith("|")]
+    assert len(table) == 3
+    assert cellules_de(table[0])[:5] == ["🔴 Bloquant", "2023-EX-001-2", "3", "AL3", "PIE-CERFA"]
+    details = md[md.index("<details>"):]
+    assert "<summary>1 constat d'information</summary>" in details and "SCH-COLONNE-INCONNUE" in details
+    assert details.rstrip().endswith("</details>")
+
+
+def test_markdown_echappe_et_verdicts(classeur) -> None:
+    # Une barre verticale et du HTML dans une cellule ne cassent pas le tableau.
+    chemin = classeur([{"numero_dossier": "A|<b>1</b>", "siret": "1|2"}])
+    md = verifier(str(chemin), "--format", "markdown").stdout
+    ligne = next(x for x in md.splitlines() if "SCH-SIRET" in x)
+    assert len(cellules_de(ligne)) == 7
+    assert cellules_de(ligne)[1] == "A\\|&lt;b&gt;1&lt;/b&gt;"
+    assert "<b>" not in md
+    en_regle = verifier(str(classeur([{}], nom="propre.xlsx")), "--format", "markdown").stdout
+    assert "✅ **Aucun constat** : le tableau est en règle." in en_regle
+    assert "### Constats" not in en_regle and "<details>" not in en_regle
+    alerte = classeur([{"qpv": None}], nom="alerte.xlsx")
+    assert "✅ **Aucun constat au seuil « bloquant »**" in verifier(str(alerte), "--format", "markdown").stdout
+    assert "❌ **1 constat bloquant ou alerte**" in verifier(str(alerte), "--format", "markdown",
+                                                            "--echec-si", "alerte").stdout
+
+
+# --- Texte et JSON ---------------------------------------------------------------------------
+
+def test_texte_groupe_par_dossier_et_resume_une_ligne(trois_dossiers: Path) -> None:
+    lignes = verifier(str(trois_dossiers)).stdout.splitlines()
+    i = lignes.index("Dossier 2023-EX-001-2 (ligne 3)")
+    assert re.match(r"  BLOQUANT +PIE-CERFA : ", lignes[i + 1])
+    assert re.match(r"  BLOQUANT +SCH-SIRET : Le SIRET « 123 »", lignes[i + 2])
+    assert lignes[i + 3] == ""
+    assert "Dossier 2023-EX-001-1 (ligne 2)" not in lignes  # pas de bloc pour un dossier en règle
+    assert lignes[-1] == ("3 dossier(s) vérifié(s), 4 constat(s) : 2 bloquants, 1 alerte, 1 info "
+                          "— millésime 2023, date de référence 01/03/2023")
+
+
+def test_json_au_contrat(trois_dossiers: Path) -> None:
+    donnees = json.loads(verifier(str(trois_dossiers), "--format", "json").stdout)
+    assert set(donnees) == {"constats", "resume"}
+    cles = {"dossier", "ligne", "regle", "famille", "gravite", "partenaire", "colonnes", "message"}
+    assert all(set(c) == cles for c in donnees["constats"])
+    siret = next(c for c in donnees["constats"] if c["regle"] == "SCH-SIRET")
+    assert siret | {"message": ""} == {"dossier": "2023-EX-001-2", "ligne": 3, "regle": "SCH-SIRET",
+                                       "famille": "schema", "gravite": "bloquant", "partenaire": "socle",
+                                       "colonnes": ["SIRET"], "message": ""}
+    resume = donnees["resume"]
+    assert resume["par_gravite"] == {"bloquant": 2, "alerte": 1, "info": 1}
+    assert resume["dossiers"] == 3 and resume["constats"] == 4
+    assert resume["millesime"] == 2023 and resume["date_reference"] == DATE
+
+
+def test_statut_de_sortie_selon_le_seuil(classeur) -> None:
+    alertes = classeur([{"qpv": None}])
+    assert verifier(str(alertes)).exit_code == 0
+    assert verifier(str(alertes), "--echec-si", "alerte").exit_code == 1
+    # Le format ne change pas le statut.
+    for f in ("junit", "github", "markdown"):
+        assert verifier(str(alertes), "--format", f).exit_code == 0
+        assert verifier(str(alertes), "--format", f, "--echec-si", "alerte").exit_code == 1
