@@ -267,3 +267,17 @@ def test_aller_retour_openpyxl_garde_macro_et_bouton(tmp_path: Path, classeur_ge
     assert "VBA MACRO Verification.bas" in texte and "c.verifier_appelant()" in texte
     relu = openpyxl.load_workbook(copie)
     assert relu[F.FEUILLE_PROGRAMMATION]["B2"].value == "Association Les Tilleuls"
+
+
+def test_le_guide_suit_le_classeur() -> None:
+    """Le guide d'installation cite la version d'xlwings et le chemin de Python du classeur."""
+    import xlwings
+
+    from cdv_regles.classeur.construction import CONFIGURATION
+
+    guide = (DEPOT / "classeurs" / "README.md").read_text(encoding="utf-8")
+    assert f'xlwings=={xlwings.__version__}"' in guide
+    assert f"xlwings {xlwings.__version__}" in guide
+    valeurs = {cle: valeur for cle, valeur, _ in CONFIGURATION}
+    assert valeurs["Interpreter_Win"] in guide and valeurs["Interpreter_Mac"] in guide
+    assert "PolyForm Noncommercial" in guide
