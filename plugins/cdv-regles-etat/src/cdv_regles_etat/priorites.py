@@ -1,0 +1,93 @@
+"""Les priorités 2023 de l'État, repérées dans le texte des dossiers (contrôle ``ETAT-PRIORITES``).
+
+Le langage des règles YAML ne sait pas chercher un mot dans un texte : ce contrôle est donc écrit
+en Python. Les mots-clés sont des paramètres datés du greffon (``etat_priorites``), cherchés
+sans tenir compte de la casse ni des accents, en début de mot (« sport » trouve « sportive »
+mais pas « transport »).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+REGLE = "ETAT-PRIORITES"
+PARTENAIRE = "etat"
+
+
+@dataclass(frozen=True)
+class Reperage:
+    """Une priorité trouvée dans un dossier : le thème, le mot-clé et la colonne où il figure."""
+
+    theme: str
+    mot: str
+    colonne: str
+
+
+def _cle(texte: str) -> str:
+    from cdv_regles.referentiels import cle_nom
+
+    return " " + cle_nom(texte) + " "
+
+
+def reperer(textes: dict[str, str | None], priorites: dict[str, list[str]]) -> list[Reperage]:
+    """Les priorités présentes dans les textes d'un dossier (un repérage par thème au plus)."""
+    cles = {col: _cle(t) for col, t in textes.items() if isinstance(t, str) and t.strip()}
+    trouves = []
+    for theme, mots in priorites.items():
+        for mot, colonne in ((m, c) for m in mots for c in cles):
+            if _cle(str(mot)).rstrip() in cles[colonne]:
+                trouves.append(Reperage(str(theme), str(mot), colonne))
+                break
+    return trouves
+
+
+def priorites_en_vigueur(parametres: dict[str, Any]) -> dict[str, list[str]]:
+    """Le paramètre ``etat_priorites`` du millésime, vérifié (thème -> liste de mots-clés)."""
+    valeur = parametres.get("etat_priorites")
+    if valeur is None:
+        return {}
+    if not isinstance(valeur, dict) or not all(isinstance(m, list) for m in valeur.values()):
+        raise ValueError("le paramètre etat_priorites doit associer à chaque thème une liste de mots-clés "
+                         f"(vu : {str(valeur)[:80]})")
+    return {str(t): [str(m) for m in mots] for t, mots in valeur.items()}
+
+
+def dossiers_etat(tableau: Any, parametres: dict[str, Any]) -> Any:
+    """Les dossiers qui sollicitent l'État, hors statuts contrôlés pour la seule structure."""
+    import polars as pl
+
+    exclus = [str(s) for s in parametres.get("statuts_structure_seule") or []]
+    return tableau.filter((pl.col("montant_etat").fill_null(0) > 0)
+                          & ~pl.col("statut").is_in(exclus).fill_null(False))
+
+
+def reperages_par_dossier(tableau: Any, parametres: dict[str, Any]) -> list[tuple[dict[str, Any], list[Reperage]]]:
+    """Pour chaque dossier qui sollicite l'État : ses cellules lues et les priorités repérées."""
+    priorites = priorites_en_vigueur(parametres)
+    if not priorites:
+        return []
+    colonnes = [c for c in parametres.get("etat_colonnes_priorites") or [] if c in tableau.columns]
+    resultats = []
+    for ligne in dossiers_etat(tableau, parametres).iter_rows(named=True):
+        trouves = reperer({c: ligne.get(c) for c in colonnes}, priorites)
+        if trouves:
+            resultats.append((ligne, trouves))
+    return resultats
+
+
+def controler_priorites(tableau: Any, contexte: Any) -> list[Any]:
+    """Un constat ``info`` par dossier État qui relève d'une priorité 2023."""
+    entetes = {c.id: c.entete for c in contexte.catalogue.colonnes}
+    constats = []
+    for ligne, trouves in reperages_par_dossier(tableau, contexte.parametres):
+        details = " ; ".join(f"{r.theme} (« {r.mot} » dans « {entetes.get(r.colonne, r.colonne)} »)"
+                             for r in trouves)
+        message = (f"Action « {ligne.get('intitule') or 'sans intitulé'} » : elle relève des priorités "
+                   f"{contexte.millesime} de l'État — {details}. Ces projets font l'objet d'une attention "
+                   "particulière : mettez-le en avant lors de l'instruction et du comité.")
+        colonnes = tuple(dict.fromkeys(r.colonne for r in trouves))
+        constats.append(contexte.constat(
+            partenaire=PARTENAIRE, regle=REGLE, famille="priorites", gravite="info", message=message,
+            dossier=str(ligne["_dossier"]), ligne=ligne["_ligne"], colonnes=colonnes))
+    return constats
