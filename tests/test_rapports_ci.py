@@ -1,8 +1,9 @@
 """Les rapports de ``cdv-regles verifier`` tels que la CI les lit : JUnit, annotations GitHub,
 résumé Markdown, et les formats texte et JSON.
 
-Les tableaux sont de petits classeurs fabriqués à partir du dossier type (fixture ``classeur``) :
-chaque défaut y est posé délibérément, et chaque test vérifie ce qu'un utilisateur verrait.
+Les tableaux sont de petits classeurs fabriqués à partir du dossier type (fixture ``classeur``,
+aux colonnes et règles du seul socle) : chaque défaut y est posé délibérément, et chaque test
+vérifie ce qu'un utilisateur verrait.
 """
 
 from __future__ import annotations
@@ -26,13 +27,56 @@ from cdv_regles.verification import Resultat, verifier_fichier
 DATE = "2023-03-01"
 
 
+def autres_greffons() -> list[str]:
+    from importlib import metadata
+
+    return sorted(ep.name for ep in metadata.entry_points(group="cdv_regles") if ep.name != "socle")
+
+
+@pytest.fixture(autouse=True)
+def socle_seul(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Les formats sont vérifiés sur les seules règles communes : les greffons installés (et leurs
+    constats) ne changent pas les comptes attendus ici."""
+    monkeypatch.setenv("CDV_REGLES_DESACTIVER", ",".join(autres_greffons()))
+
+
+@pytest.fixture(scope="module")
+def catalogue_socle():
+    from cdv_regles.verification import preparer
+
+    return preparer(2023, set(autres_greffons()))[1]
+
+
+@pytest.fixture
+def classeur(tmp_path: Path, catalogue_socle):
+    """Un .xlsx « Programmation » aux colonnes du socle : lignes partielles sur le dossier type."""
+    import openpyxl
+
+    from cdv_regles.exemples import table_exemple
+
+    def fabriquer(lignes: list[dict], nom: str = "programmation.xlsx", **exemple: object) -> Path:
+        table = table_exemple({"lignes": lignes, **exemple}, catalogue_socle)
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "Programmation"
+        ws.append(table.entetes)
+        for ligne in table.lignes:
+            ws.append(ligne)
+        chemin = tmp_path / nom
+        wb.save(chemin)
+        return chemin
+
+    return fabriquer
+
+
 def verifier(*args: str) -> object:
     return CliRunner().invoke(cdv_regles, ["verifier", *args, "--date", DATE, "--millesime", "2023"],
                               catch_exceptions=False)
 
 
 def resultat_de(chemin: Path) -> Resultat:
-    return verifier_fichier(chemin, millesime=2023, date_reference=dt.date.fromisoformat(DATE))
+    return verifier_fichier(chemin, millesime=2023, date_reference=dt.date.fromisoformat(DATE),
+                            desactives=set(autres_greffons()))
 
 
 @pytest.fixture
@@ -104,9 +148,9 @@ def csv_de(tmp_path: Path, catalogue, lignes: list[dict], nom: str) -> Path:
     return chemin
 
 
-def test_junit_echappe_le_texte_du_classeur(tmp_path: Path, environnement_2023) -> None:
+def test_junit_echappe_le_texte_du_classeur(tmp_path: Path, catalogue_socle) -> None:
     # Caractères XML et caractère de contrôle (interdit en XML 1.0) dans des cellules citées.
-    chemin = csv_de(tmp_path, environnement_2023[1], [{"numero_dossier": 'A&B <"1">', "siret": "12<&>\x0b3"}],
+    chemin = csv_de(tmp_path, catalogue_socle, [{"numero_dossier": 'A&B <"1">', "siret": "12<&>\x0b3"}],
                     "prog & <co>.csv")
     r = verifier(str(chemin), "--format", "junit")
     suite = ET.fromstring(r.stdout.encode("utf-8")).find("testsuite")
