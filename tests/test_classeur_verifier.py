@@ -42,6 +42,16 @@ def _hex_vers_rgb(couleur: str) -> tuple[int, int, int]:
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
 
+def _comme_excel(x: str) -> Any:
+    """Excel (COM) convertit un texte qui ressemble à une date, sauf dans une cellule au format
+    texte : « 2023-02 » devient le 1er février 2023, « 01/03/2023 » le 3 janvier (ordre US)."""
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", x):
+        return dt.datetime(int(m.group(1)), int(m.group(2)), 1)
+    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", x):
+        return dt.datetime(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+    return x
+
+
 class FauxFont:
     __slots__ = ("_plage",)
 
@@ -126,10 +136,10 @@ class FauxRange:
                 raise ValueError("All elements of a 2d list or tuple must be of the same length")
             for i, rangee in enumerate(lignes):
                 for j, x in enumerate(rangee):
-                    self.feuille.ecrire(self.l1 + i, self.c1 + j, x)
+                    self.feuille.ecrire_api(self.l1 + i, self.c1 + j, x)
         else:
             for c in self.cellules():
-                self.feuille.ecrire(*c, v)
+                self.feuille.ecrire_api(*c, v)
 
     @property
     def formula(self) -> Any:
@@ -211,7 +221,14 @@ class FauxSheet:
         self.tables: list[FauxTable] = []
         self.visible = True
 
+    def ecrire_api(self, ligne: int, col: int, x: Any) -> None:
+        """Écriture par l'API (``Range.value``) : Excel interprète le texte."""
+        if isinstance(x, str) and not x.startswith(("'", "=")) and self.formats.get((ligne, col)) != "@":
+            x = _comme_excel(x)
+        self.ecrire(ligne, col, x)
+
     def ecrire(self, ligne: int, col: int, x: Any) -> None:
+        """Saisie directe (préparation des tests)."""
         if isinstance(x, str) and x.startswith("="):
             self.formules[(ligne, col)] = x
             self.valeurs[(ligne, col)] = x  # Excel calculerait ; le texte suffit ici

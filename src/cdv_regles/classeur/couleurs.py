@@ -57,6 +57,8 @@ def colorer(book: Any, feuille: Any, grille: Grille, par_cellule: dict[str, str]
         dossier, entete = grille.contenu(cellule)
         notes.append([cellule, dossier, entete, _couleur_actuelle(feuille, cellule)])
     memoire = feuille_outil(book, F.FEUILLE_MEMOIRE, masquee=True)
+    # Format texte d'abord : sinon Excel lirait « 2023-02 » comme une date.
+    memoire[f"A1:D{len(notes) + 1}"].number_format = "@"
     memoire["A1"].value = [list(ENTETES_MEMOIRE), *notes]
     for cellule, gravite in par_cellule.items():
         feuille[cellule].color = F.COULEURS[gravite]

@@ -102,6 +102,10 @@ def ecrire_synthese(book: Any, resultat: Any, resume: dict[str, Any], nom_classe
         lignes += [["", ""], ["Greffons en défaut (leurs règles n'ont pas été appliquées)", ""]]
         lignes += [[_sur(str(d)), ""] for d in defauts]
     ws[f"A1:A{len(lignes)}"].number_format = "@"
+    # Dates écrites en texte (« 01/03/2023 ») : format texte, sinon Excel les réinterprète.
+    for i, (_, valeur) in enumerate(lignes, start=1):
+        if isinstance(valeur, str) and valeur:
+            ws[f"B{i}"].number_format = "@"
     ws["A1"].value = lignes
     ws["A1"].font.bold = True
     ws["A1"].font.size = 14
