@@ -25,8 +25,6 @@ from cdv_regles.cli import cdv_regles
 from cdv_regles.erreurs import ErreurCdv
 
 openpyxl = pytest.importorskip("openpyxl")
-frictionless = pytest.importorskip(
-    "frictionless", reason="frictionless (dépendance de test : groupe dev) valide l'export contre le schéma")
 
 DEPOT = Path(__file__).resolve().parents[1]
 SCHEMA = DEPOT.parent / "shared" / "data" / "scdl-subventions-2.1.1-schema.json"
@@ -95,6 +93,8 @@ def lire(chemin: Path) -> list[dict[str, str]]:
 
 def erreurs_schema(chemin: Path) -> list[list[Any]]:
     """Les erreurs que frictionless trouve en validant le CSV contre le schéma officiel."""
+    frictionless = pytest.importorskip(
+        "frictionless", reason="frictionless (dépendance de test, groupe dev) valide l'export contre le schéma")
     schema = frictionless.Schema.from_descriptor(json.loads(SCHEMA.read_text(encoding="utf-8")))
     rapport = frictionless.Resource(path=chemin.name, basepath=str(chemin.parent), schema=schema).validate()
     return rapport.flatten(["rowNumber", "fieldName", "type", "note"])
