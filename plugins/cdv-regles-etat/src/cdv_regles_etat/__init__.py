@@ -2,7 +2,7 @@
 
 - règle YAML ``ETAT-ORIENTATION-1`` : les crédits demandés à l'État et leur part sur l'orientation 1
   (« renforcer le pilier développement économique et emploi », NC2023) ;
-- contrôle Python ``ETAT-PRIORITES`` (``priorites.py``) : les actions qui relèvent des
+- contrôle Python ``ETAT-PRIORITES-2023`` (``priorites.py``) : les actions qui relèvent des
   priorités 2023 de l'État, repérées par mots-clés (le langage des règles n'a pas de recherche
   de texte) ;
 - synthèse pour le comité (``synthese.py``) : répartition des crédits État par orientation.

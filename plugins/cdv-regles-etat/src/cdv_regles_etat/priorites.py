@@ -1,4 +1,4 @@
-"""Les priorités 2023 de l'État, repérées dans le texte des dossiers (contrôle ``ETAT-PRIORITES``).
+"""Les priorités 2023 de l'État, repérées dans le texte des dossiers (contrôle ``ETAT-PRIORITES-2023``).
 
 Le langage des règles YAML ne sait pas chercher un mot dans un texte : ce contrôle est donc écrit
 en Python. Les mots-clés sont des paramètres datés du greffon (``etat_priorites``), cherchés
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-REGLE = "ETAT-PRIORITES"
+REGLE = "ETAT-PRIORITES-2023"
 PARTENAIRE = "etat"
 
 

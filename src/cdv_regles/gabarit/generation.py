@@ -1,0 +1,157 @@
+"""Génération d'un greffon de partenaire à partir des modèles de ``modele/``.
+
+Le paquet est écrit dans un dossier temporaire voisin puis renommé d'un coup : on n'obtient
+jamais un greffon à moitié écrit, et un dossier existant n'est jamais touché.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import string
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cdv_regles.erreurs import ErreurCdv
+
+MODELES = Path(__file__).parent / "modele"
+NOM_VALIDE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+# Caractères qui casseraient le Python, le YAML ou les messages générés.
+_INTERDITS_PARTENAIRE = set('"\\{}$`') | {"\n", "\r", "\t"}
+
+
+@dataclass(frozen=True)
+class Greffon:
+    """Ce qu'il faut savoir pour écrire le paquet d'un partenaire."""
+
+    nom: str              # nom court : point d'entrée, code partenaire (« region-hdf »)
+    nom_partenaire: str   # nom lisible (« Région Hauts-de-France »)
+    cle: str              # préfixe des paramètres (« region »)
+    colonne: str          # colonne du montant sollicité (« montant_region »)
+    colonne_ajoutee: bool  # vrai si le greffon ajoute cette colonne au contrat du tableau
+    millesime: int
+
+    @property
+    def distribution(self) -> str:
+        return f"cdv-regles-{self.nom}"
+
+    @property
+    def module(self) -> str:
+        return "cdv_regles_" + self.nom.replace("-", "_")
+
+    @property
+    def prefixe(self) -> str:
+        return self.cle.replace("_", "-").upper()
+
+
+def nom_court(nom: str) -> str:
+    """« cdv-regles-mon-partenaire » ou « mon-partenaire » → « mon-partenaire », vérifié."""
+    court = nom.strip().removeprefix("cdv-regles-")
+    if not NOM_VALIDE.match(court):
+        raise ErreurCdv(
+            f"nom de greffon « {nom} » invalide : minuscules sans accents, chiffres et tirets, "
+            "commençant par une lettre (p. ex. « pole-emploi »).")
+    return court
+
+
+def decrire(nom: str, nom_partenaire: str | None, millesime: int | None = None) -> Greffon:
+    """Le greffon à générer : un financeur connu du contrat reprend sa clé et sa colonne."""
+    from cdv_regles.chemins import dossier_regles
+    from cdv_regles.donnees import lire_yaml
+    from cdv_regles.socle import millesimes_disponibles
+
+    court = nom_court(nom)
+    listes = lire_yaml(dossier_regles() / "referentiels" / "listes.yaml") or {}
+    financeurs = {str(f["code"]): f for f in listes.get("financeurs", {}).get("valeurs", [])}
+    connu = financeurs.get(court)
+    lisible = (nom_partenaire or "").strip() or (str(connu["nom"]) if connu else court.replace("-", " ").capitalize())
+    interdits = sorted(c for c in set(lisible) if c in _INTERDITS_PARTENAIRE)
+    if interdits:
+        vus = " ".join(repr(c) for c in interdits)
+        raise ErreurCdv(f"nom de partenaire « {lisible} » : caractères non admis ({vus}). Retirez-les.")
+    cle = str(connu["cle"]) if connu else court.replace("-", "_")
+    colonne = str(connu["colonne"]) if connu else f"montant_{cle}"
+    return Greffon(court, lisible, cle, colonne, connu is None, millesime or millesimes_disponibles()[-1])
+
+
+def _installes() -> dict[str, str]:
+    """Greffons déjà installés : nom -> distribution."""
+    from importlib import metadata
+
+    return {ep.name: (ep.dist.name if ep.dist is not None else "?")
+            for ep in metadata.entry_points(group="cdv_regles")}
+
+
+def _dans_workspace(dossier: Path) -> bool:
+    """Vrai si ``dossier`` est sous un workspace uv dont la racine est cdv-regles."""
+    for parent in [dossier, *dossier.parents]:
+        pyproject = parent / "pyproject.toml"
+        if pyproject.is_file():
+            texte = pyproject.read_text(encoding="utf-8", errors="replace")
+            if "[tool.uv.workspace]" in texte and re.search(r'^name\s*=\s*"cdv-regles"', texte, re.M):
+                return True
+    return False
+
+
+def fichiers(g: Greffon, *, workspace: bool) -> dict[str, str]:
+    """Chemin relatif -> contenu de chaque fichier du paquet."""
+    sources = '\n[tool.uv.sources]\ncdv-regles = { workspace = true }\n' if workspace else ""
+    valeurs = {
+        "nom": g.nom, "nom_partenaire": g.nom_partenaire, "cle": g.cle, "colonne": g.colonne,
+        "millesime": str(g.millesime), "distribution": g.distribution, "module": g.module,
+        "prefixe": g.prefixe, "sources": sources,
+        "entete_colonne": f"Montant sollicité {g.nom_partenaire}",
+    }
+    colonnes = _modele("colonnes.py.tmpl", valeurs) if g.colonne_ajoutee else ""
+    valeurs["hook_colonnes"] = colonnes
+    paquet = f"src/{g.module}"
+    return {
+        "pyproject.toml": _modele("pyproject.toml.tmpl", valeurs),
+        "README.md": _modele("README.md.tmpl", valeurs),
+        f"{paquet}/__init__.py": _modele("__init__.py.tmpl", valeurs).rstrip("\n") + "\n",
+        f"{paquet}/regles/parametres.yaml": _modele("parametres.yaml.tmpl", valeurs),
+        f"{paquet}/regles/{g.millesime}/priorites.yaml": _modele("priorites.yaml.tmpl", valeurs),
+    }
+
+
+def _modele(nom: str, valeurs: dict[str, str]) -> str:
+    return string.Template((MODELES / nom).read_text(encoding="utf-8")).substitute(valeurs)
+
+
+def generer(nom: str, dossier: Path, nom_partenaire: str | None = None) -> tuple[Path, Greffon, list[str]]:
+    """Écrit le paquet ``<dossier>/cdv-regles-<nom>`` ; renvoie son chemin, sa description et ses fichiers."""
+    g = decrire(nom, nom_partenaire)
+    dossier = Path(dossier)
+    if not dossier.is_dir():
+        raise ErreurCdv(f"le dossier {dossier} n'existe pas : créez-le ou choisissez-en un autre (--dossier).")
+    cible = dossier / g.distribution
+    if cible.exists():
+        raise ErreurCdv(f"{cible} existe déjà : rien n'a été écrit. Choisissez un autre nom ou un autre "
+                        "dossier (--dossier) ; un greffon existant n'est jamais écrasé.")
+    installe = _installes().get(g.nom)
+    if installe is not None:
+        raise ErreurCdv(f"un greffon « {g.nom} » est déjà installé (distribution {installe}) : deux greffons "
+                        "ne peuvent pas porter le même nom. Choisissez un autre nom.")
+    contenu = fichiers(g, workspace=_dans_workspace(dossier.resolve()))
+    try:
+        temporaire = Path(tempfile.mkdtemp(prefix=f".{g.distribution}.", dir=dossier))
+    except OSError as e:
+        raise ErreurCdv(f"impossible d'écrire dans {dossier} ({e.strerror}).") from None
+    try:
+        for relatif, texte in contenu.items():
+            chemin = temporaire / relatif
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            chemin.write_text(texte, encoding="utf-8")
+        if cible.exists():  # créé entre-temps par quelqu'un d'autre : on ne le remplace pas
+            raise ErreurCdv(f"{cible} est apparu pendant la génération : rien n'a été écrit.")
+        os.rename(temporaire, cible)
+    except OSError as e:
+        raise ErreurCdv(f"impossible d'écrire le greffon dans {dossier} ({e.strerror}).") from None
+    finally:
+        if temporaire.exists():
+            with contextlib.suppress(OSError):
+                shutil.rmtree(temporaire)
+    return cible, g, sorted(contenu)
