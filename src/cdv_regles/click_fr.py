@@ -46,6 +46,7 @@ TRADUCTIONS = {
     "Argument {name!r} takes {nargs} values.": "L'argument {name!r} prend {nargs} valeurs.",
     "Choose from:\n\t{choices}": "Choisissez parmi :\n\t{choices}",
     "unknown error": "erreur inconnue",
+    "required": "obligatoire",
     # ngettext
     "{value!r} is not {choice}.": "{value!r} n'est pas {choice}.",
     "{value!r} is not one of {choices}.": "{value!r} n'est pas l'une des valeurs {choices}.",
