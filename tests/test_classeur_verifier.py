@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -657,10 +658,10 @@ def test_verifier_appelant_sans_excel_message_francais() -> None:
 
 # --- Sur de vrais classeurs (lus avec openpyxl dans le faux Book) ------------------------------
 
-DEPOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+DEPOT = Path(__file__).resolve().parents[1]
 
 
-def faux_book_depuis_fichier(chemin) -> FauxBook:
+def faux_book_depuis_fichier(chemin: Path) -> FauxBook:
     """Valeurs, tableaux Excel et noms définis d'un fichier, comme xlwings les verrait."""
     import openpyxl
 
