@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import struct
 import zipfile
@@ -437,6 +438,11 @@ def test_csv_avec_ligne_de_titre_et_extension_txt(tmp_path):
     assert t.ligne_entete == 3 and t.numeros == [4] and t.lignes == [["D1", "A", "73282932000074"]]
 
 
+def test_csv_dos_avec_caractere_de_fin_de_fichier(tmp_path):
+    texte = "N° dossier;Porteur;SIRET\r\nD1;Régie;S\r\n\x1a"
+    assert lire_table(_csv(tmp_path / "dos.csv", texte, "cp1252")).lignes == [["D1", "Régie", "S"]]
+
+
 def test_csv_sans_tableau(tmp_path):
     _refus(_csv(tmp_path / "notes.csv", "Bonjour,\nvoici mes notes.\n", "utf-8"),
            "Aucun tableau de programmation trouvé")
@@ -491,6 +497,8 @@ def test_fichier_vide_introuvable_dossier(tmp_path):
     _refus(tmp_path / "espaces.csv", "ne contient que des lignes vides")
     _refus(tmp_path / "absent.xlsx", "est introuvable")
     _refus(tmp_path, "est un dossier")
+    os.mkfifo(tmp_path / "tube.csv")  # ouvrir un tube bloquerait : il est refusé avant
+    _refus(tmp_path / "tube.csv", "n'est pas un fichier ordinaire")
 
 
 def test_classeur_sans_tableau_sans_feuille_ou_vide(tmp_path):
@@ -751,6 +759,7 @@ def test_motif_des_colonnes_superieures(seuil, colonne):
 
 
 # --- fichiers abîmés au hasard : jamais d'autre exception qu'EntreeInvalide -----------------
+# CDV_FUZZ=1000 augmente le nombre d'essais (60 par défaut) pour une recherche plus poussée.
 
 @pytest.fixture(scope="module")
 def classeur_de_reference(tmp_path_factory) -> bytes:
@@ -759,7 +768,8 @@ def classeur_de_reference(tmp_path_factory) -> bytes:
     return chemin.read_bytes()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("CDV_FUZZ", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_classeur_altere_au_hasard(tmp_path, classeur_de_reference, data):
     donnees = bytearray(classeur_de_reference)
@@ -778,7 +788,36 @@ def test_classeur_altere_au_hasard(tmp_path, classeur_de_reference, data):
         assert isinstance(t, TableBrute)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("CDV_FUZZ", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_xml_de_feuille_altere_au_hasard(tmp_path, data):
+    # L'archive est saine (CRC justes) : c'est l'analyse XML de calamine qui est mise à l'épreuve.
+    lignes = {1: [*ENTETES, "Date de début de l'action"],
+              2: ["D1", "A", "S", 1000, _formule("A1", cache=44820)],
+              3: ["D2", "B", "S", _formule("1/0", erreur="#DIV/0!"), True]}
+    xml = bytearray(_feuille_xml(lignes).encode())
+    for _ in range(data.draw(st.integers(1, 6))):
+        position = data.draw(st.integers(0, len(xml) - 1))
+        operation = data.draw(st.sampled_from(["remplacer", "inserer", "supprimer"]))
+        octet = data.draw(st.sampled_from([*b'<>/"=&;#xrcvtsie019AZ ', 0, 0xC3, 0xFF]))
+        if operation == "remplacer":
+            xml[position] = octet
+        elif operation == "inserer":
+            xml.insert(position, octet)
+        else:
+            del xml[position]
+    chemin = _xlsx_main(tmp_path / "xml-altere.xlsx", [("Programmation", bytes(xml))])
+    try:
+        t = lire_table(chemin)
+    except EntreeInvalide as e:
+        assert e.message
+    else:
+        assert isinstance(t, TableBrute)
+
+
+@settings(max_examples=int(os.environ.get("CDV_FUZZ", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(contenu=st.binary(min_size=1, max_size=2000), nom=st.sampled_from(["f.csv", "f.xlsx", "f"]))
 def test_octets_au_hasard(tmp_path, contenu, nom):
     chemin = tmp_path / nom

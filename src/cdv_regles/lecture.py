@@ -33,6 +33,7 @@ import operator
 import os
 import posixpath
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -358,7 +359,12 @@ def lire_table(chemin: str | os.PathLike[str], *, limites: Limites | None = None
         if p.is_dir():
             raise EntreeInvalide(
                 f"« {nom} » est un dossier : donnez le chemin du classeur (.xlsx) ou du fichier CSV.")
-        taille = p.stat().st_size
+        etat = p.stat()
+        if not stat.S_ISREG(etat.st_mode):
+            raise EntreeInvalide(
+                f"« {nom} » n'est pas un fichier ordinaire : donnez le chemin du classeur (.xlsx) "
+                "ou du fichier CSV.")
+        taille = etat.st_size
         with open(p, "rb") as f:
             debut = f.read(8)
     except FileNotFoundError:
@@ -382,7 +388,7 @@ def lire_table(chemin: str | os.PathLike[str], *, limites: Limites | None = None
         archive = _inspecter_archive(p, nom, limites)
         return _lire_classeur(p, nom, archive.format, archive, limites)
     if debut.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        _verifier_ole2(p, nom)
+        _verifier_ole2(p, nom, limites)
         return _lire_classeur(p, nom, "xls", None, limites)
     return _lire_csv(p, nom, limites)
 
@@ -442,7 +448,7 @@ class _Archive:
 def _inspecter_archive(p: Path, nom: str, limites: Limites) -> _Archive:
     try:
         zf = zipfile.ZipFile(p)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
+    except Exception as e:  # BadZipFile, NotImplementedError (version), ValueError, OSError…
         raise _abime(nom, f"archive zip illisible : {e}") from None
     with zf:
         infos = zf.infolist()
@@ -853,9 +859,22 @@ def _tableaux(structure: dict[str, bytes], membre: str, nom: str) -> list[Tablea
 
 # --- classeurs (calamine) -------------------------------------------------------------------
 
-def _verifier_ole2(p: Path, nom: str) -> None:
+def _lire_octets(p: Path, nom: str, limites: Limites) -> bytes:
+    try:
+        with open(p, "rb") as f:
+            donnees = f.read(limites.taille_fichier_max + 1)
+    except OSError as e:
+        raise EntreeInvalide(f"Le fichier « {nom} » ne peut pas être lu : {e.strerror or e}.") from None
+    if len(donnees) > limites.taille_fichier_max:  # le fichier a grossi depuis la vérification
+        raise EntreeInvalide(
+            f"Le fichier « {nom} » dépasse la limite de {_taille(limites.taille_fichier_max)} : "
+            "augmentez-la avec la variable d'environnement CDV_REGLES_TAILLE_MAX (en Mo).")
+    return donnees
+
+
+def _verifier_ole2(p: Path, nom: str, limites: Limites) -> None:
     """Un conteneur OLE2 qui porte un « EncryptedPackage » est un classeur chiffré."""
-    donnees = p.read_bytes()
+    donnees = _lire_octets(p, nom, limites)
     if "EncryptedPackage".encode("utf-16-le") in donnees:
         raise _protege(nom)
 
@@ -864,23 +883,31 @@ _EXTENSIONS = {"xlsx": {".xlsx", ".xlsm", ".xlam"}, "ods": {".ods"}, "xls": {".x
 _CONNUES = {".xlsx", ".xlsm", ".xlam", ".xls", ".xla", ".xlsb", ".ods"}
 
 
+@contextlib.contextmanager
+def _appel_calamine(nom: str, fmt: str) -> Iterator[None]:
+    """Toute erreur de calamine devient un message, jamais une trace : y compris une panique
+    Rust, que pyo3 lève comme PanicException (hors de la hiérarchie d'Exception)."""
+    try:
+        yield
+    except (EntreeInvalide, KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as e:
+        raise _erreur_calamine(nom, fmt, e) from None
+
+
 def _ouvrir(p: Path, nom: str, fmt: str) -> Any:
     import python_calamine as pc
 
-    try:
+    with _appel_calamine(nom, fmt):
         extension = p.suffix
         if extension in _EXTENSIONS[fmt] or extension not in _CONNUES:
             return pc.CalamineWorkbook.from_path(os.fspath(p))
         # Extension trompeuse (un .xlsx nommé .xls…) : calamine choisirait le mauvais lecteur.
         with open(p, "rb") as f:
             return pc.CalamineWorkbook.from_filelike(f)
-    except pc.PasswordError:
-        raise _protege(nom) from None
-    except Exception as e:  # toute erreur de calamine devient un message, jamais une trace
-        raise _erreur_calamine(nom, fmt, e) from None
 
 
-def _erreur_calamine(nom: str, fmt: str, e: Exception) -> EntreeInvalide:
+def _erreur_calamine(nom: str, fmt: str, e: BaseException) -> EntreeInvalide:
     import python_calamine as pc
 
     if isinstance(e, pc.PasswordError):
@@ -901,7 +928,8 @@ def _lire_classeur(p: Path, nom: str, fmt: str, archive: _Archive | None,
 
     classeur = _ouvrir(p, nom, fmt)
     try:
-        metas = list(classeur.sheets_metadata)
+        with _appel_calamine(nom, fmt):
+            metas = list(classeur.sheets_metadata)
         if not metas:
             raise EntreeInvalide(f"Le classeur « {nom} » ne contient aucune feuille.")
         choisies = [m for m in metas if _est_programmation(m.name)][:1]
@@ -968,7 +996,7 @@ def _trop_loin(nom: str, feuille: str, position: tuple[int, int], limites: Limit
 def _lire_feuille(classeur: Any, feuille: str, nom: str, fmt: str, archive: _Archive | None,
                   limites: Limites) -> TableBrute | bool | None:
     """La table de la feuille ; None si la feuille est vide, False si elle n'a pas d'en-tête."""
-    try:
+    with _appel_calamine(nom, fmt):
         f = classeur.get_sheet_by_name(feuille)
         depart = f.start
         if depart is None or f.height == 0:
@@ -976,8 +1004,6 @@ def _lire_feuille(classeur: Any, feuille: str, nom: str, fmt: str, archive: _Arc
         nlignes = LIGNES_ENTETE_MAX + limites.lignes_max + 1
         grille = f.to_python(nrows=nlignes)
         fusions = f.merged_cell_ranges or []
-    except Exception as e:
-        raise _erreur_calamine(nom, fmt, e) from None
     ligne0, colonne0 = depart
     details = archive.feuille(feuille) if archive else None
     if details is not None and details.erreurs:
@@ -1017,9 +1043,10 @@ def _decoder(donnees: bytes, nom: str) -> str:
             texte = donnees.decode(encodage)
         except UnicodeDecodeError:
             continue
+        texte = texte.rstrip("\x1a")  # fin de fichier des vieux outils DOS
         echantillon = texte[:8000]
         controles = sum(1 for c in echantillon if ord(c) < 32 and c not in "\t\r\n\f\v")
-        if "\x00" in texte or controles > len(echantillon) // 100:
+        if "\x00" in texte or controles > max(2, len(echantillon) // 100):
             break
         return texte
     raise _pas_un_tableur(nom, "son contenu n'est pas du texte (fichier binaire d'un autre type)")
@@ -1052,11 +1079,7 @@ def _enregistrements(lecteur: Any) -> Iterator[tuple[int, list[str]]]:
 
 
 def _lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
-    try:
-        donnees = p.read_bytes()
-    except OSError as e:
-        raise EntreeInvalide(f"Le fichier « {nom} » ne peut pas être lu : {e.strerror or e}.") from None
-    texte = _decoder(donnees, nom)
+    texte = _decoder(_lire_octets(p, nom, limites), nom)
     if not texte.strip():
         raise EntreeInvalide(f"Le fichier « {nom} » ne contient que des lignes vides. {_CONSEIL_FORMAT}")
     separateur = _choisir_separateur(texte)
