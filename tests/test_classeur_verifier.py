@@ -689,6 +689,8 @@ def test_verifier_sur_le_classeur_genere(exemple, tmp_path) -> None:
     (table,) = prog.tables
     entetes = {v: col for (ligne, col), v in prog.valeurs.items() if ligne == 1}
     colonnes = _colonnes()
+    manquants = [c.entete for c in colonnes if c.entete not in entetes]
+    assert not manquants, f"classeur versionné pas à jour (colonnes {manquants}) : régénérez-le"
     for i, d in enumerate(dossiers, start=2):
         for c in colonnes:
             prog.ecrire(i, entetes[c.entete], _en_excel(d.get(c.id)))
