@@ -2,7 +2,7 @@
 
 Usage (depuis la racine du dépôt) :
 
-    uv run python outils/generer_exemple.py [--sortie FICHIER]
+    uv run python outils/generer_exemple.py [--sortie FICHIER.xlsx [--ecraser]]
 
 Les dossiers sont écrits dans ``outils/exemple-2023-dossiers.yaml`` et les défauts délibérés
 (la vérité de référence de ``tests/test_exemple.py``) dans ``outils/exemple-2023-attendus.yaml``.
@@ -311,20 +311,28 @@ def generer(sortie: Path = SORTIE, dossiers: Path = DOSSIERS, attendus: Path = A
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Génère le classeur exemple de la programmation 2023.")
-    parser.add_argument("--sortie", type=Path, default=SORTIE, help=f"fichier à écrire (défaut : {SORTIE})")
+    parser.add_argument("--sortie", type=Path, default=SORTIE, help=f"fichier .xlsx à écrire (défaut : {SORTIE})")
+    parser.add_argument("--ecraser", action="store_true",
+                        help="remplace --sortie s'il existe déjà (le classeur exemple par défaut l'est toujours)")
     args = parser.parse_args(argv)
-    if args.sortie.resolve() in {DOSSIERS.resolve(), ATTENDUS.resolve(), COLONNES.resolve()}:
-        print("Erreur : --sortie désigne un fichier de données de l'exemple ; choisissez un .xlsx.", file=sys.stderr)
+    sortie: Path = args.sortie
+    if sortie.suffix.lower() != ".xlsx":
+        print(f"Erreur : --sortie doit finir par .xlsx (vu : {sortie}).", file=sys.stderr)
+        return 2
+    # Le classeur exemple est un fichier généré ; tout autre fichier existant peut être celui d'un utilisateur.
+    if sortie.exists() and sortie.resolve() != SORTIE.resolve() and not args.ecraser:
+        print(f"Erreur : {sortie} existe déjà ; il n'est pas remplacé. Choisissez un autre nom ou ajoutez --ecraser.",
+              file=sys.stderr)
         return 2
     try:
-        nb = generer(args.sortie)
+        nb = generer(sortie)
     except ErreurDonnees as e:
         print(f"Erreur : {e}", file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"Erreur : impossible d'écrire {args.sortie} : {e.strerror}", file=sys.stderr)
+        print(f"Erreur : impossible d'écrire {sortie} : {e.strerror}", file=sys.stderr)
         return 2
-    print(f"{args.sortie} écrit : {nb} dossiers.")
+    print(f"{sortie} écrit : {nb} dossiers.")
     return 0
 
 
