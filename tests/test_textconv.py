@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from cdv_regles.cli import cdv_regles
 
+DEPOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent  # là où l'installation a mis la commande cdv-regles
 
 
@@ -99,6 +100,11 @@ def test_git_diff_montre_la_cellule_changee(classeur, tmp_path: Path) -> None:
         assert p.returncode == 0, p.stderr
         return p.stdout
 
+    # Exactement les lignes que ci/README.md donne à l'utilisateur.
+    doc = (DEPOT / "ci" / "README.md").read_text(encoding="utf-8").splitlines()
+    assert 'git config diff.cdv-regles.textconv "cdv-regles texte-git"' in doc
+    assert 'git config diff.cdv-regles.xfuncname "^=== Dossier .* ===$"' in doc
+    assert "*.xlsx diff=cdv-regles" in doc
     git("init", "-q")
     git("config", "diff.cdv-regles.textconv", "cdv-regles texte-git")
     (depot / ".gitattributes").write_text("*.xlsx diff=cdv-regles\n", encoding="utf-8")
