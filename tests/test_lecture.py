@@ -324,6 +324,22 @@ def test_xlsm_et_classeur_mal_nomme(tmp_path):
         assert t.format == "xlsx" and [ligne[0] for ligne in t.lignes] == ["2023-001", "2023-002"]
 
 
+def test_classeur_xlsm_avec_macros(tmp_path):
+    chemin = _tableau_simple(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(chemin) as z:
+        membres = {i.filename: z.read(i) for i in z.infolist()}
+    membres["[Content_Types].xml"] = membres["[Content_Types].xml"].replace(
+        b"spreadsheetml.sheet.main+xml", b"../vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+        b"</Types>")
+    membres["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)
+    with zipfile.ZipFile(chemin := tmp_path / "bouton.xlsm", "w", zipfile.ZIP_DEFLATED) as z:
+        for nom, contenu in membres.items():
+            z.writestr(nom, contenu)
+    t = lire_table(chemin)
+    assert t.format == "xlsx" and [ligne[0] for ligne in t.lignes] == ["2023-001", "2023-002"]
+
+
 def test_classeur_97_2003(tmp_path):
     t = lire_table(FICHIERS / "programmation-97-2003.xls")
     assert t.format == "xls" and t.feuille == "Programmation"

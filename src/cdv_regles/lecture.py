@@ -227,11 +227,14 @@ def table_depuis_valeurs(
     donne sa valeur ; dans l'en-tête, les autres colonnes de la fusion sont ignorées ; dans les
     données, une fusion verticale vaut pour chaque ligne qu'elle couvre (c'est ce que voit
     l'utilisateur). ``tableaux`` : les Tableaux Excel de la feuille, dont la fin arrête les données.
+
+    Les données s'arrêtent à la première ligne entièrement vide (toutes ses cellules, y compris
+    hors des colonnes qui ont un en-tête) ; ``ligne_donnees_ignorees`` dit s'il y a du contenu après.
     """
     return _construire(
         valeurs, chemin=chemin, feuille=feuille, premiere_ligne=premiere_ligne,
         premiere_colonne=premiere_colonne, numeros_lignes=None, fusions=fusions,
-        tableaux=tableaux, limites=limites or Limites(), format="grille")
+        tableaux=tableaux, limites=limites or Limites.depuis_environnement(), format="grille")
 
 
 def _construire(
