@@ -1,0 +1,91 @@
+"""Commande ``cdv-regles synthese`` : rapport HTML pour le comité, ou synthèse JSON.
+
+Chargée pour ``cdv-regles --help`` : n'importe que click au chargement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from cdv_regles.cli import SORTIE_GREFFON, DateFr
+from cdv_regles.erreurs import ErreurCdv
+
+
+@click.command(name="synthese")
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sortie", type=click.Path(dir_okay=False, path_type=Path), metavar="FICHIER",
+              help="Fichier à écrire (p. ex. rapport.html) ; sans cette option, sur la sortie standard.")
+@click.option("--format", "format_", type=click.Choice(["html", "json"]), default=None,
+              help="html (rapport à lire et imprimer) ou json (pour les machines). "
+                   "Défaut : json si --sortie finit par .json, html sinon.")
+@click.option("--date", "date_reference", type=DateFr(), metavar="AAAA-MM-JJ",
+              help="Date de référence des échéances (défaut : aujourd'hui).")
+@click.option("--millesime", type=click.IntRange(2000, 2100), metavar="AAAA",
+              help="Année de programmation (défaut : la plus récente disponible).")
+@click.option("--sans", multiple=True, metavar="GREFFON",
+              help="Désactive un greffon (répétable ; aussi : CDV_REGLES_DESACTIVER=a,b).")
+def synthese(fichier: Path, sortie: Path | None, format_: str | None, date_reference: dt.date | None,
+             millesime: int | None, sans: tuple[str, ...]) -> None:
+    """Synthèse de FICHIER pour le comité : demandes par financeur (face aux enveloppes), par
+    orientation, commune, quartier prioritaire et statut, marqueurs égalité, constats.
+
+    Le rapport HTML est un fichier autonome (graphiques compris, sans accès réseau), imprimable ;
+    il liste aussi chaque constat, par gravité puis par dossier. Le fichier vérifié n'est jamais
+    modifié. Statut de sortie : 0 si le rapport est produit, 2 si le fichier est inutilisable, 3
+    si un greffon est en défaut (le rapport est produit sans lui).
+    """
+    from cdv_regles.ecriture import ecrire_texte
+    from cdv_regles.greffons import noms_desactives
+
+    if format_ is None:
+        format_ = "json" if sortie is not None and sortie.suffix.lower() == ".json" else "html"
+    desactives = noms_desactives(sans)
+    if "socle" in desactives:
+        raise ErreurCdv("le socle (règles communes) ne peut pas être désactivé.")
+    rapport = produire(fichier, format_, millesime=millesime, date_reference=date_reference,
+                       desactives=desactives)
+    if sortie is not None:
+        ecrire_texte(sortie, rapport.texte, protege=fichier)
+        click.echo(f"Synthèse écrite dans {sortie} ({rapport.resume}).", err=True)
+    else:
+        click.echo(rapport.texte, nl=False)
+    for d in rapport.defauts:
+        click.echo(click.style("Défaut : ", fg="red", bold=True) + d, err=True)
+    if rapport.defauts:
+        sys.exit(SORTIE_GREFFON)
+
+
+@dataclass
+class Rapport:
+    texte: str
+    resume: str  # une ligne pour l'utilisateur : dossiers et constats
+    defauts: list[str]
+
+
+def produire(fichier: Path, format_: str, *, millesime: int | None = None, date_reference: dt.date | None = None,
+             desactives: set[str] | None = None, maintenant: dt.datetime | None = None) -> Rapport:
+    """Vérifie ``fichier`` et rend sa synthèse en html ou json."""
+    import json
+
+    from cdv_regles.lecture import lire_table
+    from cdv_regles.synthese.calcul import calculer_synthese
+    from cdv_regles.verification import preparer, verifier_avec
+
+    brute = lire_table(fichier)
+    greffons, catalogue = preparer(millesime, desactives)
+    resultat = verifier_avec(brute, greffons, catalogue, date_reference or dt.date.today())
+    donnees = calculer_synthese(resultat, greffons)
+    resume = f"{donnees['dossiers']} dossier(s), {len(resultat.constats)} constat(s)"
+    if format_ == "json":
+        return Rapport(json.dumps(donnees, ensure_ascii=False, indent=2) + "\n", resume, donnees["defauts_greffons"])
+    from cdv_regles.synthese.html import rendre_html
+
+    porteurs = dict(zip(resultat.cadre["_dossier"].to_list(), resultat.cadre["porteur"].to_list(), strict=True))
+    texte = rendre_html(donnees, resultat.constats, porteurs={k: v for k, v in porteurs.items() if v},
+                        produit_le=maintenant or dt.datetime.now().replace(second=0, microsecond=0))
+    return Rapport(texte, resume, donnees["defauts_greffons"])
