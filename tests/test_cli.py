@@ -19,7 +19,8 @@ def lancer(*args: str):
 def test_tableau_en_regle_sort_avec_zero(classeur):
     r = lancer("verifier", str(classeur([{}])), "--date", "2023-03-01")
     assert r.exit_code == 0, r.output
-    assert "Aucun constat" in r.output and "1 dossier(s) vérifié(s)" in r.output
+    assert "1 dossier(s) vérifié(s)" in r.output and "0 bloquant, 0 alerte" in r.output
+    assert "BLOQUANT" not in r.output and "ALERTE" not in r.output
 
 
 def test_constats_groupes_par_dossier_et_statut_un(classeur):
