@@ -249,6 +249,20 @@ def test_html_autonome_sans_reseau(calcul) -> None:
     assert html.count("<svg") >= 6  # financeurs, orientations, communes, QPV, statuts, marqueurs, constats
 
 
+def test_graphique_libelles_entiers_ou_sur_deux_lignes() -> None:
+    from cdv_regles.synthese import svg
+    from cdv_regles.synthese.format import montant
+
+    long = "1 - Entraînement social et territorial du développement économique"
+    dessin = svg.barres("Essai", [svg.Barre("Bruay-sur-l'Escaut", 207500), svg.Barre("Anzin", 1000),
+                                  svg.Barre(long, 5000, repere=4000, alerte=True)], montant)
+    textes = re.findall(r">([^<>]+)</t(?:ext|span)>", dessin)
+    assert "Bruay-sur-l&#x27;Escaut" in textes  # un nom d'un seul mot n'est jamais tronqué
+    assert " ".join(t for t in textes if t.startswith(("1 -", "économique")) or "développement" in t) == long
+    assert f"207{NBSP}500{NBSP}€" in textes and "enveloppe" in textes
+    assert dessin.count("<rect") == 3 and 'fill="#b3261e"' in dessin  # dépassement en rouge
+
+
 def test_html_chiffres_en_francais(calcul) -> None:
     from cdv_regles.synthese.html import rendre_html
 

@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from cdv_regles.constats import GRAVITES, Constat
+from cdv_regles.referentiels import cle_nom
 
 LIBELLES_MARQUEUR = {
     "2": "Marqueur 2 : action dédiée à la promotion de l'égalité",
@@ -157,7 +158,7 @@ def egalite(df: pl.DataFrame) -> dict[str, Any]:
         .group_by("porteur").agg(pl.col("_dossier").sort(), pl.col("_ligne").sort())
     )
     porteurs = sorted(({"porteur": r["porteur"], "dossiers": list(r["_dossier"]), "lignes": list(r["_ligne"])}
-                       for r in zero.iter_rows(named=True)), key=lambda p: p["porteur"].casefold())
+                       for r in zero.iter_rows(named=True)), key=lambda p: (cle_nom(p["porteur"]), p["porteur"]))
     return {"par_marqueur": par_marqueur, "libelles": {m: LIBELLES_MARQUEUR[m] for m in par_marqueur},
             "porteurs_marqueur_0": porteurs}
 

@@ -46,7 +46,7 @@ footer { margin-top: 36px; color: var(--doux); font-size: 12px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; }
   nav { display: none; }
-  h2 { break-after: avoid; }
+  h2, h3 { break-after: avoid; }
   figure, .vue-courte, tr, .cartes { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -90,8 +90,9 @@ def rendre_vue(vue: Vue) -> str:
     if not vue.lignes:
         morceaux.append(f'<p class="note">{escape(vue.vide)}</p>')
     else:
-        entetes = "".join(f'<th class="n">{escape(e)}</th>' if s != "texte" else f"<th>{escape(e)}</th>"
-                          for e, s in zip(vue.entetes, vue.sortes, strict=True))
+        chiffres = [all(vue.sorte(i, j) != "texte" for i in range(len(vue.lignes))) for j in range(len(vue.entetes))]
+        entetes = "".join(f'<th class="n">{escape(e)}</th>' if n else f"<th>{escape(e)}</th>"
+                          for e, n in zip(vue.entetes, chiffres, strict=True))
         corps = []
         alertes = vue.graphique.alertes if vue.graphique else None
         for i, ligne in enumerate(vue.lignes):

@@ -34,7 +34,7 @@ class Barre:
 
 def couper(texte: str, largeur_px: float, lignes_max: int = 2) -> list[str]:
     """Le libellé en au plus ``lignes_max`` lignes tenant dans ``largeur_px`` (« … » au-delà)."""
-    maxi = max(int(largeur_px / CHASSE), 6)
+    maxi = max(round(largeur_px / CHASSE), 6)
     mots, lignes, courante = texte.split(), [], ""
     for mot in mots:
         essai = f"{courante} {mot}".strip()
@@ -55,7 +55,7 @@ def barres(titre: str, donnees: list[Barre], ecrire: Callable[[float], str], *,
     if not donnees:
         return ""
     textes = [ecrire(b.valeur) for b in donnees]
-    largeur_libelles = min(max(len(b.libelle) for b in donnees) * CHASSE + 16, LARGEUR * LIBELLES_MAX)
+    largeur_libelles = min((max(len(b.libelle) for b in donnees) + 1) * CHASSE + 16, LARGEUR * LIBELLES_MAX)
     coupes = [couper(b.libelle, largeur_libelles - 16) for b in donnees]
     deux_lignes = any(len(c) > 1 for c in coupes)
     hauteur_barre = 30 if deux_lignes else 22

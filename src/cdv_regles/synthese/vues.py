@@ -256,7 +256,12 @@ def _vue_table(cle: str, titre: str, lignes_dict: list[dict[str, Any]], note: st
         cles += [str(k) for k in ligne if str(k) not in cles]
     sortes = [_sorte_colonne(k, [ligne.get(k) for ligne in lignes_dict]) for k in cles]
     lignes = [[_cellule(ligne.get(k)) for k in cles] for ligne in lignes_dict]
-    return Vue(cle, titre, [libelle_cle(k) for k in cles], sortes, lignes, note)
+    graphique = None
+    if len(cles) > 1 and sortes[0] == "texte" and "montant" in sortes[1:]:
+        # Une table « libellé → montants » se lit mieux en barres : la première colonne de montants.
+        valeur = sortes.index("montant", 1)
+        graphique = Graphique(f"{titre} : {libelle_cle(cles[valeur]).lower()}", valeur)
+    return Vue(cle, titre, [libelle_cle(k) for k in cles], sortes, lignes, note, graphique)
 
 
 def _cellule(v: Any) -> Any:
