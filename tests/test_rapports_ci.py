@@ -120,6 +120,15 @@ def test_junit_un_cas_par_dossier_et_famille(trois_dossiers: Path) -> None:
     assert all(len(c) == 0 for c in propre)
 
 
+def test_dossier_sans_numero(classeur) -> None:
+    chemin = classeur([{}, {"numero_dossier": None}])
+    suite = ET.fromstring(verifier(str(chemin), "--format", "junit").stdout).find("testsuite")
+    cas = suite.find("testcase[@name='schema']/failure/..")
+    assert cas.get("classname") == "Dossier sans N° (ligne 3)" and "SCH-OBLIGATOIRE" in cas.find("failure").text
+    github = verifier(str(chemin), "--format", "github").stdout
+    assert ",line=3,title=Dossier sans N° (ligne 3) · SCH-OBLIGATOIRE::" in github
+
+
 def test_junit_seuil_alerte_et_constats_de_tableau(trois_dossiers: Path) -> None:
     cas = ET.fromstring(verifier(str(trois_dossiers), "--format", "junit", "--echec-si", "alerte").stdout)
     suite = cas.find("testsuite")

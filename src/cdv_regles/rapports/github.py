@@ -57,7 +57,12 @@ def cite(adresse: str, message: str) -> bool:
 
 
 def _titre(c: Constat) -> str:
-    ou = f"Dossier {c.dossier}" if c.ligne is not None else "Tableau"
+    if c.ligne is None:
+        ou = "Tableau"
+    elif not c.dossier or c.dossier == f"ligne {c.ligne}":  # N° dossier manquant
+        ou = f"Dossier sans N° (ligne {c.ligne})"
+    else:
+        ou = f"Dossier {c.dossier}"
     qui = "" if c.partenaire == "socle" else f" [{c.partenaire}]"
     return f"{ou} · {c.regle}{qui}"
 

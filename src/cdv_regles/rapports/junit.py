@@ -38,7 +38,7 @@ def _xml(texte: object) -> str:
 def dossiers(resultat: Resultat) -> list[tuple[str, int]]:
     """(dossier, ligne) de chaque ligne du tableau, dans l'ordre du classeur."""
     numeros = resultat.tableau.colonnes.get("numero_dossier") or [None] * len(resultat.tableau.lignes)
-    return [(n if n else f"ligne {ligne}", ligne) for n, ligne in zip(numeros, resultat.tableau.lignes, strict=True)]
+    return [(n if n else "sans N°", ligne) for n, ligne in zip(numeros, resultat.tableau.lignes, strict=True)]
 
 
 def _ligne_constat(c: Constat, cellules: list[str]) -> str:
@@ -78,7 +78,7 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
     cas_dossiers = dossiers(resultat)
     connues = {ligne for _, ligne in cas_dossiers}
     # Un constat de greffon sur une ligne hors du tableau garde son propre cas.
-    cas_dossiers += sorted({(c.dossier or f"ligne {c.ligne}", c.ligne) for c in resultat.constats
+    cas_dossiers += sorted({(c.dossier or "sans N°", c.ligne) for c in resultat.constats
                             if c.ligne is not None and c.ligne not in connues}, key=lambda d: d[1])
 
     racine = ET.Element("testsuites", name="cdv-regles")
