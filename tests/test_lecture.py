@@ -464,9 +464,15 @@ def test_csv_sans_tableau(tmp_path):
            "Aucun tableau de programmation trouvé")
 
 
-def test_csv_mal_forme(tmp_path):
-    texte = "N° dossier;Porteur;SIRET\nD1;" + "x" * 200_000 + ";S\n"
-    _refus(_csv(tmp_path / "long.csv", texte, "utf-8"), "mal formé à la ligne")
+def test_csv_guillemets_mal_fermes(tmp_path):
+    # Sans contrôle strict, le module csv fusionnerait en silence les lignes suivantes.
+    texte = 'N° dossier;Porteur;SIRET\nD1;A;S\nD2;"Les "Amis" du quartier;S\nD3;B;S\n'
+    _refus(_csv(tmp_path / "guillemets.csv", texte, "utf-8"), "mal formé à la ligne 3")
+    texte = 'N° dossier;Porteur;SIRET\nD1;A;S\nD2;"Les Amis;S\nD3;B;S\n'
+    _refus(_csv(tmp_path / "ouvert.csv", texte, "utf-8"), "mal formé à la ligne")
+    texte = 'N° dossier;Porteur;SIRET\nD1;Association "Les Amis";S\n'
+    t = lire_table(_csv(tmp_path / "interieur.csv", texte, "utf-8"))
+    assert t.lignes == [["D1", 'Association "Les Amis"', "S"]]
 
 
 # --- corpus hostile -------------------------------------------------------------------------

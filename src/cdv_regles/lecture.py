@@ -1086,7 +1086,8 @@ def _lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
     if not texte.strip():
         raise EntreeInvalide(f"Le fichier « {nom} » ne contient que des lignes vides. {_CONSEIL_FORMAT}")
     separateur = _choisir_separateur(texte)
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
+    # strict : un guillemet mal fermé est une erreur signalée, pas des lignes fusionnées en silence.
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur, strict=True)
     grille: list[list[Any]] = []
     numeros: list[int] = []
     maximum = LIGNES_ENTETE_MAX + limites.lignes_max + 1
