@@ -24,6 +24,9 @@ class Catalogue:
     fichiers: dict[str, list[Path]] = field(default_factory=dict)  # greffon -> fichiers de règles
     # Valeurs imposées (exemples de règles) : nom -> valeur, prioritaires sur les paramètres.
     surcharges: dict[str, Any] = field(default_factory=dict)
+    # Règles déjà compilées, par (règle, date de référence, colonnes illisibles, surcharges) :
+    # les expressions polars sont immuables, on les réutilise d'une vérification à l'autre.
+    compilees: dict[tuple, Any] = field(default_factory=dict, repr=False)
 
     def valeurs_parametres(self) -> dict[str, Any]:
         return {**self.parametres.pour(self.millesime), **self.surcharges}

@@ -79,7 +79,8 @@ def executer(regle: Regle, exemple: dict[str, Any], greffons: Greffons,
     date_ref = exemple.get("date_reference", date_defaut)
     if isinstance(date_ref, str):
         date_ref = dt.date.fromisoformat(date_ref)
-    cat = replace(catalogue, surcharges=dict(exemple.get("parametres", {})))
+    surcharges = dict(exemple.get("parametres", {}))
+    cat = replace(catalogue, surcharges=surcharges) if surcharges else catalogue
     resultat = verifier_avec(table_exemple(exemple, cat), greffons, cat, date_ref)
     return [c for c in resultat.constats if c.regle == regle.id]
 

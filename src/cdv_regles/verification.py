@@ -97,12 +97,16 @@ def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
     df = cadre(tableau)
     regles_expr, regles_schema = [], []
     illisibles = frozenset(i.colonne.id for i in tableau.illisibles)
+    surcharges = repr(sorted(catalogue.surcharges.items()))
     for r in catalogue.regles:
         if r.schema is not None:
             regles_schema.append(r)
             continue
+        cle = (id(r), date_reference, illisibles, surcharges)
         try:
-            compilee = compiler(r, catalogue, date_reference, illisibles)
+            if cle not in catalogue.compilees:
+                catalogue.compilees[cle] = compiler(r, catalogue, date_reference, illisibles)
+            compilee = catalogue.compilees[cle]
         except RegleInvalide as e:
             greffons.defauts.append(Defaut(_greffon_de(greffons, r.partenaire), e.message))
             continue
