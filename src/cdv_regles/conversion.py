@@ -46,6 +46,8 @@ class Tableau:
     illisibles: list[Illisible] = field(default_factory=list)
     chemin: str = ""
     feuille: str | None = None
+    # Première ligne de données restée hors du tableau, après une ligne vide (non contrôlée).
+    ligne_donnees_ignorees: int | None = None
 
     @property
     def nb_dossiers(self) -> int:
@@ -120,16 +122,17 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
     manquantes = [c for c in colonnes if c.requis == "O" and c.id not in source]
     if manquantes:
         noms = ", ".join(f"« {c.entete} »" for c in manquantes)
+        ou = f"de la feuille « {brute.feuille} »" if brute.feuille else "du fichier"
         raise EntreeInvalide(
-            f"{brute.chemin} : colonne(s) obligatoire(s) absente(s) de la feuille "
-            f"{brute.feuille or ''} (ligne d'en-tête {brute.ligne_entete}) : {noms}. "
+            f"{brute.chemin} : colonne(s) obligatoire(s) absente(s) {ou} (ligne d'en-tête "
+            f"{brute.ligne_entete}) : {noms}. "
             "Ajoutez-les avec exactement ces en-têtes (la casse et les accents peuvent différer)."
         )
     tableau = Tableau(
         colonnes={}, types={c.id: c for c in colonnes}, lignes=list(brute.numeros),
         position=position, entetes_lus=entetes_lus,
         absentes=[c for c in colonnes if c.id not in source], inconnues=inconnues, doubles=doubles,
-        chemin=brute.chemin, feuille=brute.feuille,
+        chemin=brute.chemin, feuille=brute.feuille, ligne_donnees_ignorees=brute.ligne_donnees_ignorees,
     )
     n = len(brute.lignes)
     for col in colonnes:

@@ -10,6 +10,7 @@ partiel posé sur le dossier type du millésime (``regles/<AAAA>/exemples/dossie
     {colonnes_absentes: [rna]}                            # colonne retirée du tableau
     {colonnes_en_plus: {"Référent interne": "Mme X"}}     # colonne ajoutée
     {message_contient: "après la date limite", piece_cerfa: "Non"}
+    {ligne_apres_vide: true}                              # données après une ligne vide
 
 Un exemple valide ne doit produire aucun constat de la règle ; un exemple invalide au moins un.
 """
@@ -32,7 +33,7 @@ from cdv_regles.regle import Regle
 from cdv_regles.socle import fichiers_du_millesime
 
 CLES_SPECIALES = {"lignes", "date_reference", "parametres", "colonnes_absentes", "colonnes_en_plus",
-                  "message_contient"}
+                  "message_contient", "ligne_apres_vide"}
 
 
 @cache
@@ -60,9 +61,12 @@ def table_exemple(exemple: dict[str, Any], catalogue: Catalogue) -> TableBrute:
         ligne = {**base, **({"numero_dossier": f"{base['numero_dossier']}-{i + 1}"} if len(lignes) > 1 else {}),
                  **partielle}
         donnees.append([_brut(ligne.get(c.id)) for c in colonnes] + list(en_plus.values()))
+    # « ligne_apres_vide: true » : des données traînent après une ligne vide, hors du tableau.
+    ignoree = len(donnees) + 3 if exemple.get("ligne_apres_vide") else None
     return TableBrute(chemin="exemple", feuille="Programmation", entetes=entetes,
                       colonnes_excel=list(range(len(entetes))), lignes=donnees,
-                      numeros=list(range(2, len(donnees) + 2)), ligne_entete=1)
+                      numeros=list(range(2, len(donnees) + 2)), ligne_entete=1,
+                      ligne_donnees_ignorees=ignoree)
 
 
 def _brut(v: Any) -> Any:

@@ -20,7 +20,7 @@ from cdv_regles.erreurs import RegleInvalide
 from cdv_regles.moteur import TYPES_POLARS, formater_valeur
 from cdv_regles.regle import Regle
 
-LECTURES = ("cellule_illisible", "colonne_absente", "colonne_inconnue", "colonne_double")
+LECTURES = ("cellule_illisible", "colonne_absente", "colonne_inconnue", "colonne_double", "lignes_ignorees")
 
 
 def _colonnes_visees(regle: Regle, catalogue: Catalogue) -> list[Colonne]:
@@ -151,6 +151,11 @@ def constats_lecture(tableau: Tableau, regles: list[Regle], dossiers: dict[int, 
         if r and noms:
             champs = {"colonnes": ", ".join(f"« {n} »" for n in noms), "colonne": noms[0]}
             constats.append(_constat(r, "", None, (), (), r.message.format_map(_Champs(champs))))
+    r = par_type.get("lignes_ignorees")
+    if r and tableau.ligne_donnees_ignorees:
+        champs = {"ligne": str(tableau.ligne_donnees_ignorees),
+                  "derniere": str(tableau.lignes[-1]) if tableau.lignes else str(tableau.ligne_donnees_ignorees)}
+        constats.append(_constat(r, "", None, (), (), r.message.format_map(_Champs(champs))))
     for lecture in par_type:
         if lecture not in LECTURES:
             r = par_type[lecture]
