@@ -274,6 +274,9 @@ def test_feuille_creee_avec_les_chiffres(synthese) -> None:
     porteurs = ws.chercher("Porteurs au marqueur 0 (accompagnement renforcé à proposer)")
     # « 2023-02 » reste un texte : la cellule est au format texte avant l'écriture.
     assert ws.ligne(porteurs + 2)[:2] == ["Zèbre Association", "2023-02"]
+    familles = ws.chercher("Constats par famille de règles")
+    assert ws.ligne(familles + 1)[:2] == ["Famille", "Constats"]
+    assert ws.ligne(ws.chercher("Constats"))[1] == synthese["rubriques"]["socle"]["constats"]["total"]
     communes = ws.chercher("Total demandé par commune")
     assert {ws.ligne(r)[0] for r in range(communes + 2, communes + 4)} == {"Valenciennes", "Anzin"}
 

@@ -139,6 +139,7 @@ def _entete(plan: Plan, synthese: dict[str, Any], maintenant: dt.datetime | None
     plan.ajouter("Dossiers comptés dans les montants", perimetre.get("dossiers_retenus", 0))
     ligne = plan.ajouter("Total demandé aux financeurs du Contrat de Ville", perimetre.get("total_demande", 0.0))
     plan.formats.append((f"B{ligne}", FORMATS["montant"]))
+    plan.ajouter("Constats", socle.get("constats", {}).get("total", 0))
     for g, n in par_gravite.items():
         plan.ajouter(f"Constats : {LIBELLES_GRAVITE.get(g, g).lower()}", n)
     defauts = synthese.get("defauts_greffons") or []

@@ -14,6 +14,8 @@ from typing import Any
 from cdv_regles.synthese.format import libelle_cle, montant, nombre, sorte_de_cle, valeur_lisible
 
 LIBELLES_GRAVITE = {"bloquant": "Bloquant", "alerte": "Alerte", "info": "Info"}
+LIBELLES_FAMILLE = {"schema": "Structure et identifiants", "pieces": "Pièces du dossier", "echeances": "Échéances",
+                    "budget": "Budget", "egalite": "Égalité femmes-hommes", "priorites": "Priorités des financeurs"}
 COULEURS_GRAVITE = {"bloquant": "#b3261e", "alerte": "#b36b00", "info": "#2f6690"}
 
 
@@ -75,7 +77,7 @@ def sections(synthese: dict[str, Any]) -> list[Section]:
             Section("statuts", "Dossiers par statut", [vue_statuts(socle)]),
             Section("egalite", "Marqueurs égalité femmes-hommes", [vue_marqueurs(socle), vue_porteurs_zero(socle)]),
             Section("constats-comptes", "Constats du contrôle",
-                    [vue_constats_gravite(socle), vue_constats_partenaires(socle)]),
+                    [vue_constats_gravite(socle), vue_constats_partenaires(socle), vue_constats_familles(socle)]),
         ]
     partenaires = synthese.get("partenaires", {})
     for greffon, contenu in synthese.get("rubriques", {}).items():
@@ -193,6 +195,13 @@ def vue_constats_partenaires(socle: dict[str, Any]) -> Vue:
     return Vue("constats_partenaires", "Constats par partenaire (auteur de la règle)",
                ["Partenaire", "Bloquants", "Alertes", "Infos", "Total"],
                ["texte", "nombre", "nombre", "nombre", "nombre"], lignes, vide="Aucun constat.")
+
+
+def vue_constats_familles(socle: dict[str, Any]) -> Vue:
+    lignes = [[f"{LIBELLES_FAMILLE.get(f, f)} ({f})", n]
+              for f, n in socle.get("constats", {}).get("par_famille", {}).items()]
+    return Vue("constats_familles", "Constats par famille de règles", ["Famille", "Constats"], ["texte", "nombre"],
+               lignes, vide="Aucun constat.")
 
 
 # --- rubriques des greffons -------------------------------------------------------------------
