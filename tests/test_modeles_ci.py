@@ -306,7 +306,14 @@ def test_crochet_pre_commit_pour_de_vrai(pre_commit: str, tmp_path: Path, reques
         pytest.skip("ce dossier n'est pas un dépôt git : pre-commit ne peut pas l'installer")
     rev = subprocess.run(["git", "-C", str(DEPOT), "rev-parse", "HEAD"], capture_output=True, text=True,
                          check=True).stdout.strip()
+    # L'environnement du crochet (l'outil et ses dépendances) est gardé d'un lancement à l'autre
+    # pour le même commit seulement : un seul exemplaire sur le disque.
     cache = request.config.cache.mkdir("pre-commit") if request.config.cache else tmp_path / "pre-commit"
+    repere = cache / "commit-cdv-regles"
+    if not repere.is_file() or repere.read_text(encoding="utf-8") != rev:
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        repere.write_text(rev, encoding="utf-8")
     depot = tmp_path / "equipe"
     depot.mkdir()
     env = {**os.environ, "PRE_COMMIT_HOME": str(cache), "GIT_CONFIG_GLOBAL": os.devnull,
