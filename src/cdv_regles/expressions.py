@@ -16,6 +16,7 @@ import ast
 import datetime as dt
 import io
 import itertools
+import re
 import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,6 +81,7 @@ class Portee:
     colonnes_vues: set[str] | None = None
     # Colonnes qui ont des cellules illisibles : le tableau porte alors « <id>__illisible ».
     illisibles: frozenset[str] = frozenset()
+    millesime: int = 0
 
 
 Valeur = Any  # pl.Expr ou littéral Python
@@ -111,6 +113,8 @@ class Compilateur:
             "arrondi": self._arrondi, "abs": self._abs, "liste": self._liste,
             "valeurs_de": self._valeurs_de, "nb_elements": self._nb_elements,
             "non_coches": self._non_coches, "valeurs_ou": self._valeurs_ou,
+            "contient": self._contient, "mots_trouves": self._mots_trouves,
+            "date_du_millesime": self._date_du_millesime,
         }
         self.derivations: dict[str, Derivation] = {}
 
@@ -149,6 +153,8 @@ class Compilateur:
             return v
         if nom == "date_reference":
             return p.date_reference
+        if nom == "millesime":
+            return p.millesime
         if nom in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[nom]
         raise ExpressionInvalide(
@@ -164,10 +170,21 @@ class Compilateur:
     _n_Tuple = _n_List
 
     def _n_BoolOp(self, n: ast.BoolOp) -> Valeur:
-        valeurs = [_lit(self.noeud(v)) for v in n.values]
-        resultat = valeurs[0]
-        for v in valeurs[1:]:
-            resultat = (resultat & v) if isinstance(n.op, ast.And) else (resultat | v)
+        et = isinstance(n.op, ast.And)
+        valeurs = [self.noeud(v) for v in n.values]
+        # Les termes fixes (p. ex. defini(parametre)) tranchent dès la compilation : une règle
+        # « defini(a) et defini(b) » est ignorée si l'un manque, au lieu d'être évaluée à moitié.
+        fixes = [bool(v) for v in valeurs if not isinstance(v, pl.Expr)]
+        if et and not all(fixes):
+            return False
+        if not et and any(fixes):
+            return True
+        exprs = [v for v in valeurs if isinstance(v, pl.Expr)]
+        if not exprs:
+            return et
+        resultat = exprs[0]
+        for v in exprs[1:]:
+            resultat = (resultat & v) if et else (resultat | v)
         return resultat
 
     def _n_UnaryOp(self, n: ast.UnaryOp) -> Valeur:
@@ -425,6 +442,34 @@ class Compilateur:
     def _valeurs_ou(self, x: Valeur, condition: Valeur) -> pl.Expr:
         """Tableau entier : les valeurs distinctes de x sur les dossiers où la condition est vraie."""
         return _lit(x).filter(_lit(condition).fill_null(False)).unique(maintain_order=True).implode()
+
+    def _motif_mots(self, mots: Valeur) -> str:
+        if isinstance(mots, str):
+            mots = [mots]
+        if not isinstance(mots, list) or not mots or not all(isinstance(m, str) for m in mots):
+            raise ExpressionInvalide("contient()/mots_trouves() attend un mot ou une liste de mots (texte)")
+        cles = sorted({cle_nom(m) for m in mots if cle_nom(m)}, key=len, reverse=True)
+        return "(?:^| )(" + "|".join(re.escape(c) for c in cles) + ")"
+
+    def _contient(self, x: Valeur, mots: Valeur) -> pl.Expr:
+        """La cellule contient l'un des mots (sans casse ni accents, en début de mot)."""
+        from cdv_regles.derivations import cle_expr
+
+        return cle_expr(_lit(x).cast(pl.String)).str.contains(self._motif_mots(mots))
+
+    def _mots_trouves(self, x: Valeur, mots: Valeur) -> pl.Expr:
+        """Les mots de la liste trouvés dans la cellule (forme sans accents), pour les messages."""
+        from cdv_regles.derivations import cle_expr
+
+        return cle_expr(_lit(x).cast(pl.String)).str.extract_all(self._motif_mots(mots)) \
+            .list.eval(pl.element().str.strip_chars()).list.unique(maintain_order=True)
+
+    def _date_du_millesime(self, mois: Valeur, jour: Valeur) -> dt.date:
+        """Une date de l'année du millésime : date_du_millesime(7, 1) = 1er juillet."""
+        try:
+            return dt.date(self.portee.millesime, int(mois), int(jour))
+        except (TypeError, ValueError):
+            raise ExpressionInvalide(f"date_du_millesime({mois}, {jour}) : mois et jour invalides") from None
 
     def _nb_elements(self, x: Valeur) -> pl.Expr:
         return _lit(x).list.len()

@@ -76,7 +76,13 @@ def charger(desactives: set[str] | None = None) -> Greffons:
     pm = pluggy.PluginManager(GROUPE)
     pm.add_hookspecs(hookspecs)
     greffons = Greffons(pm)
-    points = {ep.name: ep for ep in metadata.entry_points(group=GROUPE)}
+    points: dict[str, metadata.EntryPoint] = {}
+    for ep in metadata.entry_points(group=GROUPE):
+        if ep.name in points and points[ep.name].value != ep.value:
+            greffons.defauts.append(Defaut(ep.name, f"deux paquets déclarent ce greffon ({points[ep.name].value} "
+                                           f"et {ep.value}) : désinstallez l'un des deux"))
+            continue
+        points[ep.name] = ep
     if "socle" not in points:  # lancé depuis les sources sans installation
         from cdv_regles import socle
         _enregistrer(greffons, "socle", socle, _version_paquet("cdv-regles"))

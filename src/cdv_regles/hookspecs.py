@@ -76,7 +76,7 @@ def cdv_regles_controles(tableau: Any, contexte: Any) -> list[Any]:
 
     :param tableau: le tableau typé, un ``polars.DataFrame`` (une ligne par dossier, colonnes
         nommées par leur identifiant, plus ``_ligne`` : la ligne du classeur, et ``_dossier``).
-    :param contexte: un ``cdv_regles.contexte.Contexte`` (millésime, date de référence,
+    :param contexte: un ``cdv_regles.verification.Contexte`` (millésime, date de référence,
         paramètres en vigueur, référentiels, fonction ``constat(...)`` pour fabriquer un constat).
     Renvoie une liste de ``cdv_regles.constats.Constat``.
     """

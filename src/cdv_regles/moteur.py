@@ -25,6 +25,8 @@ TYPES_POLARS = {
     "choix_multiple": pl.List(pl.String),
 }
 SPECIAUX = {"dossier", "ligne", "date_reference", "millesime"}
+# Formats admis dans un message : {ecart:montant}, {part:pourcent} (0,42 -> « 42 % »), {n:nombre}.
+FORMATS_MESSAGE = ("", "montant", "pourcent", "nombre", "date")
 
 
 @dataclass
@@ -75,6 +77,7 @@ def compiler(regle: Regle, catalogue: Catalogue, date_reference: dt.date,
     """
     vues: set[str] = set()
     p = portee(catalogue, date_reference, vues, illisibles)
+    p.millesime = catalogue.millesime
     comp = Compilateur(p)
     try:
         applicable: pl.Expr | None = None
@@ -96,7 +99,15 @@ def compiler(regle: Regle, catalogue: Catalogue, date_reference: dt.date,
     inconnues = [c for c in colonnes if c not in p.colonnes]
     if inconnues:
         raise RegleInvalide(regle.chemin, f"colonnes inconnues : {', '.join(inconnues)}", regle.id)
-    champs = [f for _, f, _, _ in string.Formatter().parse(regle.message) if f]
+    try:
+        morceaux = list(string.Formatter().parse(regle.message))
+    except ValueError as e:
+        raise RegleInvalide(regle.chemin, f"message mal formé (accolades) : {e}", regle.id) from None
+    for _, f, spec, _ in morceaux:
+        if f and spec not in FORMATS_MESSAGE:
+            raise RegleInvalide(regle.chemin, f"format « {spec} » inconnu dans {{{f}:{spec}}} "
+                                f"(admis : {', '.join(x for x in FORMATS_MESSAGE if x)})", regle.id)
+    champs = [f for _, f, _, _ in morceaux if f]
     for f in champs:
         if f not in p.colonnes and f not in valeurs and f not in p.parametres and f not in SPECIAUX:
             raise RegleInvalide(
@@ -179,29 +190,41 @@ def _constat(r: RegleCompilee, dossier: str, ligne: int | None, message: str,
 def _formater(r: RegleCompilee, cols: dict[str, Any], vals: dict[str, Any], types: dict[str, Colonne],
               params: dict[str, Any], date_reference: dt.date, millesime: int,
               dossier: str = "", numero: int | None = None) -> str:
-    champs: dict[str, str] = {}
-    for f in r.champs:
+    texte = []
+    for litteral, f, spec, _ in string.Formatter().parse(r.regle.message):
+        texte.append(litteral)
+        if not f:
+            continue
         if f in vals:
-            champs[f] = formater_valeur(vals[f])
+            brute, type_ = vals[f], None
         elif f in cols:
-            champs[f] = formater_valeur(cols[f], types[f].type)
+            brute, type_ = cols[f], types[f].type
         elif f == "dossier":
-            champs[f] = dossier
+            brute, type_ = dossier, None
         elif f == "ligne":
-            champs[f] = str(numero)
+            brute, type_ = numero, None
         elif f == "date_reference":
-            champs[f] = v.format_date(date_reference)
+            brute, type_ = date_reference, None
         elif f == "millesime":
-            champs[f] = str(millesime)
+            brute, type_ = millesime, "entier"
         else:
-            champs[f] = formater_valeur(params.get(f))
-    return r.regle.message.format_map(champs)
+            brute, type_ = params.get(f), None
+        texte.append(formater_valeur(brute, spec or type_))
+    return "".join(texte)
 
 
 def formater_valeur(x: Any, type_colonne: str | None = None) -> str:
-    """Une valeur telle qu'un agent la lit : montants en euros, dates JJ/MM/AAAA, Oui/Non."""
+    """Une valeur telle qu'un agent la lit : montants en euros, dates JJ/MM/AAAA, Oui/Non.
+
+    ``type_colonne`` : le type de la colonne, ou le format demandé par le message (« pourcent »,
+    « nombre », « montant »). Sans indication, un nombre décimal est un montant.
+    """
     if x is None:
         return "vide"
+    if type_colonne == "pourcent" and isinstance(x, int | float):
+        return _nombre(round(x * 100, 1)) + "\u00a0%"
+    if type_colonne in ("nombre", "entier") and isinstance(x, int | float) and not isinstance(x, bool):
+        return _nombre(x)
     if isinstance(x, bool):
         return "Oui" if x else "Non"
     if isinstance(x, dt.date):
@@ -211,3 +234,10 @@ def formater_valeur(x: Any, type_colonne: str | None = None) -> str:
     if isinstance(x, list):
         return ", ".join(formater_valeur(e) for e in x) if x else "aucun"
     return str(x)
+
+
+def _nombre(x: float) -> str:
+    """1234.5 -> « 1 234,5 » (espaces insécables, virgule décimale)."""
+    if float(x).is_integer():
+        return f"{int(x):,}".replace(",", "\u00a0")
+    return f"{x:,}".replace(",", "\u00a0").replace(".", ",")

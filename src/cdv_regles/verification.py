@@ -10,7 +10,7 @@ from typing import Any
 
 from cdv_regles import __version__
 from cdv_regles.catalogue import Catalogue, construire
-from cdv_regles.constats import Constat, resumer, trier
+from cdv_regles.constats import FAMILLES, GRAVITES, Constat, resumer, trier
 from cdv_regles.conversion import Tableau, convertir
 from cdv_regles.erreurs import RegleInvalide
 from cdv_regles.greffons import Defaut, Greffons, charger
@@ -122,12 +122,28 @@ def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
     contexte = Contexte(catalogue.millesime, date_reference, catalogue.valeurs_parametres(),
                         catalogue.referentiels, catalogue)
     for greffon, ajout in greffons.appeler("cdv_regles_controles", tableau=df, contexte=contexte):
-        if not isinstance(ajout, list) or not all(isinstance(c, Constat) for c in ajout):
-            greffons.defauts.append(Defaut(greffon.nom, "cdv_regles_controles doit renvoyer une liste de Constat"))
-            continue
-        constats += ajout
+        constats += _constats_du_greffon(greffons, greffon, ajout)
     return Resultat(trier(constats), tableau, catalogue, catalogue.millesime, date_reference,
                     version_regles(catalogue), list(greffons.defauts), df)
+
+
+def _constats_du_greffon(greffons: Greffons, greffon: Any, ajout: Any) -> list[Constat]:
+    """Les constats d'un contrôle Python, après vérification : un constat mal formé est un défaut
+    du greffon, jamais une panne de la vérification."""
+    if not isinstance(ajout, list) or not all(isinstance(c, Constat) for c in ajout):
+        greffons.defauts.append(Defaut(greffon.nom, "cdv_regles_controles doit renvoyer une liste de Constat"))
+        return []
+    bons = []
+    for c in ajout:
+        if c.gravite not in GRAVITES or c.famille not in FAMILLES:
+            greffons.defauts.append(Defaut(greffon.nom, f"constat {c.regle} : gravité « {c.gravite} » ou famille "
+                                           f"« {c.famille} » inconnue"))
+        elif c.partenaire != greffon.partenaire:
+            greffons.defauts.append(Defaut(greffon.nom, f"constat {c.regle} signé « {c.partenaire} » au lieu "
+                                           f"de « {greffon.partenaire} »"))
+        else:
+            bons.append(c)
+    return bons
 
 
 def _greffon_de(greffons: Greffons, partenaire: str) -> str:
