@@ -35,7 +35,12 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
     lignes: list[str] = [f"Vérification de {resultat.tableau.chemin}"
                          + (f" (feuille {resultat.tableau.feuille})" if resultat.tableau.feuille else ""), ""]
     for (dossier, ligne), groupe in groupby(resultat.constats, key=lambda c: (c.dossier, c.ligne)):
-        titre = f"Dossier {dossier} (ligne {ligne})" if ligne else "Tableau entier"
+        if not ligne:
+            titre = "Tableau entier"
+        elif dossier == f"ligne {ligne}":  # N° dossier manquant : le moteur nomme la ligne
+            titre = f"Dossier sans N° (ligne {ligne})"
+        else:
+            titre = f"Dossier {dossier} (ligne {ligne})"
         lignes.append(_style(titre, "info", False) if not couleur else _gras(titre))
         for c in groupe:
             etiquette = _style(f"{_LIBELLES[c.gravite]:<9}", c.gravite, couleur)
