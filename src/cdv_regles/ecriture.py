@@ -30,6 +30,10 @@ def ecrire_octets(chemin: Path, donnees: bytes, *, protege: Path | None = None) 
             f.write(donnees)
             f.flush()
             os.fsync(f.fileno())
+        # mkstemp crée en 0600 : on rend les droits habituels (umask), pour un dossier partagé.
+        masque = os.umask(0)
+        os.umask(masque)
+        os.chmod(temporaire, 0o666 & ~masque)
         os.replace(temporaire, chemin)
     except OSError as e:
         with contextlib.suppress(OSError):

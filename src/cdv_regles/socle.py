@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cdv_regles.chemins import dossier_regles
 from cdv_regles.hookspecs import hookimpl
+from cdv_regles.synthese.socle import cdv_regles_synthese  # noqa: F401  (synthèse du socle, même hook)
 
 
 @hookimpl
