@@ -43,8 +43,11 @@ def _cellule_json(v: Any) -> Any:
     return v
 
 
-def _feuille(nom: str, valeurs: list[list[Any]], tables: list[dict] | None = None) -> dict:
-    return {"name": nom, "values": valeurs or [[""]], "pictures": [], "tables": tables or []}
+def _feuille(nom: str, valeurs: list[list[Any]], tables: list[dict] | None = None,
+             charts: list[dict] | None = None) -> dict:
+    # « charts » : les graphiques de la feuille, que le client Office.js envoie.
+    return {"name": nom, "values": valeurs or [[""]], "pictures": [], "tables": tables or [],
+            "charts": charts or []}
 
 
 def payload(dossiers: list[dict[str, Any]], autres: list[dict] | None = None) -> dict[str, Any]:
@@ -111,6 +114,9 @@ def test_premier_passage_sur_le_book_distant(exemple) -> None:
     actions = _actions(book)
     ajoutees = [a["args"][1] for a in actions if a["func"] == "addSheet"]
     assert ajoutees == [F.FEUILLE_CONTROLES, F.FEUILLE_SYNTHESE, F.FEUILLE_MEMOIRE]
+    # La feuille Synthèse reçoit ses graphiques Excel natifs.
+    graphiques = [a for a in actions if a["func"] == "addChart"]
+    assert graphiques and {a["args"][2] for a in graphiques} == {F.FEUILLE_SYNTHESE}
 
     # Aucune écriture de valeur sur la feuille Programmation (position 0) : seulement des couleurs.
     sur_programmation = {a["func"] for a in actions if a.get("sheet_position") == 0}
@@ -148,8 +154,10 @@ def test_second_passage_efface_resultats_et_couleurs(exemple) -> None:
     corriges[1]["porteur"] = "Maison de quartier"
     memoire = [["Cellule", "Dossier", "En-tête", "Couleur d'origine"],
                ["B3", "2023-02", "Porteur", ""], ["X4", "2023-03", "Coût total de l'action", "#00B050"]]
+    graphique_precedent = {"name": "Synthèse financeurs", "chart_type": "barClustered", "left": 0, "top": 0,
+                           "width": 10, "height": 10}
     autres = [_feuille(F.FEUILLE_CONTROLES, [["Gravité", "Dossier"], ["Bloquant", "2023-02"]]),
-              _feuille(F.FEUILLE_SYNTHESE, [["Synthèse du contrôle"]]),
+              _feuille(F.FEUILLE_SYNTHESE, [["Synthèse du contrôle"]], charts=[graphique_precedent]),
               _feuille(F.FEUILLE_MEMOIRE, memoire)]
     book = xw.Book(json=payload(corriges, autres))
     resume = verifier(book, date_reference=date_ref)
@@ -158,6 +166,13 @@ def test_second_passage_efface_resultats_et_couleurs(exemple) -> None:
     assert not [a for a in actions if a["func"] == "addSheet"]
     effacees = {a["sheet_position"] for a in actions if a["func"] == "sheetClear"}
     assert effacees == {2, 3, 4}
+    # Le graphique du passage précédent est retiré avant que les nouveaux soient ajoutés.
+    funcs = [a["func"] for a in actions]
+    position_synthese = 3
+    vidage = next(i for i, a in enumerate(actions)
+                  if a["func"] == "sheetClear" and a["sheet_position"] == position_synthese)
+    assert funcs.count("deleteChart") == 1
+    assert vidage < funcs.index("deleteChart") < funcs.index("addChart")
     couleurs = [(a["start_row"], a["start_column"], a["args"][0]) for a in actions
                 if a.get("sheet_position") == 0]
     # B3 (porteur corrigé) perd la couleur ; X4 retrouve d'abord la couleur d'origine notée.

@@ -1,8 +1,6 @@
-"""``verifier(book)`` contre un petit faux Book qui imite l'API xlwings qu'elle utilise.
-
-Le faux Book garde valeurs, formules, couleurs de fond et formats par cellule, comme Excel ; il
-refuse tout appel que la vraie API n'a pas (AttributeError), si bien qu'un usage hors API casse
-ces tests.
+"""``verifier(book)`` contre le faux Book de ``faux_xlwings`` qui imite l'API xlwings et ce
+qu'Excel fait des valeurs écrites ; il refuse tout appel que la vraie API n'a pas
+(AttributeError), si bien qu'un usage hors API casse ces tests.
 """
 
 from __future__ import annotations
@@ -13,324 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from faux_xlwings import FauxBook, FauxName, FauxTable, adresse, bornes, chercher, cle, lettres
+from faux_xlwings import ligne as ligne_de
 
 from cdv_regles.classeur import feuilles as F
 from cdv_regles.classeur.controle import verifier
-
-# --- Le faux Book -------------------------------------------------------------------------------
-
-_CELLULE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
-_COLONNES = re.compile(r"^\$?([A-Z]{1,3}):\$?([A-Z]{1,3})$")
-
-
-def _num(lettres: str) -> int:
-    n = 0
-    for c in lettres:
-        n = n * 26 + ord(c) - 64
-    return n
-
-
-def _lettres(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def _hex_vers_rgb(couleur: str) -> tuple[int, int, int]:
-    c = couleur.lstrip("#")
-    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
-
-
-def _comme_excel(x: str) -> Any:
-    """Excel (COM) convertit un texte qui ressemble à une date, sauf dans une cellule au format
-    texte : « 2023-02 » devient le 1er février 2023, « 01/03/2023 » le 3 janvier (ordre US)."""
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", x):
-        return dt.datetime(int(m.group(1)), int(m.group(2)), 1)
-    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", x):
-        return dt.datetime(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-    return x
-
-
-class FauxFont:
-    __slots__ = ("_plage",)
-
-    def __init__(self, plage: FauxRange) -> None:
-        self._plage = plage
-
-    @property
-    def bold(self) -> bool:
-        return all(self._plage.feuille.gras.get(c, False) for c in self._plage.cellules())
-
-    @bold.setter
-    def bold(self, v: bool) -> None:
-        for c in self._plage.cellules():
-            self._plage.feuille.gras[c] = v
-
-    @property
-    def size(self) -> float:
-        return 11
-
-    @size.setter
-    def size(self, v: float) -> None:
-        pass
-
-
-class FauxRange:
-    __slots__ = ("_ndim", "c1", "c2", "feuille", "l1", "l2")
-
-    def __init__(self, feuille: FauxSheet, adresse: str, ndim: int | None = None) -> None:
-        self.feuille, self._ndim = feuille, ndim
-        adresse = adresse.upper()
-        if m := _COLONNES.match(adresse):
-            self.l1, self.l2 = 1, 1048576
-            self.c1, self.c2 = _num(m.group(1)), _num(m.group(2))
-            return
-        morceaux = adresse.split(":")
-        (self.l1, self.c1), (self.l2, self.c2) = (self._lire(morceaux[0]), self._lire(morceaux[-1]))
-
-    @staticmethod
-    def _lire(a: str) -> tuple[int, int]:
-        m = _CELLULE.match(a)
-        assert m, f"adresse non prise en charge par le faux Book : {a}"
-        return int(m.group(2)), _num(m.group(1))
-
-    def cellules(self) -> list[tuple[int, int]]:
-        assert self.l2 - self.l1 < 100_000, "plage trop grande pour le faux Book"
-        return [(ligne, col) for ligne in range(self.l1, self.l2 + 1) for col in range(self.c1, self.c2 + 1)]
-
-    @property
-    def row(self) -> int:
-        return self.l1
-
-    @property
-    def column(self) -> int:
-        return self.c1
-
-    @property
-    def address(self) -> str:
-        return f"${_lettres(self.c1)}${self.l1}:${_lettres(self.c2)}${self.l2}"
-
-    def options(self, ndim: int | None = None, **_: Any) -> FauxRange:
-        return FauxRange(self.feuille, f"{_lettres(self.c1)}{self.l1}:{_lettres(self.c2)}{self.l2}", ndim)
-
-    @property
-    def value(self) -> Any:
-        lignes = [[self.feuille.valeurs.get((ligne, c)) for c in range(self.c1, self.c2 + 1)]
-                  for ligne in range(self.l1, self.l2 + 1)]
-        if self._ndim == 2:
-            return lignes
-        if len(lignes) == 1 and len(lignes[0]) == 1:
-            return lignes[0][0]
-        if len(lignes) == 1:
-            return lignes[0]
-        if all(len(r) == 1 for r in lignes):
-            return [r[0] for r in lignes]
-        return lignes
-
-    @value.setter
-    def value(self, v: Any) -> None:
-        if isinstance(v, list | tuple):
-            lignes = [list(r) for r in v] if v and isinstance(v[0], list | tuple) else [list(v)]
-            if len({len(r) for r in lignes}) > 1:  # comme xlwings
-                raise ValueError("All elements of a 2d list or tuple must be of the same length")
-            for i, rangee in enumerate(lignes):
-                for j, x in enumerate(rangee):
-                    self.feuille.ecrire_api(self.l1 + i, self.c1 + j, x)
-        else:
-            for c in self.cellules():
-                self.feuille.ecrire_api(*c, v)
-
-    @property
-    def formula(self) -> Any:
-        return self.feuille.formules.get((self.l1, self.c1), "")
-
-    @formula.setter
-    def formula(self, v: Any) -> None:
-        lignes = v if isinstance(v, list | tuple) else [[v]]
-        for i, rangee in enumerate(lignes):
-            for j, x in enumerate(rangee):
-                self.feuille.ecrire(self.l1 + i, self.c1 + j, x)
-
-    @property
-    def color(self) -> tuple[int, int, int] | None:
-        c = self.feuille.couleurs.get((self.l1, self.c1))
-        return _hex_vers_rgb(c) if c else None
-
-    @color.setter
-    def color(self, v: Any) -> None:
-        if v is not None and not isinstance(v, str):
-            v = "#{:02X}{:02X}{:02X}".format(*v)
-        for c in self.cellules():
-            if v is None:
-                self.feuille.couleurs.pop(c, None)
-            else:
-                self.feuille.couleurs[c] = v.upper()
-
-    @property
-    def number_format(self) -> str:
-        return self.feuille.formats.get((self.l1, self.c1), "General")
-
-    @number_format.setter
-    def number_format(self, v: str) -> None:
-        for c in self.cellules():
-            self.feuille.formats[c] = v
-
-    @property
-    def font(self) -> FauxFont:
-        return FauxFont(self)
-
-    @property
-    def column_width(self) -> float:
-        return self.feuille.largeurs.get(self.c1, 8.43)
-
-    @column_width.setter
-    def column_width(self, v: float) -> None:
-        for c in range(self.c1, self.c2 + 1):
-            self.feuille.largeurs[c] = v
-
-    @property
-    def wrap_text(self) -> bool:
-        return False
-
-    @wrap_text.setter
-    def wrap_text(self, v: bool) -> None:
-        pass
-
-
-class FauxTable:
-    __slots__ = ("_adresse", "feuille", "name")
-
-    def __init__(self, feuille: FauxSheet, name: str, adresse: str) -> None:
-        self.feuille, self.name, self._adresse = feuille, name, adresse
-
-    @property
-    def range(self) -> FauxRange:
-        return FauxRange(self.feuille, self._adresse)
-
-
-class FauxSheet:
-    def __init__(self, book: FauxBook, name: str) -> None:
-        self.book, self.name = book, name
-        self.valeurs: dict[tuple[int, int], Any] = {}
-        self.formules: dict[tuple[int, int], str] = {}
-        self.couleurs: dict[tuple[int, int], str] = {}
-        self.formats: dict[tuple[int, int], str] = {}
-        self.gras: dict[tuple[int, int], bool] = {}
-        self.largeurs: dict[int, float] = {}
-        self.tables: list[FauxTable] = []
-        self.visible = True
-
-    def ecrire_api(self, ligne: int, col: int, x: Any) -> None:
-        """Écriture par l'API (``Range.value``) : Excel interprète le texte."""
-        if isinstance(x, str) and not x.startswith(("'", "=")) and self.formats.get((ligne, col)) != "@":
-            x = _comme_excel(x)
-        self.ecrire(ligne, col, x)
-
-    def ecrire(self, ligne: int, col: int, x: Any) -> None:
-        """Saisie directe (préparation des tests)."""
-        if isinstance(x, str) and x.startswith("="):
-            self.formules[(ligne, col)] = x
-            self.valeurs[(ligne, col)] = x  # Excel calculerait ; le texte suffit ici
-            return
-        if isinstance(x, str) and x.startswith("'"):
-            x = x[1:]
-        if x == "":
-            x = None
-        self.formules.pop((ligne, col), None)
-        if x is None:
-            self.valeurs.pop((ligne, col), None)
-        else:
-            self.valeurs[(ligne, col)] = x
-
-    def __getitem__(self, adresse: str) -> FauxRange:
-        return FauxRange(self, adresse)
-
-    def range(self, adresse: str) -> FauxRange:
-        return FauxRange(self, adresse)
-
-    @property
-    def used_range(self) -> FauxRange:
-        cles = set(self.valeurs) | set(self.couleurs)
-        if not cles:
-            return FauxRange(self, "A1")
-        l2 = max(lc[0] for lc in cles)
-        c2 = max(lc[1] for lc in cles)
-        return FauxRange(self, f"A1:{_lettres(c2)}{l2}")
-
-    def clear(self) -> None:
-        for d in (self.valeurs, self.formules, self.couleurs, self.formats, self.gras):
-            d.clear()
-
-    def activate(self) -> None:
-        self.book.active = self
-
-
-class FauxSheets:
-    def __init__(self, book: FauxBook) -> None:
-        self.book = book
-        self._liste: list[FauxSheet] = []
-
-    def __iter__(self):
-        return iter(list(self._liste))
-
-    def __len__(self) -> int:
-        return len(self._liste)
-
-    def __getitem__(self, cle: int | str) -> FauxSheet:
-        if isinstance(cle, int):
-            return self._liste[cle]
-        for s in self._liste:
-            if s.name.lower() == cle.lower():
-                return s
-        raise KeyError(cle)
-
-    def add(self, name: str | None = None, before: Any = None, after: Any = None) -> FauxSheet:
-        assert name and name.lower() not in (s.name.lower() for s in self._liste)
-        feuille = FauxSheet(self.book, name)
-        position = self._liste.index(after) + 1 if after is not None else len(self._liste)
-        self._liste.insert(position, feuille)
-        self.book.active = feuille
-        return feuille
-
-
-class FauxName:
-    def __init__(self, book: FauxBook, feuille: str, cellule: str) -> None:
-        self.book, self.feuille, self.cellule = book, feuille, cellule
-
-    @property
-    def refers_to_range(self) -> FauxRange:
-        return self.book.sheets[self.feuille][self.cellule]
-
-
-class FauxNames:
-    def __init__(self) -> None:
-        self.noms: dict[str, FauxName] = {}
-
-    def __getitem__(self, nom: str) -> FauxName:
-        return self.noms[nom]
-
-
-class FauxApp:
-    def __init__(self) -> None:
-        self.alertes: list[dict[str, Any]] = []
-        self.screen_updating = True
-
-    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok",
-              mode: str | None = None, callback: str | None = None) -> str:
-        self.alertes.append({"prompt": prompt, "title": title, "buttons": buttons, "mode": mode})
-        return "ok"
-
-
-class FauxBook:
-    def __init__(self, name: str = "programmation-2023.xlsm") -> None:
-        self.name = name
-        self.app = FauxApp()
-        self.sheets = FauxSheets(self)
-        self.names = FauxNames()
-        self.active: FauxSheet | None = None
-
 
 # --- Fabrication d'un classeur de test -------------------------------------------------------
 
@@ -377,8 +62,8 @@ def classeur_de_test(dossiers: list[dict[str, Any]], *, ligne: int = 1, colonne:
         for j, c in enumerate(colonnes):
             prog.ecrire(ligne + i, colonne + j, _en_excel(d.get(c.id)))
     if tableau:
-        fin = f"{_lettres(colonne + len(colonnes) - 1)}{ligne + len(dossiers)}"
-        prog.tables.append(FauxTable(prog, F.TABLEAU, f"{_lettres(colonne)}{ligne}:{fin}"))
+        fin = f"{lettres(colonne + len(colonnes) - 1)}{ligne + len(dossiers)}"
+        prog.tables.append(FauxTable(prog, F.TABLEAU, f"{lettres(colonne)}{ligne}:{fin}"))
     if millesime is not None:
         book.sheets[F.FEUILLE_REFERENTIELS].ecrire(3, 2, float(millesime))
         book.names.noms[F.NOM_MILLESIME] = FauxName(book, F.FEUILLE_REFERENTIELS, "B3")
@@ -389,7 +74,7 @@ def adresse_de(book: FauxBook, dossier: str, entete: str) -> str:
     prog = book.sheets[F.FEUILLE_PROGRAMMATION]
     ligne = next(lc[0] for lc, v in prog.valeurs.items() if v == dossier)
     col = next(lc[1] for lc, v in prog.valeurs.items() if v == entete)
-    return f"{_lettres(col)}{ligne}"
+    return f"{lettres(col)}{ligne}"
 
 
 def attendu(book: FauxBook, date_ref: dt.date) -> Any:
@@ -441,25 +126,37 @@ def test_cellules_en_cause_colorees_selon_la_gravite(exemple) -> None:
     book = classeur_de_test(dossiers)
     verifier(book, date_reference=date_ref)
     prog = book.sheets[F.FEUILLE_PROGRAMMATION]
-    assert prog.couleurs[_cle(adresse_de(book, "2023-02", "Porteur"))] == F.COULEURS["bloquant"]
-    assert prog.couleurs[_cle(adresse_de(book, "2023-03", "Coût total de l'action"))] == \
+    assert prog.couleurs[cle(adresse_de(book, "2023-02", "Porteur"))] == F.COULEURS["bloquant"]
+    assert prog.couleurs[cle(adresse_de(book, "2023-03", "Coût total de l'action"))] == \
         F.COULEURS["bloquant"]
-    assert prog.couleurs[_cle(adresse_de(book, "2023-04", "Marqueur égalité"))] == F.COULEURS["alerte"]
-    assert prog.couleurs[_cle(adresse_de(book, "2023-05", "Marqueur égalité"))] == F.COULEURS["info"]
+    assert prog.couleurs[cle(adresse_de(book, "2023-04", "Marqueur égalité"))] == F.COULEURS["alerte"]
+    assert prog.couleurs[cle(adresse_de(book, "2023-05", "Marqueur égalité"))] == F.COULEURS["info"]
     # Les dossiers en règle ne sont pas colorés sur ces colonnes.
-    assert _cle(adresse_de(book, "2023-01", "Porteur")) not in prog.couleurs
+    assert cle(adresse_de(book, "2023-01", "Porteur")) not in prog.couleurs
     ref = attendu(book, date_ref)
-    colorees = {_adresse(lc) for lc in prog.couleurs}
+    colorees = {adresse(lc) for lc in prog.couleurs}
     assert colorees == {a for c in ref.constats for a in ref.cellules(c)}
 
 
-def _cle(adresse: str) -> tuple[int, int]:
-    m = _CELLULE.match(adresse)
-    return int(m.group(2)), _num(m.group(1))
+#: Noms des partenaires tels que la feuille Synthèse les affiche.
+NOMS_PARTENAIRES = {"socle": "Règles communes du Contrat de Ville", "etat": "État (politique de la ville)"}
 
 
-def _adresse(lc: tuple[int, int]) -> str:
-    return f"{_lettres(lc[1])}{lc[0]}"
+def _valeur(ws: Any, libelle: str) -> Any:
+    """La valeur (colonne B) en face de ``libelle`` (colonne A) dans la feuille Synthèse."""
+    return ligne_de(ws, chercher(ws, libelle))[1]
+
+
+def _tableau(ws: Any, titre: str) -> tuple[list[Any], dict[str, list[Any]]]:
+    """En-têtes et lignes (libellé → autres colonnes) du tableau qui suit le titre ``titre``."""
+    debut = chercher(ws, titre) + 1
+    entetes = [v for v in ligne_de(ws, debut) if v is not None]
+    lignes: dict[str, list[Any]] = {}
+    r = debut + 1
+    while ligne_de(ws, r)[1] is not None:  # une note ou une ligne vide termine le tableau
+        lignes[ligne_de(ws, r)[0]] = ligne_de(ws, r)[1:len(entetes)]
+        r += 1
+    return entetes, lignes
 
 
 def test_synthese_et_boite_de_message(exemple) -> None:
@@ -467,25 +164,54 @@ def test_synthese_et_boite_de_message(exemple) -> None:
     book = classeur_de_test(dossiers)
     maintenant = dt.datetime(2022, 12, 5, 9, 30)
     resume = verifier(book, date_reference=date_ref, maintenant=maintenant)
-    synthese = dict((r[0], r[1]) for r in
-                    book.sheets[F.FEUILLE_SYNTHESE].used_range.options(ndim=2).value if r[0])
-    assert synthese["Contrôle lancé le"] == "05/12/2022 à 09:30"
-    assert synthese["Millésime"] == 2023
-    assert synthese["Date de référence des échéances"] == date_ref.strftime("%d/%m/%Y")
-    assert synthese["Version des règles"] == resume["version_regles"]
-    assert synthese["Dossiers lus"] == 5
-    assert synthese["Alerte"] == resume["par_gravite"]["alerte"] >= 1
-    assert synthese["Info"] == resume["par_gravite"]["info"] >= 1
-    assert synthese["Bloquant"] == resume["par_gravite"]["bloquant"] >= 2
-    assert synthese["schema"] == resume["par_famille"]["schema"]
-    assert synthese["socle"] == resume["par_partenaire"]["socle"]
+    ws = book.sheets[F.FEUILLE_SYNTHESE]
+    assert _valeur(ws, "Contrôle lancé le") == "05/12/2022 à 09:30"
+    assert _valeur(ws, "Millésime") == 2023
+    assert _valeur(ws, "Date de référence des échéances") == date_ref.strftime("%d/%m/%Y")
+    assert _valeur(ws, "Version des règles") == resume["version_regles"]
+    assert _valeur(ws, "Dossiers lus") == 5
+    assert _valeur(ws, "Constats") == resume["constats"]
+    par_gravite = resume["par_gravite"]
+    assert par_gravite["alerte"] >= 1 and par_gravite["info"] >= 1 and par_gravite["bloquant"] >= 2
+    for g in ("bloquant", "alerte", "info"):
+        assert _valeur(ws, f"Constats : {g}") == par_gravite[g]
+    entetes, gravites = _tableau(ws, "Constats par gravité")
+    assert entetes == ["Gravité", "Constats"]
+    assert gravites == {"Bloquant": [par_gravite["bloquant"]], "Alerte": [par_gravite["alerte"]],
+                        "Info": [par_gravite["info"]]}
+    # Familles : « Structure et identifiants (schema) » ; le code entre parenthèses.
+    entetes, familles = _tableau(ws, "Constats par famille de règles")
+    assert entetes == ["Famille", "Constats"]
+    assert familles["Structure et identifiants (schema)"] == [resume["par_famille"]["schema"]]
+    assert {f.rsplit("(", 1)[1].rstrip(")"): n for f, (n,) in familles.items()} == resume["par_famille"]
+    entetes, partenaires = _tableau(ws, "Constats par partenaire (auteur de la règle)")
+    assert entetes == ["Partenaire", "Bloquants", "Alertes", "Infos", "Total"]
+    assert partenaires[NOMS_PARTENAIRES["socle"]][-1] == resume["par_partenaire"]["socle"]
+    assert {nom: n[-1] for nom, n in partenaires.items()} == {
+        NOMS_PARTENAIRES[p]: n for p, n in resume["par_partenaire"].items()}
+    assert [sum(n[k] for n in partenaires.values()) for k in range(3)] == [
+        par_gravite["bloquant"], par_gravite["alerte"], par_gravite["info"]]
+
+    # Graphiques Excel natifs, dont celui des constats par gravité (source : son tableau).
+    graphiques = list(ws.charts)
+    assert graphiques
+    (gravite,) = [g for g in graphiques if g.title == "Constats par gravité"]
+    debut = chercher(ws, "Constats par gravité") + 1
+    assert bornes(gravite.source) == (debut, 1, debut + 3, 2)
 
     (alerte,) = book.app.alertes
     assert alerte["mode"] == "info"
-    n = resume["par_gravite"]["bloquant"]
+    n = par_gravite["bloquant"]
     assert f"{resume['constats']} constat(s)" in alerte["prompt"]
     assert f"{n} bloquant" in alerte["prompt"] and "feuille Contrôles" in alerte["prompt"]
     assert book.active is book.sheets[F.FEUILLE_CONTROLES]
+
+    # Un second « Vérifier » remplace la feuille et ses graphiques sans les empiler.
+    verifier(book, date_reference=date_ref, maintenant=maintenant)
+    assert [s.name for s in book.sheets].count(F.FEUILLE_SYNTHESE) == 1
+    assert book.sheets[F.FEUILLE_SYNTHESE] is ws
+    assert len(ws.charts) == len(graphiques)
+    assert [g.title for g in ws.charts] == [g.title for g in graphiques]
 
 
 def test_les_valeurs_saisies_ne_changent_jamais(exemple) -> None:
@@ -502,7 +228,7 @@ def test_second_passage_efface_les_couleurs_du_premier(exemple) -> None:
     date_ref, dossiers = exemple
     book = classeur_de_test(dossiers)
     prog = book.sheets[F.FEUILLE_PROGRAMMATION]
-    porteur_vide = _cle(adresse_de(book, "2023-02", "Porteur"))
+    porteur_vide = cle(adresse_de(book, "2023-02", "Porteur"))
     verifier(book, date_reference=date_ref)
     assert porteur_vide in prog.couleurs
     n_controles = len(book.sheets[F.FEUILLE_CONTROLES].used_range.value)
@@ -522,8 +248,8 @@ def test_couleurs_de_l_utilisatrice_preservees(exemple) -> None:
     date_ref, dossiers = exemple
     book = classeur_de_test(dossiers)
     prog = book.sheets[F.FEUILLE_PROGRAMMATION]
-    porteur_vide = _cle(adresse_de(book, "2023-02", "Porteur"))
-    ailleurs = _cle(adresse_de(book, "2023-01", "Intitulé de l'action"))
+    porteur_vide = cle(adresse_de(book, "2023-02", "Porteur"))
+    ailleurs = cle(adresse_de(book, "2023-01", "Intitulé de l'action"))
     prog.couleurs[porteur_vide] = "#00B050"
     prog.couleurs[ailleurs] = "#7030A0"
     verifier(book, date_reference=date_ref)
@@ -551,12 +277,12 @@ def test_lignes_triees_entre_deux_passages(exemple) -> None:
                 prog.couleurs[(ligne, col)] = couls[k]
             else:
                 prog.couleurs.pop((ligne, col), None)
-    porteur_vide = _cle(adresse_de(book, "2023-02", "Porteur"))
+    porteur_vide = cle(adresse_de(book, "2023-02", "Porteur"))
     assert porteur_vide in prog.couleurs
     prog.ecrire(*porteur_vide, "Maison de quartier")
     verifier(book, date_reference=date_ref)
     ref = attendu(book, date_ref)
-    assert {_adresse(lc) for lc in prog.couleurs} == {a for c in ref.constats for a in ref.cellules(c)}
+    assert {adresse(lc) for lc in prog.couleurs} == {a for c in ref.constats for a in ref.cellules(c)}
 
 
 def test_tableau_ailleurs_qu_en_a1_et_sans_objet_tableau(exemple) -> None:
@@ -597,7 +323,7 @@ def test_feuille_vide_et_erreur_imprevue(monkeypatch: pytest.MonkeyPatch, tmp_pa
     def panne(*a: Any, **k: Any) -> None:
         raise RuntimeError("disque plein")
 
-    monkeypatch.setattr(v, "verifier_table", panne)
+    monkeypatch.setattr(v, "verifier_avec", panne)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     resume = verifier(book, date_reference=date_ref)
     assert "disque plein" in resume["erreur"] and "Vos saisies n'ont pas été modifiées" in resume["erreur"]
@@ -667,8 +393,8 @@ def faux_book_depuis_fichier(chemin: Path) -> FauxBook:
 
     wb = openpyxl.load_workbook(chemin, data_only=True)
     book = FauxBook(chemin.name)
-    for ws in wb.worksheets:
-        feuille = book.sheets.add(ws.title)
+    for ws in wb.worksheets:  # dans l'ordre du fichier (sans « after », Excel ajoute avant l'active)
+        feuille = book.sheets.add(ws.title, after=book.sheets[len(book.sheets) - 1] if len(book.sheets) else None)
         for rangee in ws.iter_rows():
             for c in rangee:
                 if c.value is not None:
@@ -699,7 +425,7 @@ def test_verifier_sur_le_classeur_genere(exemple, tmp_path) -> None:
     resume = verifier(book, date_reference=date_ref)
     assert "erreur" not in resume, resume
     assert resume["millesime"] == 2023 and resume["dossiers"] == len(dossiers)
-    assert prog.couleurs[_cle(adresse_de(book, "2023-02", "Porteur"))] == F.COULEURS["bloquant"]
+    assert prog.couleurs[cle(adresse_de(book, "2023-02", "Porteur"))] == F.COULEURS["bloquant"]
     assert [s.name for s in book.sheets][:3] == [F.FEUILLE_PROGRAMMATION, F.FEUILLE_REFERENTIELS,
                                                  F.FEUILLE_CONFIGURATION]
 
@@ -722,4 +448,4 @@ def test_verifier_sur_le_classeur_exemple_comme_la_cli() -> None:
     assert sorted((r[1] or "", r[3], r[7]) for r in lignes) == sorted(
         (c.dossier, c.regle, c.message) for c in cli.constats)
     prog = book.sheets[F.FEUILLE_PROGRAMMATION]
-    assert {_adresse(lc) for lc in prog.couleurs} == {a for c in cli.constats for a in cli.cellules(c)}
+    assert {adresse(lc) for lc in prog.couleurs} == {a for c in cli.constats for a in cli.cellules(c)}

@@ -1,10 +1,11 @@
 """``verifier(book)`` : le bouton « Vérifier », écrit uniquement contre l'API Book d'xlwings.
 
 Lit le tableau dans le classeur ouvert (sans rouvrir le fichier), lance le même moteur que la
-ligne de commande, écrit les feuilles Contrôles et Synthèse, colore les cellules en cause et
-affiche les comptes. Les résultats et couleurs du passage précédent sont effacés d'abord. Les
-valeurs saisies ne sont jamais modifiées ; en cas d'échec, un message en français s'affiche et
-le classeur reste utilisable.
+ligne de commande, écrit la feuille Contrôles et la feuille Synthèse du comité (tableaux et
+graphiques, ``cdv_regles.synthese``), colore les cellules en cause et affiche les comptes. Les
+résultats et couleurs du passage précédent sont effacés d'abord. Les valeurs saisies ne sont
+jamais modifiées ; en cas d'échec, un message en français s'affiche et le classeur reste
+utilisable.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from cdv_regles.classeur import feuilles as F
 from cdv_regles.classeur.couleurs import colorer, effacer_couleurs, gravites_par_cellule
 from cdv_regles.classeur.grille import lire_grille, texte
 from cdv_regles.classeur.livre import alerte, figer_ecran, trouver_feuille
-from cdv_regles.classeur.resultats import ecrire_controles, ecrire_synthese, message_resume
+from cdv_regles.classeur.resultats import ecrire_controles, message_resume
 from cdv_regles.erreurs import ErreurCdv
 
 TITRE = "Vérifier le tableau de programmation"
@@ -57,8 +58,11 @@ def _verifier(book: Any, date_reference: dt.date | None, maintenant: dt.datetime
     # D'abord effacer le passage précédent : couleurs, puis feuilles de résultats (réécrites).
     effacer_couleurs(book, feuille, grille)
 
+    # Imports lourds (polars…) ici seulement : « import cdv_regles.classeur » reste léger.
     from cdv_regles.lecture import TableauExcel, table_depuis_valeurs
-    from cdv_regles.verification import verifier_table
+    from cdv_regles.synthese.calcul import calculer_synthese
+    from cdv_regles.synthese.classeur import ecrire_synthese
+    from cdv_regles.verification import preparer, verifier_avec
 
     tableaux = None
     if grille.est_tableau:  # la fin du tableau Excel arrête les données, comme dans la CLI
@@ -70,10 +74,12 @@ def _verifier(book: Any, date_reference: dt.date | None, maintenant: dt.datetime
     brute = table_depuis_valeurs(grille.valeurs, chemin=book.name, feuille=feuille.name,
                                  premiere_ligne=grille.ligne, premiere_colonne=grille.colonne - 1,
                                  tableaux=tableaux)
-    resultat = verifier_table(brute, millesime=millesime, date_reference=date_reference)
+    # Les greffons de la vérification servent aussi à la synthèse : chargés une seule fois.
+    greffons, catalogue = preparer(millesime)
+    resultat = verifier_avec(brute, greffons, catalogue, date_reference or dt.date.today())
     resume = resultat.resume()
     controles = ecrire_controles(book, resultat, feuille.name)
-    ecrire_synthese(book, resultat, resume, book.name, maintenant)
+    ecrire_synthese(book, calculer_synthese(resultat, greffons), maintenant=maintenant)
     colorer(book, feuille, grille, gravites_par_cellule(resultat))
     (controles if resultat.constats else feuille).activate()
     resume["message"] = message_resume(resume)

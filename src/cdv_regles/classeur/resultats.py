@@ -1,8 +1,9 @@
-"""Feuilles de résultats écrites par « Vérifier » : Contrôles (une ligne par constat) et Synthèse."""
+"""Ce que « Vérifier » écrit en plus de la Synthèse : la feuille Contrôles (une ligne par constat) et
+le message de fin. La feuille Synthèse est écrite par ``cdv_regles.synthese.classeur``.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from cdv_regles.classeur import feuilles as F
@@ -69,54 +70,6 @@ def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
     for debut, fin, gravite in suites:
         if gravite in F.COULEURS:
             ws[f"A{debut}:A{fin}"].color = F.COULEURS[gravite]
-    return ws
-
-
-def ecrire_synthese(book: Any, resultat: Any, resume: dict[str, Any], nom_classeur: str,
-                    maintenant: dt.datetime) -> Any:
-    """Feuille Synthèse : date, millésime, version des règles, comptes."""
-    ws = feuille_outil(book, F.FEUILLE_SYNTHESE)
-    date_ref = resultat.date_reference
-    lignes: list[list[Any]] = [
-        ["Synthèse du contrôle", ""],
-        ["", ""],
-        ["Contrôle lancé le", maintenant.strftime("%d/%m/%Y à %H:%M")],
-        ["Classeur", _sur(nom_classeur)],
-        ["Millésime", resultat.millesime],
-        ["Date de référence des échéances", date_ref.strftime("%d/%m/%Y")],
-        ["Version des règles", resultat.version_regles],
-        ["Dossiers lus", resume.get("dossiers", 0)],
-        ["Constats", resume.get("constats", 0)],
-        ["", ""],
-        ["Par gravité", ""],
-    ]
-    par_gravite = resume.get("par_gravite", {})
-    premiere_gravite = len(lignes) + 1
-    lignes += [[LIBELLES_GRAVITE[g], par_gravite.get(g, 0)] for g in GRAVITES]
-    lignes += [["", ""], ["Par famille de règles", ""]]
-    lignes += [[f, n] for f, n in resume.get("par_famille", {}).items()] or [["(aucun constat)", 0]]
-    lignes += [["", ""], ["Par partenaire", ""]]
-    lignes += [[p, n] for p, n in resume.get("par_partenaire", {}).items()] or [["(aucun constat)", 0]]
-    defauts = resume.get("defauts_greffons") or []
-    if defauts:
-        lignes += [["", ""], ["Greffons en défaut (leurs règles n'ont pas été appliquées)", ""]]
-        lignes += [[_sur(str(d)), ""] for d in defauts]
-    ws[f"A1:A{len(lignes)}"].number_format = "@"
-    # Dates écrites en texte (« 01/03/2023 ») : format texte, sinon Excel les réinterprète.
-    for i, (_, valeur) in enumerate(lignes, start=1):
-        if isinstance(valeur, str) and valeur:
-            ws[f"B{i}"].number_format = "@"
-    ws["A1"].value = lignes
-    ws["A1"].font.bold = True
-    ws["A1"].font.size = 14
-    for i, (etiquette, _) in enumerate(lignes, start=1):
-        if etiquette in ("Par gravité", "Par famille de règles", "Par partenaire") or (
-                isinstance(etiquette, str) and etiquette.startswith("Greffons en défaut")):
-            ws[f"A{i}"].font.bold = True
-    for i, g in enumerate(GRAVITES, start=premiere_gravite):
-        ws[f"A{i}"].color = F.COULEURS[g]
-    ws["A:A"].column_width = 36
-    ws["B:B"].column_width = 24
     return ws
 
 
