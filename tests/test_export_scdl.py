@@ -1,6 +1,7 @@
 """``cdv-regles exporter scdl`` : l'export open data SCDL Subventions 2.1.1.
 
-Le CSV produit est validé contre le schéma officiel (../shared/data/) avec frictionless, puis
+Le CSV produit est validé contre le schéma officiel (copie versionnée dans regles/referentiels/)
+avec frictionless, puis
 contre les règles personnalisées du schéma que frictionless ignore (« custom_checks » de
 Validata) : clé de Luhn des SIRET d'attribuant et de bénéficiaire, au moins un SIRET ou un RNA.
 Les classeurs sont fabriqués avec openpyxl, en-têtes tirés de regles/colonnes.yaml.
@@ -27,7 +28,8 @@ from cdv_regles.erreurs import ErreurCdv
 openpyxl = pytest.importorskip("openpyxl")
 
 DEPOT = Path(__file__).resolve().parents[1]
-SCHEMA = DEPOT.parent / "shared" / "data" / "scdl-subventions-2.1.1-schema.json"
+# Copie du schéma officiel (../shared/data) versionnée avec les référentiels.
+SCHEMA = DEPOT / "regles" / "referentiels" / "scdl-subventions-2.1.1-schema.json"
 EXEMPLE = DEPOT / "classeurs" / "exemple-programmation-2023.xlsx"
 ATTRIBUANTS = DEPOT / "regles" / "parametres" / "attribuants.yaml"
 # Financeurs dont attribuants.yaml donne déjà un SIRET vérifié (les autres sont « à compléter »).
@@ -332,8 +334,7 @@ def test_date_de_convention_mal_ecrite(deux_dossiers: Path, tmp_path: Path) -> N
 
 
 def test_une_colonne_date_de_la_convention_l_emporte_sur_l_option(tmp_path: Path) -> None:
-    """La colonne facultative proposée au contrat (id date_convention), telle qu'un greffon l'ajouterait."""
-    from cdv_regles.contrat import Colonne
+    """La colonne facultative « Date de la convention » du contrat prime, dossier par dossier."""
     from cdv_regles.conversion import convertir
     from cdv_regles.export.attribuants import financeurs
     from cdv_regles.export.scdl import Selection, lignes_scdl
@@ -341,11 +342,10 @@ def test_une_colonne_date_de_la_convention_l_emporte_sur_l_option(tmp_path: Path
     from cdv_regles.verification import preparer
 
     _, catalogue = preparer(2023)
-    colonne = Colonne("date_convention", "Date de la convention", "date", "F", "Évaluation et instruction")
     entree = classeur(tmp_path / "p.xlsx", [
-        dossier(**{"Date de la convention": dt.date(2023, 5, 2)}),
-        dossier(numero_dossier="CV23-002")], colonnes_en_plus=("Date de la convention",))
-    tableau = convertir(lire_table(entree), (*catalogue.colonnes, colonne), catalogue.referentiels)
+        dossier(date_convention=dt.date(2023, 5, 2)),
+        dossier(numero_dossier="CV23-002")])
+    tableau = convertir(lire_table(entree), catalogue.colonnes, catalogue.referentiels)
     lignes = lignes_scdl(tableau, financeurs(catalogue, ("etat",)),
                          Selection(date_convention=dt.date(2023, 4, 15)))
     assert [x["dateConvention"] for x in lignes] == ["2023-05-02", "2023-04-15"]

@@ -206,7 +206,7 @@ def _formater(r: RegleCompilee, cols: dict[str, Any], vals: dict[str, Any], type
         elif f == "date_reference":
             brute, type_ = date_reference, None
         elif f == "millesime":
-            brute, type_ = millesime, "entier"
+            brute, type_ = str(millesime), None
         else:
             brute, type_ = params.get(f), None
         texte.append(formater_valeur(brute, spec or type_))
