@@ -120,6 +120,21 @@ def test_second_passage_remplace_tout(synthese) -> None:
     assert (99, 26) not in ws.valeurs
 
 
+def test_hote_sans_graphiques_garde_les_tableaux(synthese, monkeypatch) -> None:
+    """Un client Office.js ancien n'envoie pas les graphiques : xlwings lève KeyError('charts')."""
+    from faux_xlwings import FauxCharts
+
+    def refuser(*args: Any, **kwargs: Any) -> None:
+        raise KeyError("charts")
+
+    monkeypatch.setattr(FauxCharts, "add", refuser)
+    book = _book()
+    ws = ecrire_synthese(book, synthese)
+    assert len(ws.charts) == 0
+    assert chercher(ws, "Total demandé à chaque financeur")  # les tableaux sont là
+    assert any(isinstance(v, str) and v.startswith("Graphiques indisponibles") for v in ws.valeurs.values())
+
+
 def test_enveloppe_en_seconde_serie() -> None:
     book = _book(positions=False)  # xlwings Server : positions estimées
     ws = ecrire_synthese(book, _synthese({"enveloppe_region": 1500}))

@@ -50,7 +50,12 @@ def ecrire_synthese(book: Any, synthese: dict[str, Any], *, maintenant: dt.datet
         ws[f"{lettre(i)}:{lettre(i)}"].column_width = largeur
     _mettre_en_forme(ws, plan)
     for vue, entete, derniere, ligne_titre in placements:
-        _graphique(ws, plan, vue, entete, derniere, ligne_titre)
+        try:
+            _graphique(ws, plan, vue, entete, derniere, ligne_titre)
+        except Exception:  # hôte sans graphiques (client Office.js ancien) : les tableaux suffisent
+            ws[f"{plan.colonne_graphique}1"].value = (
+                "Graphiques indisponibles dans cette version d'Excel : les tableaux ci-contre donnent les chiffres.")
+            break
     return ws
 
 
@@ -118,8 +123,10 @@ def _feuille_videe(book: Any) -> Any:
     else:
         feuille.clear()
         # clear() laisse les graphiques : on retire ceux du passage précédent (du dernier au premier).
-        for graphique in reversed(list(feuille.charts)):
-            graphique.delete()
+        # Un hôte qui ne transmet pas les graphiques n'en a pas à retirer.
+        with contextlib.suppress(Exception):
+            for graphique in reversed(list(feuille.charts)):
+                graphique.delete()
     return feuille
 
 
