@@ -41,7 +41,7 @@ def test_genere_un_paquet_complet(tmp_path: Path) -> None:
     ]
     pyproject = (racine / "pyproject.toml").read_text(encoding="utf-8")
     assert 'name = "cdv-regles-pole-emploi"' in pyproject
-    assert '[project.entry-points.cdv_regles]\npole-emploi = "cdv_regles_pole_emploi"' in pyproject
+    assert '[project.entry-points.cdv_regles]\npole-emploi = "cdv_regles_pole_emploi:greffon"' in pyproject
     assert "hatchling" in pyproject and '"cdv-regles"' in pyproject
     # Rien de temporaire ne reste à côté.
     assert [p.name for p in tmp_path.iterdir()] == ["cdv-regles-pole-emploi"]

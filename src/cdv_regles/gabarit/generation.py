@@ -105,8 +105,9 @@ def fichiers(g: Greffon, *, workspace: bool) -> dict[str, str]:
         "prefixe": g.prefixe, "sources": sources,
         "entete_colonne": f"Montant sollicité {g.nom_partenaire}",
     }
-    colonnes = _modele("colonnes.py.tmpl", valeurs) if g.colonne_ajoutee else ""
-    valeurs["hook_colonnes"] = colonnes
+    valeurs["corps"] = (_modele("colonnes.py.tmpl", valeurs) if g.colonne_ajoutee else
+                        "from cdv_regles.partenaire import GreffonPartenaire\n\n"
+                        f"greffon = GreffonPartenaire({g.nom!r}, {g.nom_partenaire!r}, __file__)")
     paquet = f"src/{g.module}"
     return {
         "pyproject.toml": _modele("pyproject.toml.tmpl", valeurs),

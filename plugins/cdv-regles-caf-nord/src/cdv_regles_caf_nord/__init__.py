@@ -3,26 +3,6 @@ rapportées aux orientations du Contrat de Ville par le paramètre ``caf_orienta
 
 from __future__ import annotations
 
-from pathlib import Path
+from cdv_regles.partenaire import GreffonPartenaire
 
-from cdv_regles.hookspecs import hookimpl
-from cdv_regles.socle import fichiers_du_millesime
-
-CODE = "caf-nord"
-NOM = "CAF du Nord"
-_REGLES = Path(__file__).parent / "regles"
-
-
-@hookimpl
-def cdv_regles_partenaire() -> dict[str, str]:
-    return {"code": CODE, "nom": NOM}
-
-
-@hookimpl
-def cdv_regles_fichiers_regles(millesime: int) -> list[Path]:
-    return fichiers_du_millesime(_REGLES, millesime)
-
-
-@hookimpl
-def cdv_regles_fichiers_parametres() -> list[Path]:
-    return [_REGLES / "parametres.yaml"]
+greffon = GreffonPartenaire("caf-nord", "CAF du Nord", __file__)

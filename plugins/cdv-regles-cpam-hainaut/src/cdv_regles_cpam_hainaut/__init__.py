@@ -3,26 +3,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from cdv_regles.partenaire import GreffonPartenaire
 
-from cdv_regles.hookspecs import hookimpl
-from cdv_regles.socle import fichiers_du_millesime
-
-CODE = "cpam-hainaut"
-NOM = "CPAM du Hainaut"
-_REGLES = Path(__file__).parent / "regles"
-
-
-@hookimpl
-def cdv_regles_partenaire() -> dict[str, str]:
-    return {"code": CODE, "nom": NOM}
-
-
-@hookimpl
-def cdv_regles_fichiers_regles(millesime: int) -> list[Path]:
-    return fichiers_du_millesime(_REGLES, millesime)
-
-
-@hookimpl
-def cdv_regles_fichiers_parametres() -> list[Path]:
-    return [_REGLES / "parametres.yaml"]
+greffon = GreffonPartenaire("cpam-hainaut", "CPAM du Hainaut", __file__)

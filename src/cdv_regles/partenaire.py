@@ -1,0 +1,42 @@
+"""Le greffon ordinaire d'un partenaire : ses règles YAML par millésime et ses paramètres datés.
+
+Le module d'un greffon n'a qu'à écrire :
+
+    from cdv_regles.partenaire import GreffonPartenaire
+
+    greffon = GreffonPartenaire("ars-hdf", "ARS Hauts-de-France", __file__)
+
+et déclarer le point d'entrée ``ars-hdf = "cdv_regles_ars_hdf:greffon"``. Les règles sont lues
+dans ``regles/<millésime>/*.yaml`` et les paramètres dans ``regles/parametres*.yaml``, à côté du
+module. Pour d'autres hooks (contrôles Python, synthèse, colonnes), on sous-classe et on décore
+les méthodes avec ``hookimpl``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdv_regles.hookspecs import hookimpl
+from cdv_regles.socle import fichiers_du_millesime
+
+
+class GreffonPartenaire:
+    def __init__(self, code: str, nom: str, fichier_module: str | Path) -> None:
+        self.code = code
+        self.nom = nom
+        self.dossier_regles = Path(fichier_module).resolve().parent / "regles"
+
+    def __repr__(self) -> str:
+        return f"<greffon {self.code}>"
+
+    @hookimpl
+    def cdv_regles_partenaire(self) -> dict[str, str]:
+        return {"code": self.code, "nom": self.nom}
+
+    @hookimpl
+    def cdv_regles_fichiers_regles(self, millesime: int) -> list[Path]:
+        return fichiers_du_millesime(self.dossier_regles, millesime)
+
+    @hookimpl
+    def cdv_regles_fichiers_parametres(self) -> list[Path]:
+        return sorted(self.dossier_regles.glob("parametres*.yaml"))
