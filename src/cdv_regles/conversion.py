@@ -141,6 +141,9 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
             tableau.colonnes[col.id] = [None] * n
             continue
         lire = _lecteur(col, refs)
+        # Une colonne répète beaucoup ses valeurs (Oui/Non, dates, communes, statuts) : chaque
+        # valeur distincte n'est lue qu'une fois. La clé porte le type (True == 1 == 1.0).
+        deja: dict[tuple[type, Any], Any] = {}
         typees: list[Any] = []
         ajouter = typees.append
         for ligne, numero in zip(brute.lignes, brute.numeros, strict=True):
@@ -148,11 +151,20 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
             if brut is None:
                 ajouter(None)
                 continue
+            cle = (brut.__class__, brut)
             try:
-                ajouter(lire(brut))
-            except v.ValeurIllisible as e:
+                valeur = deja[cle]
+            except KeyError:
+                try:
+                    valeur = lire(brut)
+                except v.ValeurIllisible as e:
+                    valeur = e
+                deja[cle] = valeur
+            if isinstance(valeur, v.ValeurIllisible):
                 ajouter(None)
                 tableau.illisibles.append(Illisible(
-                    col, numero, adresse_a1(brute.colonnes_excel[i], numero), brut, e.message))
+                    col, numero, adresse_a1(brute.colonnes_excel[i], numero), brut, valeur.message))
+            else:
+                ajouter(valeur)
         tableau.colonnes[col.id] = typees
     return tableau

@@ -7,6 +7,7 @@ expression ligne à ligne.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -26,6 +27,20 @@ def cle_expr(e: pl.Expr) -> pl.Expr:
         .str.replace_all(r" +", " ").str.strip_chars()
     )
     return s
+
+
+def motif_mots(mots: list[str]) -> str:
+    """Expression régulière qui trouve l'un des mots en début de mot dans un texte passé par
+    ``cle_expr`` (« sport » trouve « sportive », pas « transport »)."""
+    from cdv_regles.referentiels import cle_nom
+
+    cles = sorted({cle_nom(m) for m in mots if cle_nom(m)}, key=len, reverse=True)
+    return "(?:^| )(" + "|".join(re.escape(c) for c in cles) + ")"
+
+
+def contient_mots(e: pl.Expr, mots: list[str]) -> pl.Expr:
+    """Vrai si le texte contient l'un des mots (sans casse ni accents, en début de mot)."""
+    return cle_expr(e.cast(pl.String)).str.contains(motif_mots(mots))
 
 
 @dataclass(frozen=True)

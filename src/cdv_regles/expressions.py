@@ -16,7 +16,6 @@ import ast
 import datetime as dt
 import io
 import itertools
-import re
 import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -443,25 +442,25 @@ class Compilateur:
         """Tableau entier : les valeurs distinctes de x sur les dossiers où la condition est vraie."""
         return _lit(x).filter(_lit(condition).fill_null(False)).unique(maintain_order=True).implode()
 
-    def _motif_mots(self, mots: Valeur) -> str:
+    @staticmethod
+    def _mots(mots: Valeur) -> list[str]:
         if isinstance(mots, str):
             mots = [mots]
         if not isinstance(mots, list) or not mots or not all(isinstance(m, str) for m in mots):
             raise ExpressionInvalide("contient()/mots_trouves() attend un mot ou une liste de mots (texte)")
-        cles = sorted({cle_nom(m) for m in mots if cle_nom(m)}, key=len, reverse=True)
-        return "(?:^| )(" + "|".join(re.escape(c) for c in cles) + ")"
+        return mots
 
     def _contient(self, x: Valeur, mots: Valeur) -> pl.Expr:
         """La cellule contient l'un des mots (sans casse ni accents, en début de mot)."""
-        from cdv_regles.derivations import cle_expr
+        from cdv_regles.derivations import contient_mots
 
-        return cle_expr(_lit(x).cast(pl.String)).str.contains(self._motif_mots(mots))
+        return contient_mots(_lit(x), self._mots(mots))
 
     def _mots_trouves(self, x: Valeur, mots: Valeur) -> pl.Expr:
         """Les mots de la liste trouvés dans la cellule (forme sans accents), pour les messages."""
-        from cdv_regles.derivations import cle_expr
+        from cdv_regles.derivations import cle_expr, motif_mots
 
-        return cle_expr(_lit(x).cast(pl.String)).str.extract_all(self._motif_mots(mots)) \
+        return cle_expr(_lit(x).cast(pl.String)).str.extract_all(motif_mots(self._mots(mots))) \
             .list.eval(pl.element().str.strip_chars()).list.unique(maintain_order=True)
 
     def _date_du_millesime(self, mois: Valeur, jour: Valeur) -> dt.date:

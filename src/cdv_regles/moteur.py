@@ -42,8 +42,7 @@ class RegleCompilee:
 
 def cadre(tableau: Tableau) -> pl.DataFrame:
     """Le tableau typé en DataFrame polars, plus ``_ligne`` et ``_dossier``."""
-    series = [pl.Series(cid, tableau.colonnes[cid], dtype=TYPES_POLARS[c.type], strict=False)
-              for cid, c in tableau.types.items()]
+    series = [_serie(cid, tableau.colonnes[cid], c.type) for cid, c in tableau.types.items()]
     df = pl.DataFrame(series).with_columns(pl.Series("_ligne", tableau.lignes, dtype=pl.Int64))
     illisibles: dict[str, set[int]] = {}
     for ill in tableau.illisibles:
@@ -53,6 +52,17 @@ def cadre(tableau: Tableau) -> pl.DataFrame:
                               for cid, lignes in illisibles.items()])
     return df.with_columns(
         pl.coalesce(pl.col("numero_dossier"), pl.format("ligne {}", pl.col("_ligne"))).alias("_dossier"))
+
+
+_SEPARATEUR = "\x1f"  # absent des cellules : lire_liste découpe sur « ; » et nettoie
+
+
+def _serie(nom: str, valeurs: list[Any], type_colonne: str) -> pl.Series:
+    if type_colonne == "choix_multiple":
+        # Construire une liste polars élément par élément est lent : on joint puis on redécoupe en bloc.
+        jointes = [None if x is None else _SEPARATEUR.join(x) for x in valeurs]
+        return pl.Series(nom, jointes, dtype=pl.String).str.split(_SEPARATEUR)
+    return pl.Series(nom, valeurs, dtype=TYPES_POLARS[type_colonne], strict=False)
 
 
 def portee(catalogue: Catalogue, date_reference: dt.date, vues: set[str] | None = None,

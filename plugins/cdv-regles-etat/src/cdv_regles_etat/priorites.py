@@ -1,15 +1,18 @@
 """Les priorités 2023 de l'État, repérées dans le texte des dossiers (contrôle ``ETAT-PRIORITES-2023``).
 
-Le langage des règles YAML ne sait pas chercher un mot dans un texte : ce contrôle est donc écrit
-en Python. Les mots-clés sont des paramètres datés du greffon (``etat_priorites``), cherchés
-sans tenir compte de la casse ni des accents, en début de mot (« sport » trouve « sportive »
-mais pas « transport »).
+Contrôle écrit en Python (exemple du hook ``cdv_regles_controles``) : un constat par dossier dit
+chaque thème trouvé, avec le mot-clé et la colonne. Les mots-clés sont des paramètres datés du
+greffon (``etat_priorites``), cherchés sans tenir compte de la casse ni des accents, en début de
+mot (« sport » trouve « sportive » mais pas « transport »). Le repérage grossier est fait en bloc
+par polars ; seul le détail des dossiers repérés passe par Python.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from cdv_regles.referentiels import cle_nom
 
 REGLE = "ETAT-PRIORITES-2023"
 PARTENAIRE = "etat"
@@ -25,8 +28,6 @@ class Reperage:
 
 
 def _cle(texte: str) -> str:
-    from cdv_regles.referentiels import cle_nom
-
     return " " + cle_nom(texte) + " "
 
 
@@ -36,7 +37,7 @@ def reperer(textes: dict[str, str | None], priorites: dict[str, list[str]]) -> l
     trouves = []
     for theme, mots in priorites.items():
         for mot, colonne in ((m, c) for m in mots for c in cles):
-            if _cle(str(mot)).rstrip() in cles[colonne]:
+            if " " + cle_nom(str(mot)) in cles[colonne]:
                 trouves.append(Reperage(str(theme), str(mot), colonne))
                 break
     return trouves
@@ -67,9 +68,18 @@ def reperages_par_dossier(tableau: Any, parametres: dict[str, Any]) -> list[tupl
     priorites = priorites_en_vigueur(parametres)
     if not priorites:
         return []
+    import polars as pl
+
+    from cdv_regles.derivations import contient_mots
+
     colonnes = [c for c in parametres.get("etat_colonnes_priorites") or [] if c in tableau.columns]
+    if not colonnes:
+        return []
+    tous_les_mots = [m for mots in priorites.values() for m in mots]
+    candidats = dossiers_etat(tableau, parametres).filter(
+        pl.any_horizontal([contient_mots(pl.col(c), tous_les_mots).fill_null(False) for c in colonnes]))
     resultats = []
-    for ligne in dossiers_etat(tableau, parametres).iter_rows(named=True):
+    for ligne in candidats.iter_rows(named=True):
         trouves = reperer({c: ligne.get(c) for c in colonnes}, priorites)
         if trouves:
             resultats.append((ligne, trouves))
