@@ -85,13 +85,6 @@ ECRIVAINS: dict[str, tuple[Callable[[str], list[str]], str, set[int]]] = {
     "classeur nouveau": (_args_classeur, "programmation-2023.xlsm", {0}),
 }
 
-# Bogue connu (voir le rapport de l'issue 8) : classeur.construction laisse passer les erreurs
-# d'écriture (OSError, xlsxwriter.FileCreateError) sans les traduire : trace Python et statut 1.
-_CLASSEUR_SANS_MESSAGE = pytest.mark.xfail(
-    reason="classeur nouveau : une erreur d'écriture sort en trace Python (statut 1) au lieu d'un "
-           "message français et du statut 2 ; l'ancien fichier reste pourtant intact", strict=True)
-
-
 def _parametres_ecrivains(marque_classeur: Any = None) -> list[Any]:
     return [pytest.param(nom, marks=[marque_classeur] if marque_classeur and nom == "classeur nouveau" else [])
             for nom in ECRIVAINS]
@@ -237,7 +230,7 @@ def test_echec_du_renommage_laisse_l_ancien_fichier_intact(dossier: Path, comman
     assert not os.listdir(tempfile.gettempdir())
 
 
-@pytest.mark.parametrize("commande", _parametres_ecrivains(_CLASSEUR_SANS_MESSAGE))
+@pytest.mark.parametrize("commande", _parametres_ecrivains())
 def test_echec_du_renommage_est_explique_en_francais(dossier: Path, commande: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     args, sortie = _preparer_echec(dossier, commande)
@@ -282,7 +275,7 @@ def test_disque_plein_laisse_l_ancien_fichier_intact(dossier: Path, commande: st
     assert not os.listdir(tempfile.gettempdir())
 
 
-@pytest.mark.parametrize("commande", _parametres_ecrivains(_CLASSEUR_SANS_MESSAGE))
+@pytest.mark.parametrize("commande", _parametres_ecrivains())
 def test_disque_plein_est_explique_en_francais(dossier: Path, commande: str) -> None:
     p, _ = _disque_plein(dossier, commande)
 

@@ -81,6 +81,10 @@ class Groupe(click.Group):
             _echouer(e.message, e.code_sortie)
         except KeyboardInterrupt:
             _echouer("interrompu.", 130)
+        except OSError as e:  # disque plein, droits, fichier verrouillé par Excel…
+            ou = f" ({e.filename})" if getattr(e, "filename", None) else ""
+            _echouer(f"le système a refusé une lecture ou une écriture{ou} : {e.strerror or e}. "
+                     "Vérifiez la place disponible, les droits du dossier et que le fichier n'est pas ouvert ailleurs.")
         except MemoryError:
             _echouer("mémoire insuffisante pour lire ce fichier : réduisez-le ou abaissez les limites "
                      "(CDV_REGLES_LIGNES_MAX).")

@@ -131,21 +131,30 @@ def construire_classeur(sortie: Path, contenu: Contenu, *, remplacer: bool = Fal
     if not sortie.parent.is_dir():
         raise ErreurCdv(f"Le dossier {sortie.parent} n'existe pas : créez-le d'abord.")
 
+    try:
+        _construire(sortie, contenu)
+    except OSError as e:  # disque plein, droits… : le classeur existant n'a pas été touché
+        raise ErreurCdv(f"Impossible d'écrire {sortie} ({e.strerror or e}) : rien n'a été remplacé. "
+                        "Vérifiez la place disponible et les droits du dossier.") from None
+    return sortie
+
+
+def _construire(sortie: Path, contenu: Contenu) -> None:
     with tempfile.TemporaryDirectory() as travail:
         squelette = Path(travail) / "squelette.xlsm"
         _ecrire_squelette(squelette)
         vba = projet_vba(squelette, contenu.modules)
-
     fd, provisoire = tempfile.mkstemp(dir=sortie.parent, prefix=f".{sortie.stem}-", suffix=".xlsm")
     os.close(fd)
     try:
         _ecrire_classeur(Path(provisoire), contenu, vba)
         os.chmod(provisoire, _mode_fichier(sortie))
         os.replace(provisoire, sortie)
-    except BaseException:
+    except BaseException as e:
         Path(provisoire).unlink(missing_ok=True)
+        if e.__class__.__name__ == "FileCreateError":  # xlsxwriter enveloppe l'OSError
+            raise OSError(str(e)) from None
         raise
-    return sortie
 
 
 def _mode_fichier(sortie: Path) -> int:
