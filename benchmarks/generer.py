@@ -7,8 +7,10 @@ des fautes réelles, que les règles doivent trouver (pièces manquantes, éché
 budget déséquilibré, cellules illisibles…). Le tirage est déterministe (graine fixe).
 
 Le classeur porte des valeurs typées comme après une saisie dans Excel (montants en nombres,
-dates en dates) ; le CSV est écrit comme un export Excel français : point-virgule, Windows-1252,
-montants « 20 000,00 € » (espace insécable) et dates JJ/MM/AAAA.
+dates en dates) ; il est écrit par openpyxl (write_only, textes dans les cellules) et, pour les
+grands tableaux, aussi comme Excel (chaînes partagées, XlsxWriter). Le CSV est écrit comme un
+export Excel français : point-virgule, Windows-1252, montants « 20 000,00 € » (espace
+insécable) et dates JJ/MM/AAAA.
 """
 
 from __future__ import annotations
@@ -156,6 +158,31 @@ def ecrire_xlsx(chemin: Path, m: Modele, lignes: list[dict[str, Any]]) -> None:
     wb.save(chemin)
 
 
+def ecrire_xlsx_partage(chemin: Path, m: Modele, lignes: list[dict[str, Any]]) -> None:
+    """Comme Excel : textes dans la table des chaînes partagées, dates avec un format de date.
+
+    openpyxl en mode write_only écrit chaque texte dans sa cellule (« inlineStr ») : le XML de la
+    feuille est alors deux fois plus gros que celui d'Excel, et plus long à lire. Ce second
+    classeur mesure le cas d'un fichier enregistré par Excel.
+    """
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(chemin))  # pas constant_memory : il écrit aussi en « inlineStr »
+    ws = wb.add_worksheet("Programmation")
+    format_date = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, m.entetes)
+    for r, d in enumerate(lignes, start=1):
+        for c, (i, t) in enumerate(zip(m.ids, m.types, strict=True)):
+            x = valeur_cellule(d.get(i), t)
+            if x is None:
+                continue
+            if isinstance(x, dt.date):
+                ws.write_datetime(r, c, dt.datetime(x.year, x.month, x.day), format_date)
+            else:
+                ws.write(r, c, x)
+    wb.close()
+
+
 def ecrire_csv(chemin: Path, m: Modele, lignes: list[dict[str, Any]]) -> None:
     with open(chemin, "w", encoding="cp1252", newline="") as f:
         w = csv.writer(f, delimiter=";", lineterminator="\r\n")
@@ -164,24 +191,46 @@ def ecrire_csv(chemin: Path, m: Modele, lignes: list[dict[str, Any]]) -> None:
             w.writerow([texte_csv(d.get(i), t) for i, t in zip(m.ids, m.types, strict=True)])
 
 
-def tableaux(dossier: Path, tailles: list[int], m: Modele | None = None) -> dict[tuple[int, str], Path]:
-    """Écrit (ou reprend s'ils existent) les tableaux ``{(taille, "xlsx"|"csv"): chemin}``."""
+ECRIVAINS = {"xlsx": ecrire_xlsx, "partage.xlsx": ecrire_xlsx_partage, "csv": ecrire_csv}
+
+
+def empreinte(m: Modele) -> str:
+    """Empreinte de ce qui fait le tableau (colonnes, dossier type, fautes tirées des règles) : les
+    fichiers gardés d'un lancement à l'autre sont refaits quand les règles changent, et tous les
+    fichiers d'une mesure portent les mêmes dossiers."""
+    import hashlib
+    import json
+
+    contenu = json.dumps([VERSION, GRAINE, PART_FAUTIFS, m.entetes, m.types, m.base, m.fautes],
+                         sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(contenu.encode()).hexdigest()[:8]
+
+
+def tableaux(dossier: Path, demandes: list[tuple[int, str]], m: Modele | None = None,
+             ) -> dict[tuple[int, str], Path]:
+    """Écrit (ou reprend s'ils existent) les tableaux demandés ``(taille, format)`` ; format :
+    « xlsx » (openpyxl write_only), « partage.xlsx » (comme Excel) ou « csv »."""
     dossier.mkdir(parents=True, exist_ok=True)
+    m = m or modele()
+    marque = empreinte(m)
     chemins: dict[tuple[int, str], Path] = {}
-    for n in tailles:
-        a_faire = {}
-        for fmt, ecrire in (("xlsx", ecrire_xlsx), ("csv", ecrire_csv)):
-            chemin = dossier / f"programmation-{n}-v{VERSION}.{fmt}"
-            chemins[n, fmt] = chemin
-            if not chemin.exists():
-                a_faire[chemin] = ecrire
-        if a_faire:
-            m = m or modele()
-            lignes = dossiers(m, n)
-            for chemin, ecrire in a_faire.items():
-                provisoire = chemin.with_suffix(".tmp" + chemin.suffix)
-                ecrire(provisoire, m, lignes)
-                provisoire.replace(chemin)
+    a_faire: dict[int, dict[Path, Any]] = {}
+    for n, fmt in demandes:
+        chemin = dossier / f"programmation-{n}-{marque}.{fmt}"
+        chemins[n, fmt] = chemin
+        if not chemin.exists():
+            a_faire.setdefault(n, {})[chemin] = ECRIVAINS[fmt]
+    gardes = set(chemins.values())
+    for n, fmt in demandes:
+        for ancien in dossier.glob(f"programmation-{n}-*.{fmt}"):
+            if ancien not in gardes:
+                ancien.unlink()  # même tableau, d'une version précédente des règles
+    for n, ecrits in a_faire.items():
+        lignes = dossiers(m, n)
+        for chemin, ecrire in ecrits.items():
+            provisoire = chemin.with_name(".tmp-" + chemin.name)
+            ecrire(provisoire, m, lignes)
+            provisoire.replace(chemin)
     return chemins
 
 

@@ -28,12 +28,12 @@ import platform
 import pstats
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -138,21 +138,31 @@ def commande(ctx: Contexte, m: Mesure) -> list[str]:
 
 def lancer(cmd: list[str], env: dict[str, str], cwd: Path, sortie: Path,
            erreurs: Path) -> tuple[float, float, float, int]:
-    """(secondes, secondes CPU, pointe RSS en Mio, statut) d'un processus."""
-    with open(sortie, "wb") as so, open(erreurs, "wb") as se:
-        debut = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=so, stderr=se, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
-        minuteur = threading.Timer(DUREE_MAX, p.kill)
-        minuteur.start()
-        try:
-            _, etat, usage = os.wait4(p.pid, 0)
-        finally:
-            minuteur.cancel()
-        duree = time.perf_counter() - debut
-    p.returncode = os.waitstatus_to_exitcode(etat)  # wait4 a récolté le processus
-    # ru_maxrss est en Kio sous Linux, en octets sous macOS.
-    rss = usage.ru_maxrss / (MIO if sys.platform == "darwin" else 1024)
-    return duree, usage.ru_utime + usage.ru_stime, rss, p.returncode
+    """(secondes, secondes CPU, pointe RSS en Mio, statut) d'un processus, pris par ``lanceur.py``.
+
+    Sans cet intermédiaire minuscule, la pointe de mémoire mesurée partirait de celle de ce
+    script (voir lanceur.py)."""
+    fd, mesure = tempfile.mkstemp(prefix=".mesure-", suffix=".json", dir=cwd)
+    os.close(fd)
+    try:
+        with open(sortie, "wb") as so, open(erreurs, "wb") as se:
+            p = subprocess.Popen([sys.executable, "-I", "-S", str(ICI / "lanceur.py"), mesure, *cmd],
+                                 stdout=so, stderr=se, stdin=subprocess.DEVNULL, env=env, cwd=cwd,
+                                 start_new_session=True)
+            # Trop long : tout le groupe de processus est arrêté (lanceur et commande).
+            minuteur = threading.Timer(DUREE_MAX, lambda: os.killpg(p.pid, signal.SIGKILL))
+            minuteur.start()
+            try:
+                p.wait()
+            finally:
+                minuteur.cancel()
+        with open(mesure, encoding="utf-8") as f:
+            donnees = json.load(f)
+    except (OSError, ValueError):
+        return 0.0, 0.0, 0.0, -1  # lanceur tué ou commande introuvable : mesure en échec
+    finally:
+        Path(mesure).unlink(missing_ok=True)
+    return donnees["secondes"], donnees["cpu"], donnees["rss_kio"] / 1024, donnees["statut"]
 
 
 def mesurer(ctx: Contexte, mesures: list[Mesure], rechauffer: bool = True) -> None:
@@ -204,7 +214,9 @@ def resultat_lisible(m: Mesure) -> str:
         return f"{_entier(t.group(2))} constats{detail}"
     try:
         donnees = json.loads(m.sortie)
-        return f"{donnees['erreurs']:,} erreurs de type sur {donnees['lignes']:,} lignes".replace(",", " ")
+        types = ", ".join(f"{t} : {n:,}" for t, n in sorted(donnees.get("par_type", {}).items()))
+        return (f"{donnees['erreurs']:,} erreurs ({types}) sur {donnees['lignes']:,} lignes"
+                .replace(",", " "))
     except (ValueError, KeyError, TypeError):
         return ""
 
@@ -434,7 +446,9 @@ def rendre(ctx: Contexte, principales: list[Mesure], dev: list[Mesure], profils:
          f"- Règles chargées : {nb_regles}",
          f"- Tableaux : générés par `benchmarks/generer.py` (dossier type 2023, ~{generer.PART_FAUTIFS:.0%} de "
          "dossiers fautifs tirés des exemples invalides des règles), xlsx écrit par openpyxl en mode "
-         "write_only, CSV point-virgule en Windows-1252 ; date de référence "
+         "write_only (textes dans les cellules : XML deux fois plus gros qu'Excel) et, pour 50 000 "
+         "dossiers, aussi comme Excel (`partage.xlsx` : chaînes partagées, XlsxWriter), CSV "
+         "point-virgule en Windows-1252 ; date de référence "
          f"{DATE_REFERENCE}.", "",
          "## Résultats (conditions d'une installation utilisateur)", "",
          "Temps total du processus (médiane des répétitions), temps CPU utilisateur + système, "
@@ -502,16 +516,20 @@ def construire_mesures(fichiers: dict[tuple[int, str], Path], schema: Path, opti
     tailles = [PETIT] if options.rapide else [PETIT, GRAND]
     for taille in tailles:
         grand = taille == GRAND
-        for fmt in ("xlsx", "csv"):
+        for fmt in ("xlsx", "partage.xlsx", "csv") if grand else ("xlsx", "csv"):
             chemin = fichiers[taille, fmt]
-            m = Mesure(f"verifier-{taille}-{fmt}", f"`cdv-regles verifier` {taille:,} dossiers".replace(",", " "),
+            libelle = f"`cdv-regles verifier` {taille:,} dossiers".replace(",", " ")
+            if fmt == "partage.xlsx":
+                libelle += " (xlsx écrit comme Excel)"
+            m = Mesure(f"verifier-{taille}-{fmt.replace('.', '-')}", libelle,
                        ["verifier", chemin.name, "--date", DATE_REFERENCE], f"t{taille}",
                        ng if grand else n, fichier=chemin.name)
             if grand:
-                m.chauffe = [a.replace(chemin.name, fichiers[PETIT, fmt].name) for a in m.arguments]
+                petit = fichiers[PETIT, "csv" if fmt == "csv" else "xlsx"]
+                m.chauffe = [a.replace(chemin.name, petit.name) for a in m.arguments]
             if not grand:
                 m.cible_s, m.cible_mio = 1.0, 250
-            elif fmt == "xlsx":
+            elif fmt != "csv":
                 m.cible_s, m.cible_mio = 5.0, 1024
             principales.append(m)
         if grand:
@@ -575,9 +593,11 @@ def main(arguments: list[str] | None = None) -> int:
     charge_debut = charge()
     print("Préparation des tableaux (générés une fois, puis repris de benchmarks/resultats/)…", flush=True)
     m_modele = generer.modele()
-    tailles = [PETIT] if options.rapide else [PETIT, GRAND]
-    fichiers = generer.tableaux(resultats, tailles, m_modele)
-    schema = resultats / f"schema-frictionless-v{generer.VERSION}.json"
+    demandes = [(PETIT, "xlsx"), (PETIT, "csv")]
+    if not options.rapide:
+        demandes += [(GRAND, "xlsx"), (GRAND, "partage.xlsx"), (GRAND, "csv")]
+    fichiers = generer.tableaux(resultats, demandes, m_modele)
+    schema = resultats / f"schema-frictionless-{generer.empreinte(m_modele)}.json"
     schema.write_text(json.dumps(generer.schema_frictionless(m_modele), ensure_ascii=False), encoding="utf-8")
     nb_regles = _regles_chargees()
 

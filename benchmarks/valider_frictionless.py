@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 
 
 def main(csv_chemin: str, schema_chemin: str) -> int:
@@ -23,8 +24,10 @@ def main(csv_chemin: str, schema_chemin: str) -> int:
                          dialect=Dialect(controls=[formats.CsvControl(delimiter=";")]))
     rapport = ressource.validate(limit_errors=10**9)
     lignes = rapport.tasks[0].stats.get("rows") if rapport.tasks else None
-    print(json.dumps({"valide": rapport.valid, "erreurs": len(rapport.flatten(["type"])),
-                      "lignes": lignes}))
+    # Par type : des « extra-cell » ou « missing-cell » diraient que le schéma ne suit pas le CSV.
+    par_type = Counter(t for (t,) in rapport.flatten(["type"]))
+    print(json.dumps({"valide": rapport.valid, "erreurs": sum(par_type.values()),
+                      "par_type": dict(par_type), "lignes": lignes}))
     return 0
 
 

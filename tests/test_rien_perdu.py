@@ -85,11 +85,6 @@ ECRIVAINS: dict[str, tuple[Callable[[str], list[str]], str, set[int]]] = {
     "classeur nouveau": (_args_classeur, "programmation-2023.xlsm", {0}),
 }
 
-def _parametres_ecrivains(marque_classeur: Any = None) -> list[Any]:
-    return [pytest.param(nom, marks=[marque_classeur] if marque_classeur and nom == "classeur nouveau" else [])
-            for nom in ECRIVAINS]
-
-
 # --- outils ----------------------------------------------------------------------------------
 
 def _ecrire_tableaux(dossier: Path, catalogue: Any) -> None:
@@ -216,7 +211,7 @@ def _renommage_impossible(monkeypatch: pytest.MonkeyPatch, cible: str) -> None:
     monkeypatch.setattr(os, "replace", replace)
 
 
-@pytest.mark.parametrize("commande", _parametres_ecrivains())
+@pytest.mark.parametrize("commande", list(ECRIVAINS))
 def test_echec_du_renommage_laisse_l_ancien_fichier_intact(dossier: Path, commande: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     args, sortie = _preparer_echec(dossier, commande)
@@ -230,7 +225,7 @@ def test_echec_du_renommage_laisse_l_ancien_fichier_intact(dossier: Path, comman
     assert not os.listdir(tempfile.gettempdir())
 
 
-@pytest.mark.parametrize("commande", _parametres_ecrivains())
+@pytest.mark.parametrize("commande", list(ECRIVAINS))
 def test_echec_du_renommage_est_explique_en_francais(dossier: Path, commande: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     args, sortie = _preparer_echec(dossier, commande)
@@ -266,7 +261,7 @@ def _disque_plein(dossier: Path, commande: str) -> tuple[subprocess.CompletedPro
     return p, avant
 
 
-@pytest.mark.parametrize("commande", _parametres_ecrivains())
+@pytest.mark.parametrize("commande", list(ECRIVAINS))
 def test_disque_plein_laisse_l_ancien_fichier_intact(dossier: Path, commande: str) -> None:
     p, avant = _disque_plein(dossier, commande)
 
@@ -275,7 +270,7 @@ def test_disque_plein_laisse_l_ancien_fichier_intact(dossier: Path, commande: st
     assert not os.listdir(tempfile.gettempdir())
 
 
-@pytest.mark.parametrize("commande", _parametres_ecrivains())
+@pytest.mark.parametrize("commande", list(ECRIVAINS))
 def test_disque_plein_est_explique_en_francais(dossier: Path, commande: str) -> None:
     p, _ = _disque_plein(dossier, commande)
 
