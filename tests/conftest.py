@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tableaux import ecrire_xlsx
 
 
 @pytest.fixture(scope="session")
@@ -19,22 +20,12 @@ def environnement_2023():
 @pytest.fixture
 def classeur(tmp_path: Path, environnement_2023):
     """Fabrique un .xlsx « Programmation » : lignes partielles posées sur le dossier type."""
-    import openpyxl
-
     from cdv_regles.exemples import table_exemple
 
     _, catalogue = environnement_2023
 
     def fabriquer(lignes: list[dict[str, Any]], nom: str = "programmation.xlsx", **exemple: Any) -> Path:
         table = table_exemple({"lignes": lignes, **exemple}, catalogue)
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "Programmation"
-        ws.append(table.entetes)
-        for ligne in table.lignes:
-            ws.append(ligne)
-        chemin = tmp_path / nom
-        wb.save(chemin)
-        return chemin
+        return ecrire_xlsx(table, tmp_path / nom)
 
     return fabriquer

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tableaux import ecrire_xlsx
 
 from cdv_regles.cli import cdv_regles
 from cdv_regles.constats import FAMILLES, Constat
@@ -50,21 +51,12 @@ def catalogue_socle():
 @pytest.fixture
 def classeur(tmp_path: Path, catalogue_socle):
     """Un .xlsx « Programmation » aux colonnes du socle : lignes partielles sur le dossier type."""
-    import openpyxl
 
     from cdv_regles.exemples import table_exemple
 
     def fabriquer(lignes: list[dict], nom: str = "programmation.xlsx", **exemple: object) -> Path:
         table = table_exemple({"lignes": lignes, **exemple}, catalogue_socle)
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "Programmation"
-        ws.append(table.entetes)
-        for ligne in table.lignes:
-            ws.append(ligne)
-        chemin = tmp_path / nom
-        wb.save(chemin)
-        return chemin
+        return ecrire_xlsx(table, tmp_path / nom)
 
     return fabriquer
 

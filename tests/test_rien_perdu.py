@@ -34,6 +34,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from tableaux import ecrire_xlsx
 
 from cdv_regles.cli import cdv_regles
 
@@ -92,13 +93,7 @@ def _ecrire_tableaux(dossier: Path, catalogue: Any) -> None:
     from cdv_regles.exemples import table_exemple
 
     table = table_exemple({"lignes": DOSSIERS}, catalogue)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Programmation"
-    ws.append(table.entetes)
-    for ligne in table.lignes:
-        ws.append(ligne)
-    wb.save(dossier / "programmation.xlsx")
+    ecrire_xlsx(table, dossier / "programmation.xlsx")
     with open(dossier / "programmation.csv", "w", encoding="cp1252", newline="") as f:
         w = csv.writer(f, delimiter=";")
         w.writerow(table.entetes)
