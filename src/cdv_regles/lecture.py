@@ -152,10 +152,11 @@ class _EnteteIntrouvable(EntreeInvalide):
 
 def adresse_a1(colonne0: int, ligne1: int) -> str:
     """Adresse Excel d'une cellule : (0, 1) → « A1 », (27, 5) → « AB5 »."""
-    return f"{_lettres(colonne0)}{ligne1}"
+    return f"{lettres_colonne(colonne0)}{ligne1}"
 
 
-def _lettres(colonne0: int) -> str:
+def lettres_colonne(colonne0: int) -> str:
+    """Lettres Excel d'une colonne comptée à partir de 0 : 0 → « A », 26 → « AA »."""
     n, lettres = colonne0 + 1, ""
     while n > 0:
         n, reste = divmod(n - 1, 26)
@@ -602,7 +603,7 @@ class _InspecteurXlsx:
     _VALEUR = re.compile(rb"<v>([^<]*)</v>")
 
     def __init__(self, seuil_lignes: int, seuil_colonnes: int) -> None:
-        lettres = _lettres(seuil_colonnes - 1)
+        lettres = lettres_colonne(seuil_colonnes - 1)
         chiffres = str(seuil_lignes)
         self._loin = re.compile(
             rb'<c r="(?:' + _motif_superieur(lettres, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "[A-Z]").encode()
@@ -990,7 +991,7 @@ def _trop_loin(nom: str, feuille: str, position: tuple[int, int], limites: Limit
     lignes, colonnes = _seuils(limites)
     return EntreeInvalide(
         f"La feuille « {feuille} » de « {nom} » contient une valeur en {adresse}, très loin du "
-        f"tableau (au-delà de la ligne {_entier(lignes)} ou de la colonne {_lettres(colonnes - 1)}) : "
+        f"tableau (au-delà de la ligne {_entier(lignes)} ou de la colonne {lettres_colonne(colonnes - 1)}) : "
         "effacez ce qui dépasse (Ctrl+Fin dans Excel montre la dernière cellule utilisée), ou "
         "augmentez les limites avec les variables d'environnement CDV_REGLES_LIGNES_MAX et "
         "CDV_REGLES_COLONNES_MAX.")

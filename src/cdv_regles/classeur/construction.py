@@ -26,6 +26,7 @@ from cdv_regles.classeur.projet_vba import (
 )
 from cdv_regles.contrat import Colonne
 from cdv_regles.erreurs import ErreurCdv
+from cdv_regles.lecture import lettres_colonne
 
 ORDRE_FEUILLES = (F.FEUILLE_PROGRAMMATION, F.FEUILLE_REFERENTIELS, F.FEUILLE_CONFIGURATION)
 #: Lignes de données couvertes par les validations (le tableau s'agrandit tout seul).
@@ -232,7 +233,7 @@ def _feuille_referentiels(wb: Any, ws: Any, contenu: Contenu) -> None:
         for i, valeur in enumerate(liste.valeurs, start=ligne_entete + 1):
             ws.write(i, col, valeur)
         debut, fin = ligne_entete + 2, ligne_entete + 1 + max(len(liste.valeurs), 1)
-        lettre = _lettre(col)
+        lettre = lettres_colonne(col)
         wb.define_name(liste.nom, f"={_ref_feuille(F.FEUILLE_REFERENTIELS)}!${lettre}${debut}:${lettre}${fin}")
         largeur = max([len(liste.titre), *(len(str(v)) for v in liste.valeurs)])
         ws.set_column(col, col, min(max(largeur + 2, 12), 60))
@@ -351,10 +352,3 @@ def _mise_en_page(ws: Any, *, largeur_une_page: bool) -> None:
         ws.fit_to_pages(1, 0)
 
 
-def _lettre(col: int) -> str:
-    lettres = ""
-    col += 1
-    while col:
-        col, reste = divmod(col - 1, 26)
-        lettres = chr(65 + reste) + lettres
-    return lettres

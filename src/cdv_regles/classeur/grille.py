@@ -9,17 +9,14 @@ from typing import Any
 
 from cdv_regles.classeur import feuilles as F
 from cdv_regles.erreurs import ErreurCdv
+from cdv_regles.lecture import lettres_colonne
 
 _ADRESSE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
 def lettre_colonne(colonne: int) -> str:
-    """1 -> A, 27 -> AA."""
-    lettres = ""
-    while colonne:
-        colonne, reste = divmod(colonne - 1, 26)
-        lettres = chr(65 + reste) + lettres
-    return lettres
+    """1 -> A, 27 -> AA (colonnes numérotées comme dans Excel)."""
+    return lettres_colonne(colonne - 1)
 
 
 def numero_colonne(lettres: str) -> int:

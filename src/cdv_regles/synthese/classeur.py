@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 from typing import Any
 
+from cdv_regles.lecture import lettres_colonne as lettre
 from cdv_regles.synthese.format import date_fr
 from cdv_regles.synthese.vues import LIBELLES_GRAVITE, Section, Vue, sections
 
@@ -59,14 +60,6 @@ def ecrire_synthese(book: Any, synthese: dict[str, Any], *, maintenant: dt.datet
     return ws
 
 
-def lettre(i: int) -> str:
-    """0 → « A », 25 → « Z », 26 → « AA »."""
-    texte = ""
-    i += 1
-    while i:
-        i, reste = divmod(i - 1, 26)
-        texte = chr(ord("A") + reste) + texte
-    return texte
 
 
 class Plan:
