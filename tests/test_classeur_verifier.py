@@ -106,17 +106,19 @@ def test_controles_une_ligne_par_constat_du_moteur(exemple) -> None:
 
     controles = book.sheets[F.FEUILLE_CONTROLES]
     lignes = controles.used_range.options(ndim=2).value
-    assert lignes[0][:8] == ["Gravité", "Dossier", "Ligne", "Règle", "Famille", "Partenaire",
-                             "Colonne(s)", "Message"]
+    assert lignes[0][:9] == ["Gravité", "Dossier", "Ligne", "Règle", "Famille", "Partenaire",
+                             "Colonne(s)", "Message", "Source"]
     assert len(lignes) - 1 == len(ref.constats)
-    vus = {(r[1] or "", r[3], r[7]) for r in lignes[1:]}
-    assert vus == {(c.dossier, c.regle, c.message) for c in ref.constats}
+    vus = {(r[1] or "", r[3], r[7], r[8]) for r in lignes[1:]}
+    assert vus == {(c.dossier, c.regle, c.message, c.source) for c in ref.constats}
+    # Chaque constat dit d'où vient sa règle (document et section).
+    assert all(r[8] for r in lignes[1:]), [r[3] for r in lignes[1:] if not r[8]]
     # Le dossier 2023-02 (porteur vide) a son constat « obligatoire », avec un lien vers la cellule.
     cellule = adresse_de(book, "2023-02", "Porteur")
     ligne = next(i for i, r in enumerate(lignes, start=1)
                  if r[1] == "2023-02" and r[3].startswith("SCH-OBLIGATOIRE"))
     assert lignes[ligne - 1][0] == "Bloquant"
-    assert controles.formules[(ligne, 9)] == f'=HYPERLINK("#\'Programmation\'!{cellule}","{cellule}")'
+    assert controles.formules[(ligne, 10)] == f'=HYPERLINK("#\'Programmation\'!{cellule}","{cellule}")'
     # « 2023-02 » reste un texte (pas une date) : colonne au format texte.
     assert controles.formats[(ligne, 2)] == "@"
 

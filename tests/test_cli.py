@@ -42,7 +42,9 @@ def test_json_au_contrat(classeur):
     r = lancer("verifier", str(chemin), "--date", "2023-03-01", "--format", "json")
     donnees = json.loads(r.output)
     (c,) = [c for c in donnees["constats"] if c["regle"] == "BUD-EQUILIBRE"]
-    assert set(c) == {"dossier", "ligne", "regle", "famille", "gravite", "partenaire", "colonnes", "message"}
+    assert set(c) == {"dossier", "ligne", "regle", "famille", "gravite", "partenaire", "colonnes", "message",
+                      "source"}
+    assert c["source"].startswith("NC2023, « Étape 3")
     assert c["ligne"] == 2 and c["partenaire"] == "socle" and c["colonnes"] == ["Coût total de l'action"]
     message = c["message"].replace("\u00a0", " ")
     assert "coût total 21 000 €" in message and "20 000 €" in message and "écart 1 000 €" in message

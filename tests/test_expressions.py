@@ -98,3 +98,22 @@ def test_siret_cle_de_luhn_et_la_poste():
     p.colonnes["s"] = ("texte", None)
     e = Compilateur(p).compiler("siret_valide(s)")
     assert df.select(e.alias("r"))["r"].to_list() == [True, False, True, False, None]
+
+
+def test_contient_des_mots_entiers_ou_des_debuts_de_mot():
+    df = pl.DataFrame({"t": ["Café des parents", "Soutien à la PARENTALITÉ", "Transport solidaire",
+                             "Activités sportives", None]})
+    p = Portee(colonnes={"t": ("texte", None)}, entetes={"t": "T"}, parametres={}, types_parametres={},
+               referentiels=REFS.tous, date_reference=dt.date(2023, 3, 1))
+
+    def sur_t(texte):
+        return df.select(Compilateur(p).compiler(texte).alias("r"))["r"].to_list()
+
+    # « parents » n'est pas « parentalité » ; « parental* » trouve « parentalité ».
+    assert sur_t("contient(t, 'parentalité')") == [False, True, False, False, None]
+    assert sur_t("contient(t, 'parents')") == [True, False, False, False, None]
+    assert sur_t("contient(t, 'parental*')") == [False, True, False, False, None]
+    # « sport » entier ne trouve pas « sportives » ; « sport* » si, jamais « transport ».
+    assert sur_t("contient(t, 'sport')") == [False, False, False, False, None]
+    assert sur_t("contient(t, ['sport*', 'cafe'])") == [True, False, False, True, None]
+    assert sur_t("mots_trouves(t, ['sport*', 'parents'])")[:4] == [["parents"], [], [], ["sportives"]]

@@ -378,6 +378,11 @@ def constats_etat(environnement_2023, lignes: list[dict[str, Any]], **surcharges
     ({"intitule": "Club de foot", "public_prioritaire": "Familles monoparentales",
       "objectif_operationnel": "Santé mentale des parents"}, ["parentalité", "santé mentale"]),
     ({"intitule": "Transport solidaire vers l'emploi"}, []),   # « sport » n'est pas dans « transport »
+    ({"intitule": "Café des parents"}, []),   # « parents » n'est pas « parentalité »
+    ({"objectif_operationnel": "Connaître l'environnement économique du territoire"}, []),
+    ({"intitule": "Ateliers de création d'activité", "public_prioritaire": "Femmes sans mode de garde"},
+     ["création d'activité (orientation 1)", "emploi des femmes et modes de garde (orientation 1)"]),
+    ({"intitule": "Lutte contre l'illettrisme"}, ["illettrisme (orientation 1)"]),
     ({"intitule": "Action exemple"}, []),
 ])
 def test_priorites_2023_de_l_etat(environnement_2023, cellules: dict[str, str], themes: list[str]) -> None:
@@ -387,6 +392,9 @@ def test_priorites_2023_de_l_etat(environnement_2023, cellules: dict[str, str], 
         return
     (c,) = constats
     assert (c.partenaire, c.gravite, c.famille, c.dossier) == ("etat", "info", "priorites", "E1")
+    # Un repérage par mots-clés est une suggestion, et le message le dit ; la source suit.
+    assert c.message.startswith("Suggestion : ") and "à confirmer" in c.message
+    assert c.source.startswith("NC2023")
     for theme in themes:
         assert theme in c.message
     assert set(c.colonnes) <= set(cellules)

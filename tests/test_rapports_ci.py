@@ -106,6 +106,8 @@ def test_junit_un_cas_par_dossier_et_famille(trois_dossiers: Path) -> None:
     assert siret.get("type") == "bloquant"
     assert "SCH-SIRET" in siret.get("message") and "« 123 »" in siret.get("message")
     assert "SCH-SIRET (cellule " in siret.text
+    # La source de la règle suit le message : l'agent retrouve la phrase qui la fonde.
+    assert "(source : Spécification du tableau de programmation, « Colonnes »)" in siret.text
     # Les familles sans constat sont des cas réussis, sans message.
     propre = [c for c in cas if c.get("classname") == "Dossier 2023-EX-001-1 (ligne 2)"]
     assert [c.get("name") for c in propre] == list(FAMILLES)
@@ -179,12 +181,14 @@ def test_github_une_annotation_par_constat(trois_dossiers: Path, monkeypatch: py
     resultat = resultat_de(trois_dossiers)
     siret = next(c for c in resultat.constats if c.regle == "SCH-SIRET")
     attendu = (f"::error file={trois_dossiers.name},line=3,title=Dossier 2023-EX-001-2 · SCH-SIRET::"
-               f"{siret.message} (cellule {resultat.cellules(siret)[0]})")
+               f"{siret.message} (cellule {resultat.cellules(siret)[0]})%0ASource : {siret.source}")
+    assert siret.source.startswith("Spécification du tableau de programmation")
     assert attendu in lignes
     assert sum(x.startswith("::error ") for x in lignes) == 2
     assert [x for x in lignes if x.startswith("::warning ")] == [
         f"::warning file={trois_dossiers.name},line=4,title=Dossier 2023-EX-001-3 · SCH-QPV-VIDE::"
-        + next(c.message for c in resultat.constats if c.regle == "SCH-QPV-VIDE") + " (cellule J4)"]
+        + next(c.message for c in resultat.constats if c.regle == "SCH-QPV-VIDE") + " (cellule J4)"
+        + "%0ASource : " + next(c.source for c in resultat.constats if c.regle == "SCH-QPV-VIDE")]
     # Le constat de tableau n'a pas de ligne.
     assert any(x.startswith(f"::notice file={trois_dossiers.name},title=Tableau · SCH-COLONNE-INCONNUE::")
                for x in lignes)
@@ -236,6 +240,7 @@ def test_markdown_comptes_et_tableau(trois_dossiers: Path) -> None:
     table = [x for x in lignes[debut + 4: lignes.index("<details>")] if x.startswith("|")]
     assert len(table) == 3
     assert cellules_de(table[0])[:5] == ["🔴 Bloquant", "2023-EX-001-2", "3", "AL3", "PIE-CERFA"]
+    assert cellules_de(table[0])[7] == "NC2023, « Étape 3 : dépôt du cerfa définitif »"
     details = md[md.index("<details>"):]
     assert "<summary>1 constat d'information</summary>" in details and "SCH-COLONNE-INCONNUE" in details
     assert details.rstrip().endswith("</details>")
@@ -246,7 +251,7 @@ def test_markdown_echappe_et_verdicts(classeur) -> None:
     chemin = classeur([{"numero_dossier": "A|<b>1</b>", "siret": "1|2"}])
     md = verifier(str(chemin), "--format", "markdown").stdout
     ligne = next(x for x in md.splitlines() if "SCH-SIRET" in x)
-    assert len(cellules_de(ligne)) == 7
+    assert len(cellules_de(ligne)) == 8
     assert cellules_de(ligne)[1] == "A\\|&lt;b&gt;1&lt;/b&gt;"
     assert "<b>" not in md
     en_regle = verifier(str(classeur([{}], nom="propre.xlsx")), "--format", "markdown").stdout
@@ -264,8 +269,10 @@ def test_texte_groupe_par_dossier_et_resume_une_ligne(trois_dossiers: Path) -> N
     lignes = verifier(str(trois_dossiers)).stdout.splitlines()
     i = lignes.index("Dossier 2023-EX-001-2 (ligne 3)")
     assert re.match(r"  BLOQUANT +PIE-CERFA : ", lignes[i + 1])
-    assert re.match(r"  BLOQUANT +SCH-SIRET : Le SIRET « 123 »", lignes[i + 2])
-    assert lignes[i + 3] == ""
+    assert lignes[i + 2] == "            Source : NC2023, « Étape 3 : dépôt du cerfa définitif »"
+    assert re.match(r"  BLOQUANT +SCH-SIRET : Le SIRET « 123 »", lignes[i + 3])
+    assert lignes[i + 4].strip().startswith("Source : Spécification du tableau de programmation")
+    assert lignes[i + 5] == ""
     assert "Dossier 2023-EX-001-1 (ligne 2)" not in lignes  # pas de bloc pour un dossier en règle
     assert lignes[-1] == ("3 dossier(s) vérifié(s), 4 constat(s) : 2 bloquants, 1 alerte, 1 info "
                           "— millésime 2023, date de référence 01/03/2023")
@@ -274,12 +281,14 @@ def test_texte_groupe_par_dossier_et_resume_une_ligne(trois_dossiers: Path) -> N
 def test_json_au_contrat(trois_dossiers: Path) -> None:
     donnees = json.loads(verifier(str(trois_dossiers), "--format", "json").stdout)
     assert set(donnees) == {"constats", "resume"}
-    cles = {"dossier", "ligne", "regle", "famille", "gravite", "partenaire", "colonnes", "message"}
+    cles = {"dossier", "ligne", "regle", "famille", "gravite", "partenaire", "colonnes", "message", "source"}
     assert all(set(c) == cles for c in donnees["constats"])
     siret = next(c for c in donnees["constats"] if c["regle"] == "SCH-SIRET")
     assert siret | {"message": ""} == {"dossier": "2023-EX-001-2", "ligne": 3, "regle": "SCH-SIRET",
                                        "famille": "schema", "gravite": "bloquant", "partenaire": "socle",
-                                       "colonnes": ["SIRET"], "message": ""}
+                                       "colonnes": ["SIRET"], "message": "",
+                                       "source": "Spécification du tableau de programmation, « Colonnes »"}
+    assert all(c["source"] for c in donnees["constats"])
     resume = donnees["resume"]
     assert resume["par_gravite"] == {"bloquant": 2, "alerte": 1, "info": 1}
     assert resume["dossiers"] == 3 and resume["constats"] == 4

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 #: Gravités, de la plus forte à la plus faible.
@@ -27,6 +27,9 @@ class Constat:
     message: str
     # Les mêmes colonnes, par leur en-tête du contrat : c'est ce que lit l'utilisateur.
     entetes: tuple[str, ...] = field(default=(), compare=False)
+    # D'où vient la règle (document et section, ``Regle.source_texte``) : l'agent doit pouvoir
+    # retrouver la phrase qui fonde le constat.
+    source: str = field(default="", compare=False)
 
     def vers_dict(self) -> dict[str, Any]:
         """La forme publique (JSON) : « colonnes » y donne les en-têtes."""
@@ -34,6 +37,13 @@ class Constat:
         d["colonnes"] = list(self.entetes)
         del d["entetes"]
         return d
+
+
+def avec_sources(constats: list[Constat], sources: dict[str, str]) -> list[Constat]:
+    """Les constats, chacun avec la source de sa règle (``sources`` : identifiant -> texte) quand
+    il n'en porte pas déjà une."""
+    return [c if c.source or c.regle not in sources else replace(c, source=sources[c.regle])
+            for c in constats]
 
 
 def atteint(gravite: str, seuil: str) -> bool:

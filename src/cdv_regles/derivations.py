@@ -30,17 +30,36 @@ def cle_expr(e: pl.Expr) -> pl.Expr:
 
 
 def motif_mots(mots: list[str]) -> str:
-    """Expression régulière qui trouve l'un des mots en début de mot dans un texte passé par
-    ``cle_expr`` (« sport » trouve « sportive », pas « transport »)."""
+    """Expression régulière qui trouve l'un des mots dans un texte passé par ``cle_expr``.
+
+    Un mot se trouve **entier** : « parents » ne trouve pas « parentalité », « sport » ne trouve
+    ni « transport » ni « sportive ». Terminé par « * », il trouve aussi les mots qui commencent
+    par lui : « sport* » trouve « sport », « sports » et « sportive », jamais « transport ».
+    Les mêmes clés sans casse ni accents que ``referentiels.cle_nom`` ; le motif sert à polars
+    comme à ``re`` (pas de recherche en arrière, que polars n'a pas).
+    """
     from cdv_regles.referentiels import cle_nom
 
-    cles = sorted({cle_nom(m) for m in mots if cle_nom(m)}, key=len, reverse=True)
-    return "(?:^| )(" + "|".join(re.escape(c) for c in cles) + ")"
+    parties = set()
+    for mot in mots:
+        prefixe = mot.rstrip().endswith("*")
+        cle = cle_nom(mot.rstrip().rstrip("*"))
+        if cle:
+            parties.add(re.escape(cle) + (r"\w*" if prefixe else ""))
+    return "(?:^| )(" + "|".join(sorted(parties, key=len, reverse=True)) + r")\b"
 
 
 def contient_mots(e: pl.Expr, mots: list[str]) -> pl.Expr:
-    """Vrai si le texte contient l'un des mots (sans casse ni accents, en début de mot)."""
+    """Vrai si le texte contient l'un des mots (sans casse ni accents, mots entiers ; « mot* »
+    pour un début de mot, voir ``motif_mots``)."""
     return cle_expr(e.cast(pl.String)).str.contains(motif_mots(mots))
+
+
+def mot_trouve(texte: str, mot: str) -> bool:
+    """Version Python de ``contient_mots`` pour un texte et un mot (même motif, mêmes clés)."""
+    from cdv_regles.referentiels import cle_nom
+
+    return re.search(motif_mots([mot]), cle_nom(texte)) is not None
 
 
 @dataclass(frozen=True)

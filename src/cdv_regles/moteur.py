@@ -242,8 +242,15 @@ def formater_valeur(x: Any, type_colonne: str | None = None) -> str:
     if isinstance(x, float) or type_colonne == "montant":
         return v.format_montant(float(x))
     if isinstance(x, list):
-        return ", ".join(formater_valeur(e) for e in x) if x else "aucun"
+        return enumerer([formater_valeur(e) for e in x]) if x else "aucun"
     return str(x)
+
+
+def enumerer(elements: list[str], conjonction: str = "et") -> str:
+    """Une liste comme on l'écrit en français : « 1, 2 et 5 »."""
+    if len(elements) <= 1:
+        return "".join(elements)
+    return f"{', '.join(elements[:-1])} {conjonction} {elements[-1]}"
 
 
 def _nombre(x: float) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from cdv_regles import __version__
 from cdv_regles.catalogue import Catalogue, construire
-from cdv_regles.constats import FAMILLES, GRAVITES, Constat, resumer, trier
+from cdv_regles.constats import FAMILLES, GRAVITES, Constat, avec_sources, resumer, trier
 from cdv_regles.conversion import Tableau, convertir
 from cdv_regles.erreurs import RegleInvalide
 from cdv_regles.greffons import Defaut, Greffons, charger
@@ -28,10 +28,13 @@ class Contexte:
     catalogue: Catalogue
 
     def constat(self, *, partenaire: str, regle: str, famille: str, gravite: str, message: str,
-                dossier: str = "", ligne: int | None = None, colonnes: tuple[str, ...] = ()) -> Constat:
+                dossier: str = "", ligne: int | None = None, colonnes: tuple[str, ...] = (),
+                source: str = "") -> Constat:
+        """Un constat de contrôle Python ; ``source`` : document et section qui le fondent
+        (« NC2023, « Orientation 4 » »), affichés à l'agent avec le message."""
         entetes = {c.id: c.entete for c in self.catalogue.colonnes}
         return Constat(dossier, ligne, regle, famille, gravite, partenaire, tuple(colonnes), message,
-                       tuple(entetes.get(c, c) for c in colonnes))
+                       tuple(entetes.get(c, c) for c in colonnes), source)
 
 
 @dataclass
@@ -123,6 +126,7 @@ def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
                         catalogue.referentiels, catalogue)
     for greffon, ajout in greffons.appeler("cdv_regles_controles", tableau=df, contexte=contexte):
         constats += _constats_du_greffon(greffons, greffon, ajout)
+    constats = avec_sources(constats, {r.id: r.source_texte for r in catalogue.regles})
     return Resultat(trier(constats), tableau, catalogue, catalogue.millesime, date_reference,
                     version_regles(catalogue), list(greffons.defauts), df)
 

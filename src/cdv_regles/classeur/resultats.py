@@ -14,8 +14,8 @@ from cdv_regles.constats import GRAVITES
 LIBELLES_GRAVITE = {"bloquant": "Bloquant", "alerte": "Alerte", "info": "Info"}
 PLURIELS_GRAVITE = {"bloquant": "bloquants", "alerte": "alertes", "info": "infos"}
 ENTETES_CONTROLES = ("Gravité", "Dossier", "Ligne", "Règle", "Famille", "Partenaire",
-                     "Colonne(s)", "Message", "Cellule")
-LARGEURS_CONTROLES = (10, 14, 7, 30, 11, 22, 30, 90, 10)
+                     "Colonne(s)", "Message", "Source", "Cellule")
+LARGEURS_CONTROLES = (10, 14, 7, 30, 11, 22, 30, 90, 40, 10)
 COULEUR_ENTETE = "#D9E1F2"
 
 
@@ -32,7 +32,7 @@ def lien_cellule(feuille: str, cellule: str) -> str:
 def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
     """Feuille Contrôles : en-tête puis un constat par ligne, avec un lien vers la cellule."""
     ws = feuille_outil(book, F.FEUILLE_CONTROLES)
-    # Colonnes A à H en valeurs ; la dernière (liens) en formules, écrite à part.
+    # Colonnes A à I en valeurs ; la dernière (liens) en formules, écrite à part.
     lignes: list[list[Any]] = [list(ENTETES_CONTROLES[:-1])]
     liens: list[list[str]] = [[ENTETES_CONTROLES[-1]]]
     for c in resultat.constats:
@@ -41,16 +41,16 @@ def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
         lignes.append([
             LIBELLES_GRAVITE.get(c.gravite, c.gravite), _sur(c.dossier or ""),
             c.ligne if c.ligne is not None else "", c.regle, c.famille, c.partenaire,
-            _sur(", ".join(c.entetes or c.colonnes)), _sur(c.message),
+            _sur(", ".join(c.entetes or c.colonnes)), _sur(c.message), _sur(c.source),
         ])
         liens.append([lien_cellule(feuille_lue, premiere) if premiere else ""])
     if len(lignes) == 1:
-        lignes.append(["", "", "", "", "", "", "", "Aucun constat : le tableau respecte toutes les règles."])
+        lignes.append(["", "", "", "", "", "", "", "Aucun constat : le tableau respecte toutes les règles.", ""])
         liens.append([""])
     n = len(lignes)
     derniere = lettre_colonne(len(ENTETES_CONTROLES))
     # Colonnes de texte : « 2023-01 » ne doit pas devenir une date.
-    for col in ("B", "D", "E", "F", "G", "H"):
+    for col in ("B", "D", "E", "F", "G", "H", "I"):
         ws[f"{col}1:{col}{n}"].number_format = "@"
     ws["A1"].value = lignes
     ws[f"{derniere}1"].formula = liens
@@ -59,7 +59,7 @@ def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
     entete.color = COULEUR_ENTETE
     for i, largeur in enumerate(LARGEURS_CONTROLES, start=1):
         ws[f"{lettre_colonne(i)}:{lettre_colonne(i)}"].column_width = largeur
-    ws[f"H2:H{n}"].wrap_text = True
+    ws[f"H2:I{n}"].wrap_text = True
     # Gravité colorée comme les cellules en cause, par suites de lignes de même gravité.
     suites: list[list[Any]] = []
     for i, c in enumerate(resultat.constats, start=2):

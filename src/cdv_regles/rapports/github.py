@@ -69,9 +69,10 @@ def _titre(c: Constat) -> str:
 
 def _message(c: Constat, cellules: list[str]) -> str:
     cellules = [a for a in cellules if not cite(a, c.message)]  # inutile de répéter une cellule citée
-    if not cellules:
-        return c.message
-    return f"{c.message} (cellule{'s' if len(cellules) > 1 else ''} {', '.join(cellules)})"
+    message = c.message
+    if cellules:
+        message += f" (cellule{'s' if len(cellules) > 1 else ''} {', '.join(cellules)})"
+    return message + (f"\nSource : {c.source}" if c.source else "")
 
 
 def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant") -> str:

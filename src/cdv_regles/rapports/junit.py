@@ -45,7 +45,8 @@ def _ligne_constat(c: Constat, cellules: list[str]) -> str:
     cellules = [a for a in cellules if not cite(a, c.message)]  # inutile de répéter une cellule citée
     ou = f" (cellule{'s' if len(cellules) > 1 else ''} {', '.join(cellules)})" if cellules else ""
     qui = "" if c.partenaire == "socle" else f" [{c.partenaire}]"
-    return f"{_LIBELLES.get(c.gravite, c.gravite)} {c.regle}{qui}{ou} : {c.message}"
+    source = f" (source : {c.source})" if c.source else ""
+    return f"{_LIBELLES.get(c.gravite, c.gravite)} {c.regle}{qui}{ou} : {c.message}{source}"
 
 
 def _cas(suite: ET.Element, classe: str, nom: str, constats: list[Constat], resultat: Resultat,

@@ -64,13 +64,13 @@ def _comptes(titre: str, cles: list[str], constats: list[Constat], attribut: str
 
 
 def _table_constats(constats: list[Constat], resultat: Resultat) -> list[str]:
-    lignes = ["| Gravité | Dossier | Ligne | Cellule(s) | Règle | Partenaire | Message |",
-              "|---|---|---:|---|---|---|---|"]
+    lignes = ["| Gravité | Dossier | Ligne | Cellule(s) | Règle | Partenaire | Message | Source |",
+              "|---|---|---:|---|---|---|---|---|"]
     for c in constats[:LIGNES_MAX]:
         dossier = echapper(c.dossier) if c.ligne is not None else "*Tableau*"
         lignes.append(f"| {_PICTOS[c.gravite]} {_TITRES[c.gravite]} | {dossier} | {c.ligne or ''} | "
                       f"{', '.join(resultat.cellules(c))} | {echapper(c.regle)} | {echapper(c.partenaire)} | "
-                      f"{echapper(c.message)} |")
+                      f"{echapper(c.message)} | {echapper(c.source)} |")
     if len(constats) > LIGNES_MAX:
         lignes += ["", f"… et {len(constats) - LIGNES_MAX} autres : voir le rapport JUnit ou "
                        "`cdv-regles verifier --format texte`."]

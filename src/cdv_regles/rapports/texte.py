@@ -46,6 +46,8 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
             etiquette = _style(f"{_LIBELLES[c.gravite]:<9}", c.gravite, couleur)
             qui = "" if c.partenaire == "socle" else f" [{c.partenaire}]"
             lignes.append(f"  {etiquette} {c.regle}{qui} : {c.message}")
+            if c.source:
+                lignes.append(f"  {'':<9} Source : {c.source}")
         lignes.append("")
     if not resultat.constats:
         lignes += ["Aucun constat : le tableau est en règle.", ""]

@@ -2,9 +2,11 @@
 
 Contrôle écrit en Python (exemple du hook ``cdv_regles_controles``) : un constat par dossier dit
 chaque thème trouvé, avec le mot-clé et la colonne. Les mots-clés sont des paramètres datés du
-greffon (``etat_priorites``), cherchés sans tenir compte de la casse ni des accents, en début de
-mot (« sport » trouve « sportive » mais pas « transport »). Le repérage grossier est fait en bloc
-par polars ; seul le détail des dossiers repérés passe par Python.
+greffon (``etat_priorites``), cherchés sans tenir compte de la casse ni des accents, en mots
+entiers (« parents » ne trouve pas « parentalité ») ; « sport* » trouve aussi « sportive » mais
+jamais « transport » (``cdv_regles.derivations.motif_mots``). Un repérage par mots-clés n'est
+qu'une suggestion : le message le dit. Le repérage grossier est fait en bloc par polars ; seul le
+détail des dossiers repérés passe par Python, avec le même motif.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cdv_regles.referentiels import cle_nom
-
 REGLE = "ETAT-PRIORITES-2023"
 PARTENAIRE = "etat"
+SOURCE = ("NC2023, « Orientation 1 (projets priorisés par l'État), orientation 2 (santé mentale, "
+          "sport), orientation 3 (transition écologique), orientation 4 (0-6 ans, parentalité) »")
 
 
 @dataclass(frozen=True)
@@ -27,17 +29,15 @@ class Reperage:
     colonne: str
 
 
-def _cle(texte: str) -> str:
-    return " " + cle_nom(texte) + " "
-
-
 def reperer(textes: dict[str, str | None], priorites: dict[str, list[str]]) -> list[Reperage]:
     """Les priorités présentes dans les textes d'un dossier (un repérage par thème au plus)."""
-    cles = {col: _cle(t) for col, t in textes.items() if isinstance(t, str) and t.strip()}
+    from cdv_regles.derivations import mot_trouve
+
+    cles = {col: t for col, t in textes.items() if isinstance(t, str) and t.strip()}
     trouves = []
     for theme, mots in priorites.items():
         for mot, colonne in ((m, c) for m in mots for c in cles):
-            if " " + cle_nom(str(mot)) in cles[colonne]:
+            if mot_trouve(cles[colonne], str(mot)):
                 trouves.append(Reperage(str(theme), str(mot), colonne))
                 break
     return trouves
@@ -91,13 +91,14 @@ def controler_priorites(tableau: Any, contexte: Any) -> list[Any]:
     entetes = {c.id: c.entete for c in contexte.catalogue.colonnes}
     constats = []
     for ligne, trouves in reperages_par_dossier(tableau, contexte.parametres):
-        details = " ; ".join(f"{r.theme} (« {r.mot} » dans « {entetes.get(r.colonne, r.colonne)} »)"
+        details = " ; ".join(f"{r.theme} (« {r.mot.rstrip('*')} » dans « {entetes.get(r.colonne, r.colonne)} »)"
                              for r in trouves)
-        message = (f"Action « {ligne.get('intitule') or 'sans intitulé'} » : elle relève des priorités "
-                   f"{contexte.millesime} de l'État — {details}. Ces projets font l'objet d'une attention "
-                   "particulière : mettez-le en avant lors de l'instruction et du comité.")
+        message = (f"Suggestion : l'action « {ligne.get('intitule') or 'sans intitulé'} » semble relever "
+                   f"des priorités {contexte.millesime} de l'État — {details}. Repérage par mots-clés, à "
+                   "confirmer : si c'est bien le cas, mettez l'action en avant lors de l'instruction et du "
+                   "comité ; sinon, ne tenez pas compte de ce constat.")
         colonnes = tuple(dict.fromkeys(r.colonne for r in trouves))
         constats.append(contexte.constat(
             partenaire=PARTENAIRE, regle=REGLE, famille="priorites", gravite="info", message=message,
-            dossier=str(ligne["_dossier"]), ligne=ligne["_ligne"], colonnes=colonnes))
+            dossier=str(ligne["_dossier"]), ligne=ligne["_ligne"], colonnes=colonnes, source=SOURCE))
     return constats
