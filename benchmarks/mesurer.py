@@ -230,7 +230,7 @@ def _entier(texte: str) -> str:
 #: Étapes de ``cdv-regles verifier`` : (libellé, fin du chemin du fichier, fonction).
 ETAPES = (
     ("Chargement des règles et des greffons (YAML, pluggy)", "cdv_regles/verification.py", "preparer"),
-    ("Lecture du fichier (lecture.lire_table)", "cdv_regles/lecture.py", "lire_table"),
+    ("Lecture du fichier (lecture.lire_table)", "cdv_regles/lecture/__init__.py", "lire_table"),
     ("Conversion des cellules (conversion.convertir)", "cdv_regles/conversion.py", "convertir"),
     ("DataFrame polars (moteur.cadre)", "cdv_regles/moteur.py", "cadre"),
     ("Compilation des règles (moteur.compiler)", "cdv_regles/moteur.py", "compiler"),

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
+from cdv_regles.adresses import decouper_a1, lettres_colonne
 from cdv_regles.classeur import feuilles as F
 from cdv_regles.classeur.controle import verifier
-from cdv_regles.classeur.grille import lettre_colonne
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("XLWINGS_LICENSE_KEY"),
@@ -57,7 +57,7 @@ def payload(dossiers: list[dict[str, Any]], autres: list[dict] | None = None) ->
     colonnes = _colonnes()
     valeurs = [[c.entete for c in colonnes]]
     valeurs += [[_cellule_json(d.get(c.id)) for c in colonnes] for d in dossiers]
-    fin = lettre_colonne(len(colonnes))
+    fin = lettres_colonne(len(colonnes) - 1)
     n = len(valeurs)
     tableau = {"name": F.TABLEAU, "range_address": f"A1:{fin}{n}",
                "header_row_range_address": f"A1:{fin}1", "data_body_range_address": f"A2:{fin}{n}",
@@ -124,13 +124,11 @@ def test_premier_passage_sur_le_book_distant(exemple) -> None:
     ref = _attendu(donnees, date_ref)
     couleurs = {(a["start_row"], a["start_column"]): a["args"][0] for a in actions
                 if a.get("sheet_position") == 0}
-    from cdv_regles.classeur.grille import decouper
-
     attendues = {}
     for c in ref.constats:
         for cellule in ref.cellules(c):
-            ligne, col = decouper(cellule)
-            attendues.setdefault((ligne - 1, col - 1), []).append(c.gravite)
+            ligne, col0 = decouper_a1(cellule)
+            attendues.setdefault((ligne - 1, col0), []).append(c.gravite)
     assert set(couleurs) == set(attendues)
     rang = {"bloquant": 0, "alerte": 1, "info": 2}
     for cle, gravites in attendues.items():

@@ -21,18 +21,17 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl.utils import get_column_letter
 
+from cdv_regles.adresses import adresse_a1, lettres_colonne
 from cdv_regles.erreurs import EntreeInvalide
 from cdv_regles.lecture import (
     Limites,
     TableauExcel,
     TableBrute,
-    _motif_superieur,
-    adresse_a1,
     lire_table,
     table_depuis_valeurs,
 )
+from cdv_regles.lecture.xlsx import motif_superieur
 
 FICHIERS = Path(__file__).parent / "fichiers"
 ENTETES = ["N° dossier", "Porteur", "SIRET", "Coût total de l'action"]
@@ -95,7 +94,7 @@ def _feuille_xml(lignes: dict[int, list[Any]], *, colonne0: int = 0, avant: str 
                  prologue: str = "", apres: str = "") -> str:
     rangees = []
     for numero, valeurs in sorted(lignes.items()):
-        cellules = "".join(_cellule(f"{get_column_letter(colonne0 + j + 1)}{numero}", v)
+        cellules = "".join(_cellule(adresse_a1(colonne0 + j, numero), v)
                            for j, v in enumerate(valeurs) if v is not None)
         rangees.append(f'<row r="{numero}">{cellules}</row>')
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prologue}'
@@ -761,23 +760,16 @@ def test_table_depuis_valeurs_sans_en_tete():
         table_depuis_valeurs([["a", "b"], [1, 2]], chemin="c.xlsm", feuille="Feuil1")
 
 
-def test_adresse_a1():
-    assert adresse_a1(0, 1) == "A1"
-    assert adresse_a1(27, 5) == "AB5"
-    assert adresse_a1(16383, 1048576) == "XFD1048576"
-    assert all(adresse_a1(c, 1) == f"{get_column_letter(c + 1)}1" for c in range(16384))
-
-
 @given(st.integers(0, 10**7), st.integers(0, 10**7))
 def test_motif_des_nombres_superieurs(seuil, n):
-    motif = re.compile(_motif_superieur(str(seuil), "0123456789", "[1-9]"))
+    motif = re.compile(motif_superieur(str(seuil), "0123456789", "[1-9]"))
     assert bool(motif.fullmatch(str(n))) is (n > seuil)
 
 
 @given(st.integers(0, 16383), st.integers(0, 20000))
 def test_motif_des_colonnes_superieures(seuil, colonne):
-    motif = re.compile(_motif_superieur(adresse_a1(seuil, 1)[:-1], "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "[A-Z]"))
-    assert bool(motif.fullmatch(adresse_a1(colonne, 1)[:-1])) is (colonne > seuil)
+    motif = re.compile(motif_superieur(lettres_colonne(seuil), "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "[A-Z]"))
+    assert bool(motif.fullmatch(lettres_colonne(colonne))) is (colonne > seuil)
 
 
 # --- fichiers abîmés au hasard : jamais d'autre exception qu'EntreeInvalide -----------------

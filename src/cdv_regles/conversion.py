@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdv_regles import valeurs as v
+from cdv_regles.adresses import adresse_a1
 from cdv_regles.contrat import Colonne, index_entetes, normaliser_entete
 from cdv_regles.erreurs import EntreeInvalide
-from cdv_regles.lecture import TableBrute, adresse_a1
+from cdv_regles.lecture import TableBrute
 from cdv_regles.referentiels import Referentiels
 
 _ORIENTATION = re.compile(r"^\s*(?:orientation\s*)?(\d+)\s*(?:[-–—:.)]\s*.*)?$", re.IGNORECASE | re.DOTALL)

@@ -77,9 +77,9 @@ def _cle_tri(numero: str | None, ligne: int) -> tuple:
 def texte_tableau(brute: TableBrute) -> str:
     """Le texte stable du tableau lu (voir le module)."""
     from cdv_regles import valeurs as v
+    from cdv_regles.adresses import lettres_colonne
     from cdv_regles.contrat import colonnes_socle, index_entetes, normaliser_entete
     from cdv_regles.conversion import convertir
-    from cdv_regles.lecture import adresse_a1
     from cdv_regles.referentiels import referentiels_socle
 
     # Toutes facultatives : une colonne manquante n'empêche pas de montrer les autres.
@@ -96,7 +96,7 @@ def texte_tableau(brute: TableBrute) -> str:
             vues.add(col.id)
             continue
         nom = re.sub(r"\s+", " ", str(entete)).strip() or \
-            f"(colonne {adresse_a1(brute.colonnes_excel[i], 1)[:-1]} sans en-tête)"
+            f"(colonne {lettres_colonne(brute.colonnes_excel[i])} sans en-tête)"
         hors_contrat.append((i, nom))
 
     numeros = tableau.colonnes["numero_dossier"]

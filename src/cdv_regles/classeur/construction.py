@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdv_regles.adresses import lettres_colonne
 from cdv_regles.classeur import feuilles as F
 from cdv_regles.classeur.listes import Liste, listes_des_colonnes, listes_referentiels
 from cdv_regles.classeur.projet_vba import (
@@ -26,7 +27,6 @@ from cdv_regles.classeur.projet_vba import (
 )
 from cdv_regles.contrat import Colonne
 from cdv_regles.erreurs import ErreurCdv
-from cdv_regles.lecture import lettres_colonne
 
 ORDRE_FEUILLES = (F.FEUILLE_PROGRAMMATION, F.FEUILLE_REFERENTIELS, F.FEUILLE_CONFIGURATION)
 #: Lignes de données couvertes par les validations (le tableau s'agrandit tout seul).

@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from cdv_regles.adresses import adresse_a1, decouper_a1
 from cdv_regles.classeur import feuilles as F
 from cdv_regles.erreurs import ErreurCdv
-from cdv_regles.lecture import lettres_colonne
-
-_ADRESSE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-
-
-def lettre_colonne(colonne: int) -> str:
-    """1 -> A, 27 -> AA (colonnes numérotées comme dans Excel)."""
-    return lettres_colonne(colonne - 1)
-
-
-def numero_colonne(lettres: str) -> int:
-    n = 0
-    for c in lettres.upper():
-        n = n * 26 + ord(c) - 64
-    return n
-
-
-def adresse(ligne: int, colonne: int) -> str:
-    return f"{lettre_colonne(colonne)}{ligne}"
-
-
-def decouper(adresse_a1: str) -> tuple[int, int]:
-    """« C5 » ou « Programmation!$C$5 » -> (5, 3)."""
-    cellule = adresse_a1.rsplit("!", 1)[-1]
-    m = _ADRESSE.match(cellule)
-    if not m:
-        raise ValueError(f"adresse de cellule illisible : {adresse_a1!r}")
-    return int(m.group(2)), numero_colonne(m.group(1))
 
 
 def texte(valeur: Any) -> str:
@@ -80,10 +52,10 @@ class Grille:
                 return j
         return None
 
-    def contenu(self, adresse_a1: str) -> tuple[str, str]:
+    def contenu(self, adresse: str) -> tuple[str, str]:
         """(N° dossier de la ligne, en-tête de la colonne) de la cellule, ou ("", "")."""
-        ligne, colonne = decouper(adresse_a1)
-        i, j = ligne - self.ligne, colonne - self.colonne
+        ligne, colonne0 = decouper_a1(adresse)
+        i, j = ligne - self.ligne, colonne0 + 1 - self.colonne
         entetes = self.entetes()
         if not (self.i_entete < i < len(self.valeurs)) or not (0 <= j < len(entetes)):
             return "", ""
@@ -91,8 +63,8 @@ class Grille:
         dossier = texte(self.valeurs[i][jd]) if jd is not None else ""
         return dossier, entetes[j]
 
-    def retrouver(self, adresse_a1: str, dossier: str, entete: str) -> str | None:
-        """Où est maintenant la cellule (dossier, en-tête) notée à ``adresse_a1``.
+    def retrouver(self, adresse: str, dossier: str, entete: str) -> str | None:
+        """Où est maintenant la cellule (dossier, en-tête) notée à ``adresse``.
 
         Lignes triées ou insérées depuis : on suit le dossier. Dossier supprimé : None. Sans
         N° de dossier (ou en double), on garde l'adresse notée.
@@ -100,19 +72,19 @@ class Grille:
         from cdv_regles.contrat import normaliser_entete
 
         if not dossier or not entete:
-            return adresse_a1
+            return adresse
         jd = self._j_dossier
         colonnes = [j for j, e in enumerate(self.entetes())
                     if normaliser_entete(e) == normaliser_entete(entete)]
         if jd is None or len(colonnes) != 1:
-            return adresse_a1
+            return adresse
         lignes = [i for i in range(self.i_entete + 1, len(self.valeurs))
                   if texte(self.valeurs[i][jd]) == dossier]
         if not lignes:
             return None
         if len(lignes) > 1:
-            return adresse_a1 if self.contenu(adresse_a1) == (dossier, entete) else None
-        return adresse(self.ligne + lignes[0], self.colonne + colonnes[0])
+            return adresse if self.contenu(adresse) == (dossier, entete) else None
+        return adresse_a1(self.colonne + colonnes[0] - 1, self.ligne + lignes[0])
 
 
 def lire_grille(feuille: Any) -> Grille:

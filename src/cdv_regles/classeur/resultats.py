@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cdv_regles.adresses import lettres_colonne
 from cdv_regles.classeur import feuilles as F
-from cdv_regles.classeur.grille import lettre_colonne
 from cdv_regles.classeur.livre import feuille_outil
 from cdv_regles.constats import GRAVITES
 
@@ -48,7 +48,7 @@ def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
         lignes.append(["", "", "", "", "", "", "", "Aucun constat : le tableau respecte toutes les règles.", ""])
         liens.append([""])
     n = len(lignes)
-    derniere = lettre_colonne(len(ENTETES_CONTROLES))
+    derniere = lettres_colonne(len(ENTETES_CONTROLES) - 1)
     # Colonnes de texte : « 2023-01 » ne doit pas devenir une date.
     for col in ("B", "D", "E", "F", "G", "H", "I"):
         ws[f"{col}1:{col}{n}"].number_format = "@"
@@ -57,8 +57,8 @@ def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
     entete = ws[f"A1:{derniere}1"]
     entete.font.bold = True
     entete.color = COULEUR_ENTETE
-    for i, largeur in enumerate(LARGEURS_CONTROLES, start=1):
-        ws[f"{lettre_colonne(i)}:{lettre_colonne(i)}"].column_width = largeur
+    for i, largeur in enumerate(LARGEURS_CONTROLES):
+        ws[f"{lettres_colonne(i)}:{lettres_colonne(i)}"].column_width = largeur
     ws[f"H2:I{n}"].wrap_text = True
     # Gravité colorée comme les cellules en cause, par suites de lignes de même gravité.
     suites: list[list[Any]] = []

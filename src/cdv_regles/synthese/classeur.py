@@ -17,7 +17,7 @@ import contextlib
 import datetime as dt
 from typing import Any
 
-from cdv_regles.lecture import lettres_colonne as lettre
+from cdv_regles.adresses import lettres_colonne as lettre
 from cdv_regles.synthese.format import date_fr
 from cdv_regles.synthese.vues import LIBELLES_GRAVITE, Section, Vue, sections
 

@@ -1,0 +1,154 @@
+"""Adaptateur python-calamine : ouvrir un classeur, choisir la feuille, en tirer la grille.
+
+Toute erreur de calamine (y compris une panique Rust) devient un message français. Les valeurs
+lues sont celles en cache des formules ; les lignes masquées sont comprises.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdv_regles.erreurs import EntreeInvalide
+from cdv_regles.lecture.entete import EnteteIntrouvable, construire, vide
+from cdv_regles.lecture.limites import LIGNES_ENTETE_MAX, Limites
+from cdv_regles.lecture.messages import (
+    abime,
+    liste_feuilles,
+    pas_un_tableur,
+    protege,
+    sans_entete,
+    trop_loin,
+)
+from cdv_regles.lecture.table import TableBrute
+
+if TYPE_CHECKING:
+    from cdv_regles.lecture.archive import Archive
+
+
+_EXTENSIONS = {"xlsx": {".xlsx", ".xlsm", ".xlam"}, "ods": {".ods"}, "xls": {".xls", ".xla"}}
+_CONNUES = {".xlsx", ".xlsm", ".xlam", ".xls", ".xla", ".xlsb", ".ods"}
+
+
+@contextlib.contextmanager
+def appel_calamine(nom: str, fmt: str) -> Iterator[None]:
+    """Toute erreur de calamine devient un message, jamais une trace : y compris une panique
+    Rust, que pyo3 lève comme PanicException (hors de la hiérarchie d'Exception)."""
+    try:
+        yield
+    except (EntreeInvalide, KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as e:
+        raise _erreur_calamine(nom, fmt, e) from None
+
+
+def _ouvrir(p: Path, nom: str, fmt: str) -> Any:
+    import python_calamine as pc
+
+    with appel_calamine(nom, fmt):
+        extension = p.suffix
+        if extension in _EXTENSIONS[fmt] or extension not in _CONNUES:
+            return pc.CalamineWorkbook.from_path(os.fspath(p))
+        # Extension trompeuse (un .xlsx nommé .xls…) : calamine choisirait le mauvais lecteur.
+        with open(p, "rb") as f:
+            return pc.CalamineWorkbook.from_filelike(f)
+
+
+def _erreur_calamine(nom: str, fmt: str, e: BaseException) -> EntreeInvalide:
+    import python_calamine as pc
+
+    if isinstance(e, pc.PasswordError):
+        return protege(nom)
+    texte = str(e)
+    if "entity" in texte.lower():
+        return EntreeInvalide(
+            f"Le classeur « {nom} » contient une entité XML non standard, refusée par sécurité "
+            f"({texte}) : enregistrez-le de nouveau depuis Excel au format .xlsx.")
+    if fmt == "xls":
+        return pas_un_tableur(nom, f"classeur Excel 97-2003 illisible ({texte})")
+    return abime(nom, texte)
+
+
+def lire_classeur(p: Path, nom: str, fmt: str, archive: Archive | None,
+                   limites: Limites) -> TableBrute:
+    import python_calamine as pc
+
+    classeur = _ouvrir(p, nom, fmt)
+    try:
+        with appel_calamine(nom, fmt):
+            metas = list(classeur.sheets_metadata)
+        if not metas:
+            raise EntreeInvalide(f"Le classeur « {nom} » ne contient aucune feuille.")
+        choisies = [m for m in metas if est_programmation(m.name)][:1]
+        candidates = choisies or [
+            m for m in metas
+            if m.visible == pc.SheetVisibleEnum.Visible and m.typ == pc.SheetTypeEnum.WorkSheet]
+        if not candidates:
+            raise EntreeInvalide(
+                f"Le classeur « {nom} » n'a aucune feuille de calcul visible "
+                f"({liste_feuilles([m.name for m in metas])}) : affichez la feuille du tableau "
+                "ou nommez-la « Programmation ».")
+        vues, lointaines, vides = [], [], []
+        for meta in candidates:
+            loin = archive.loin(meta.name) if archive else None
+            if loin is not None:
+                if choisies:
+                    raise trop_loin(nom, meta.name, loin, limites)
+                lointaines.append((meta.name, loin))
+                continue
+            table = _lire_feuille(classeur, meta.name, nom, fmt, archive, limites)
+            if table is None:
+                vides.append(meta.name)
+            elif isinstance(table, TableBrute):
+                return table
+            vues.append(meta.name)
+        if lointaines:
+            raise trop_loin(nom, *lointaines[0], limites)
+        if vues == vides:
+            raise EntreeInvalide(
+                f"Le classeur « {nom} » ne contient que des feuilles vides "
+                f"({liste_feuilles(vides or [m.name for m in metas])}) : est-ce le bon fichier ?")
+        raise sans_entete(f"« {nom} » (feuilles examinées : {liste_feuilles(vues)})")
+    finally:
+        with contextlib.suppress(Exception):  # déjà fermé : rien à faire
+            classeur.close()
+
+
+
+def est_programmation(nom_feuille: str) -> bool:
+    from cdv_regles.contrat import normaliser_entete
+
+    return normaliser_entete(nom_feuille) == "programmation"
+
+
+def _lire_feuille(classeur: Any, feuille: str, nom: str, fmt: str, archive: Archive | None,
+                  limites: Limites) -> TableBrute | bool | None:
+    """La table de la feuille ; None si la feuille est vide, False si elle n'a pas d'en-tête."""
+    with appel_calamine(nom, fmt):
+        f = classeur.get_sheet_by_name(feuille)
+        depart = f.start
+        if depart is None or f.height == 0:
+            return None
+        nlignes = LIGNES_ENTETE_MAX + limites.lignes_max + 1
+        grille = f.to_python(nrows=nlignes)
+        fusions = f.merged_cell_ranges or []
+    ligne0, colonne0 = depart
+    details = archive.feuille(feuille) if archive else None
+    if details is not None and details.erreurs:
+        # calamine rend vides les erreurs de formule : on remet le code lu dans le XML.
+        for (r, c), code in details.erreurs.items():
+            i, j = r - ligne0, c - colonne0
+            if 0 <= i < len(grille) and 0 <= j < len(grille[i]) and vide(grille[i][j]):
+                grille[i][j] = code
+    try:
+        return construire(
+            grille, chemin=nom, feuille=feuille, premiere_ligne=ligne0 + 1,
+            premiere_colonne=colonne0, numeros_lignes=None, fusions=fusions,
+            tableaux=archive.tableaux.get(feuille, []) if archive else None,
+            limites=limites, format=fmt)
+    except EnteteIntrouvable:
+        return False
+

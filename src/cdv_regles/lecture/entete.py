@@ -1,0 +1,189 @@
+"""Repérage de la ligne d'en-têtes et de la fin du tableau dans une grille de valeurs lues.
+
+La ligne d'en-têtes est la première des ``LIGNES_ENTETE_MAX`` premières lignes qui contient au
+moins ``ENTETES_MIN`` en-têtes du contrat ; les données s'arrêtent à la première ligne vide.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from cdv_regles.erreurs import EntreeInvalide
+from cdv_regles.lecture.limites import ENTETES_MIN, LIGNES_ENTETE_MAX, Limites, entier
+from cdv_regles.lecture.messages import sans_entete
+from cdv_regles.lecture.table import Fusion, TableauExcel, TableBrute
+
+
+class EnteteIntrouvable(EntreeInvalide):
+    """Pas de ligne d'en-tête dans une grille (permet d'essayer la feuille suivante)."""
+
+
+def vide(c: Any) -> bool:
+    return c is None or (c.__class__ is str and (not c or c.isspace()))
+
+
+def ligne_vide(rangee: Iterable[Any]) -> bool:
+    return all(vide(c) for c in rangee)
+
+
+def index_contrat() -> dict[str, Any]:
+    from cdv_regles.contrat import colonnes_socle, index_entetes
+
+    return index_entetes(colonnes_socle())
+
+
+def texte_entete(v: Any) -> str:
+    from cdv_regles.valeurs import lire_texte
+
+    return lire_texte(v) or ""
+
+
+def reconnus(rangee: list[Any], index: Mapping[str, Any]) -> int:
+    """Nombre de colonnes distinctes du contrat dont l'en-tête figure dans la rangée."""
+    from cdv_regles.contrat import normaliser_entete
+
+    vues = set()
+    for v in rangee:
+        if not vide(v):
+            colonne = index.get(normaliser_entete(texte_entete(v)))
+            if colonne is not None:
+                vues.add(colonne.id)
+    return len(vues)
+
+
+
+def table_depuis_valeurs(
+    valeurs: list[list[Any]],
+    *,
+    chemin: str,
+    feuille: str | None,
+    premiere_ligne: int = 1,
+    premiere_colonne: int = 0,
+    fusions: Iterable[Fusion] | None = None,
+    tableaux: Iterable[TableauExcel] | None = None,
+    limites: Limites | None = None,
+) -> TableBrute:
+    """Repère l'en-tête et la fin du tableau dans une grille de valeurs déjà lue.
+
+    ``valeurs[0][0]`` est la cellule (``premiere_ligne``, ``premiere_colonne``) de la feuille.
+    ``fusions`` (coordonnées 0-based de la feuille, comme calamine) : la cellule en haut à gauche
+    donne sa valeur ; dans l'en-tête, les autres colonnes de la fusion sont ignorées ; dans les
+    données, une fusion verticale vaut pour chaque ligne qu'elle couvre (c'est ce que voit
+    l'utilisateur). ``tableaux`` : les Tableaux Excel de la feuille, dont la fin arrête les données.
+
+    Les données s'arrêtent à la première ligne entièrement vide (toutes ses cellules, y compris
+    hors des colonnes qui ont un en-tête) ; ``ligne_donnees_ignorees`` dit s'il y a du contenu après.
+    """
+    return construire(
+        valeurs, chemin=chemin, feuille=feuille, premiere_ligne=premiere_ligne,
+        premiere_colonne=premiere_colonne, numeros_lignes=None, fusions=fusions,
+        tableaux=tableaux, limites=limites or Limites.depuis_environnement(), format="grille")
+
+
+def construire(
+    grille: list[list[Any]],
+    *,
+    chemin: str,
+    feuille: str | None,
+    premiere_ligne: int,
+    premiere_colonne: int,
+    numeros_lignes: list[int] | None,
+    fusions: Iterable[Fusion] | None,
+    tableaux: Iterable[TableauExcel] | None,
+    limites: Limites,
+    format: str,
+) -> TableBrute:
+    def numero(i: int) -> int:
+        return numeros_lignes[i] if numeros_lignes is not None else premiere_ligne + i
+
+    grille = list(grille)  # les fusions remplacent des rangées : ne pas toucher celle de l'appelant
+
+    # Fusions ramenées aux indices de la grille ; celles qui débordent de la grille sont ignorées.
+    locales = []
+    for (r0, c0), (r1, c1) in fusions or ():
+        r0, r1 = r0 - (premiere_ligne - 1), r1 - (premiere_ligne - 1)
+        c0, c1 = c0 - premiere_colonne, c1 - premiere_colonne
+        if 0 <= r0 < len(grille) and c0 >= 0 and r1 >= r0 and c1 >= c0:
+            locales.append((r0, c0, r1, c1))
+
+    def rangee_entete(i: int) -> list[Any]:
+        rangee = list(grille[i])
+        for r0, c0, r1, c1 in locales:
+            if r0 <= i <= r1:
+                haut = grille[r0][c0] if c0 < len(grille[r0]) else None
+                rangee.extend([None] * (c1 + 1 - len(rangee)))
+                rangee[c0] = haut
+                for c in range(c0 + 1, c1 + 1):
+                    rangee[c] = None
+        return rangee
+
+    index = index_contrat()
+    i_entete = None
+    for i in range(min(LIGNES_ENTETE_MAX, len(grille))):
+        if reconnus(rangee_entete(i), index) >= ENTETES_MIN:
+            i_entete = i
+            break
+    if i_entete is None:
+        ou = f"la feuille « {feuille} » de « {chemin} »" if feuille else f"« {chemin} »"
+        raise EnteteIntrouvable(sans_entete(ou).message)
+
+    entete = rangee_entete(i_entete)
+    retenues = [j for j, v in enumerate(entete) if not vide(v)]
+    if len(retenues) > limites.colonnes_max:
+        raise EntreeInvalide(
+            f"Le tableau de « {chemin} » a {len(retenues)} colonnes, plus que la limite de "
+            f"{limites.colonnes_max} : supprimez les colonnes inutiles, ou augmentez la limite avec "
+            "la variable d'environnement CDV_REGLES_COLONNES_MAX.")
+    # Les lignes couvertes par une fusion verticale de l'en-tête font partie de l'en-tête.
+    debut = 1 + max([i_entete] + [r1 for r0, c0, r1, _ in locales
+                                  if r0 <= i_entete <= r1 and c0 in retenues])
+
+    fin_tableau = len(grille)
+    ligne_entete = numero(i_entete)
+    col_min, col_max = premiere_colonne + retenues[0], premiere_colonne + retenues[-1]
+    for t in tableaux or ():
+        if t.ligne_entete == ligne_entete and t.colonne_debut <= col_max and t.colonne_fin >= col_min:
+            fin_tableau = min(fin_tableau, max(debut, t.derniere_ligne - premiere_ligne + 1))
+
+    # Une fusion verticale dans les données vaut pour toutes les lignes qu'elle couvre.
+    for r0, c0, r1, _ in locales:
+        if r0 >= debut and r1 > r0 and c0 < len(grille[r0]):
+            for r in range(r0 + 1, min(r1, len(grille) - 1) + 1):
+                rangee = list(grille[r])
+                rangee.extend([None] * (c0 + 1 - len(rangee)))
+                rangee[c0] = grille[r0][c0]
+                grille[r] = rangee
+
+    lignes: list[list[Any]] = []
+    numeros: list[int] = []
+    largeur = retenues[-1] + 1
+    prendre = operator.itemgetter(*retenues)  # au moins ENTETES_MIN colonnes : un tuple
+    ignorees = None
+    i = debut
+    while i < fin_tableau:
+        rangee = grille[i]
+        if ligne_vide(rangee):
+            ignorees = next((numero(k) for k in range(i + 1, len(grille))
+                             if not ligne_vide(grille[k])), None)
+            break
+        if len(lignes) == limites.lignes_max:
+            raise EntreeInvalide(
+                f"Le tableau de « {chemin} » a plus de {entier(limites.lignes_max)} lignes de "
+                "données (limite de sécurité) : vérifiez qu'il ne se prolonge pas par erreur, ou "
+                "augmentez la limite avec la variable d'environnement CDV_REGLES_LIGNES_MAX.")
+        if len(rangee) < largeur:
+            rangee = list(rangee) + [None] * (largeur - len(rangee))
+        lignes.append([None if c == "" or (c.__class__ is str and c.isspace()) else c
+                       for c in prendre(rangee)])
+        numeros.append(numero(i))
+        i += 1
+
+    return TableBrute(
+        chemin=chemin, feuille=feuille,
+        entetes=[texte_entete(entete[j]) for j in retenues],
+        colonnes_excel=[premiere_colonne + j for j in retenues],
+        lignes=lignes, numeros=numeros, ligne_entete=ligne_entete, format=format,
+        ligne_donnees_ignorees=ignorees)
+

@@ -1,0 +1,73 @@
+"""Classeurs OpenDocument (.ods) : inspection en flux de content.xml, avant calamine."""
+
+from __future__ import annotations
+
+import re
+
+from cdv_regles.lecture.table import Feuille
+
+
+class InspecteurOds:
+    """Rejoue les répétitions de lignes et de colonnes de content.xml (ODS), en flux."""
+
+    _JETON = re.compile(
+        rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>")
+    _REP_LIGNES = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
+    _REP_COLONNES = re.compile(rb'table:number-columns-repeated="([0-9]+)"')
+    _NOM = re.compile(rb'table:name="([^"]*)"')
+
+    def __init__(self, seuil_lignes: int, seuil_colonnes: int) -> None:
+        self.seuil_lignes, self.seuil_colonnes = seuil_lignes, seuil_colonnes
+        self.feuilles: dict[str, Feuille] = {}
+        self._feuille = Feuille()
+        self._ligne = self._colonne = 0
+        self._repetition = 1
+        self._valeur_dans_ligne = False
+        self._reste = b""
+
+    def nourrir(self, morceau: bytes) -> None:
+        tampon = self._reste + morceau
+        coupe = tampon.rfind(b">") + 1
+        self._examiner(tampon, coupe)
+        self._reste = tampon[coupe:]
+
+    def terminer(self) -> None:
+        self._examiner(self._reste, len(self._reste))
+
+    def _fin_de_ligne(self) -> None:
+        if self._valeur_dans_ligne and self._feuille.loin is None:
+            derniere = self._ligne + self._repetition - 1
+            if derniere >= self.seuil_lignes:
+                self._feuille.loin = (derniere, 0)
+        self._ligne += self._repetition
+        self._colonne, self._repetition, self._valeur_dans_ligne = 0, 1, False
+
+    def _examiner(self, t: bytes, fin: int) -> None:
+        from html import unescape
+
+        for m in self._JETON.finditer(t, 0, fin):
+            fermante, balise, attributs, vide = m.groups()
+            if balise == b"table":
+                if not fermante:
+                    n = self._NOM.search(attributs)
+                    nom = unescape(n.group(1).decode("utf-8", "replace")) if n else ""
+                    self._feuille = self.feuilles.setdefault(nom, Feuille())
+                    self._ligne = self._colonne = 0
+            elif balise == b"table-row":
+                if fermante:
+                    self._fin_de_ligne()
+                else:
+                    r = self._REP_LIGNES.search(attributs)
+                    self._colonne, self._valeur_dans_ligne = 0, False
+                    self._repetition = int(r.group(1)) if r else 1
+                    if vide:
+                        self._fin_de_ligne()
+            elif not fermante:
+                r = self._REP_COLONNES.search(attributs)
+                n = int(r.group(1)) if r else 1
+                if b"office:value-type" in attributs or not vide:
+                    self._valeur_dans_ligne = True
+                    derniere = self._colonne + n - 1
+                    if derniere >= self.seuil_colonnes and self._feuille.loin is None:
+                        self._feuille.loin = (self._ligne, derniere)
+                self._colonne += n

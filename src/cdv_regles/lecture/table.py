@@ -1,0 +1,44 @@
+"""Le tableau tel que lu, avant toute conversion de type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Fusion = tuple[tuple[int, int], tuple[int, int]]  # ((ligne0, col0), (ligne1, col1)) 0-based
+
+
+
+@dataclass
+class TableBrute:
+    """Le tableau tel que lu, avant toute conversion de type."""
+
+    chemin: str  # tel que donné
+    feuille: str | None  # nom de la feuille lue (None pour un CSV)
+    entetes: list[str]  # textes des cellules d'en-tête retenues (str(), strip())
+    colonnes_excel: list[int]  # index 0-based de la colonne de feuille de chaque en-tête
+    lignes: list[list[Any]]  # lignes de données alignées sur entetes ; None pour une cellule vide
+    numeros: list[int]  # numéro (1-based) de chaque ligne de données dans la feuille ou le fichier
+    ligne_entete: int  # numéro 1-based de la ligne d'en-tête
+    format: str = ""  # « xlsx », « ods », « xls », « csv » ou « grille » (valeurs déjà lues)
+    # Première ligne non vide après la ligne vide qui a terminé le tableau : ces lignes ne sont
+    # pas lues, l'appelant peut le signaler (None s'il n'y en a pas).
+    ligne_donnees_ignorees: int | None = None
+
+
+@dataclass(frozen=True)
+class TableauExcel:
+    """Un « Tableau » Excel (objet liste) : ses données s'arrêtent à ``derniere_ligne``."""
+
+    ligne_entete: int  # 1-based
+    derniere_ligne: int  # 1-based, dernière ligne de données (ligne de total exclue)
+    colonne_debut: int  # 0-based
+    colonne_fin: int  # 0-based, incluse
+
+
+@dataclass
+class Feuille:
+    """Ce que l'inspection a vu d'une feuille (membre XML de l'archive)."""
+
+    loin: tuple[int, int] | None = None  # (ligne0, col0) d'une valeur hors limites
+    erreurs: dict[tuple[int, int], str] = field(default_factory=dict)
