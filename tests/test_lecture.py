@@ -287,12 +287,28 @@ def test_formules_valeurs_en_cache_et_erreurs(tmp_path):
         2: ["D1", _formule('"Asso "&amp;"A"', cache="Asso A"), "73282932000074",
             _formule("E2+F2", cache=1500), 1000, 500],
         3: ["D2", "B", "S", _formule("E3/0", erreur="#DIV/0!"), _formule("#REF!+1", erreur="#REF!"),
-            _formule("F2*2")],
+            _formule("F2*2", cache=1000)],
     }
     t = lire_table(_xlsx_main(tmp_path / "formules.xlsx", [("Programmation", _feuille_xml(lignes))]))
     assert t.lignes[0] == ["D1", "Asso A", "73282932000074", 1500, 1000, 500]
-    # Les erreurs arrivent telles quelles (calamine les rendrait vides) ; sans cache : vide.
-    assert t.lignes[1] == ["D2", "B", "S", "#DIV/0!", "#REF!", None]
+    # Les erreurs arrivent telles quelles (calamine les rendrait vides).
+    assert t.lignes[1] == ["D2", "B", "S", "#DIV/0!", "#REF!", 1000]
+
+
+def test_formule_sans_valeur_en_cache_dans_le_tableau(tmp_path):
+    # openpyxl écrit les formules sans les calculer (« <v /> ») : lues, elles seraient vides et
+    # le montant paraîtrait manquant. Le message nomme la cellule et dit quoi faire.
+    def formules(ws):
+        ws["D3"] = "=D2*2"
+        ws["H1"] = "=1+1"  # hors du tableau (colonne sans en-tête) : sans effet
+    chemin = _xlsx_openpyxl(tmp_path / "openpyxl.xlsx", [ENTETES, ["D1", "A", "S", 1000], ["D2", "B", "S"]],
+                            apres=formules)
+    message = _refus(chemin, "recalculez le classeur dans Excel (ou LibreOffice) puis enregistrez")
+    assert "cellule D3)" in message and "H1" not in message
+    # Sans la formule dans le tableau, le même classeur se lit.
+    chemin = _xlsx_openpyxl(tmp_path / "hors.xlsx", [ENTETES, ["D1", "A", "S", 1000]],
+                            apres=lambda ws: ws.__setitem__("H1", "=1+1"))
+    assert lire_table(chemin).lignes == [["D1", "A", "S", 1000]]
 
 
 def test_fin_d_un_tableau_excel_ligne_de_total_exclue(tmp_path):

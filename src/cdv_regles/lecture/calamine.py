@@ -12,18 +12,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdv_regles.adresses import adresse_a1
 from cdv_regles.erreurs import EntreeInvalide
 from cdv_regles.lecture.entete import EnteteIntrouvable, construire, vide
 from cdv_regles.lecture.limites import LIGNES_ENTETE_MAX, Limites
 from cdv_regles.lecture.messages import (
     abime,
+    formules_sans_valeur,
     liste_feuilles,
     pas_un_tableur,
     protege,
     sans_entete,
+    systeme,
+    trop_de_cellules,
     trop_loin,
 )
-from cdv_regles.lecture.table import TableBrute
+from cdv_regles.lecture.table import Feuille, TableBrute
 
 if TYPE_CHECKING:
     from cdv_regles.lecture.archive import Archive
@@ -62,14 +66,31 @@ def _erreur_calamine(nom: str, fmt: str, e: BaseException) -> EntreeInvalide:
 
     if isinstance(e, pc.PasswordError):
         return protege(nom)
-    texte = str(e)
-    if "entity" in texte.lower():
+    # Le texte de calamine est en anglais : seule sa nature est rapportée, en français.
+    texte = str(e).lower()
+    if "entity" in texte:
         return EntreeInvalide(
-            f"Le classeur « {nom} » contient une entité XML non standard, refusée par sécurité "
-            f"({texte}) : enregistrez-le de nouveau depuis Excel au format .xlsx.")
+            f"Le classeur « {nom} » contient une entité XML non standard, refusée par sécurité : "
+            "enregistrez-le de nouveau depuis Excel au format .xlsx.")
+    if "password" in texte or "encrypt" in texte:
+        return protege(nom)
+    if isinstance(e, MemoryError) or "memory" in texte or "alloc" in texte:
+        cause = "mémoire insuffisante pour le lire"
+    elif isinstance(e, pc.XmlError) or "xml" in texte:
+        cause = "XML illisible dans une feuille"
+    elif isinstance(e, pc.ZipError) or "zip" in texte:
+        cause = "archive zip illisible"
+    elif isinstance(e, OSError):
+        cause = systeme(e)
+    elif "eof" in texte or "end of" in texte or "truncat" in texte:
+        cause = "fin de fichier inattendue : le fichier est tronqué"
+    elif fmt == "xls":
+        cause = "structure Excel 97-2003 invalide"
+    else:
+        cause = "structure du classeur invalide"
     if fmt == "xls":
-        return pas_un_tableur(nom, f"classeur Excel 97-2003 illisible ({texte})")
-    return abime(nom, texte)
+        return pas_un_tableur(nom, f"classeur Excel 97-2003 illisible ({cause})")
+    return abime(nom, cause)
 
 
 def lire_classeur(p: Path, nom: str, fmt: str, archive: Archive | None,
@@ -93,6 +114,9 @@ def lire_classeur(p: Path, nom: str, fmt: str, archive: Archive | None,
                 "ou nommez-la « Programmation ».")
         vues, lointaines, vides = [], [], []
         for meta in candidates:
+            if archive is not None and archive.sans_entete(meta.name):
+                vues.append(meta.name)  # ses premières lignes n'ont pas d'en-têtes : pas lue
+                continue
             loin = archive.loin(meta.name) if archive else None
             if loin is not None:
                 if choisies:
@@ -127,6 +151,9 @@ def est_programmation(nom_feuille: str) -> bool:
 def _lire_feuille(classeur: Any, feuille: str, nom: str, fmt: str, archive: Archive | None,
                   limites: Limites) -> TableBrute | bool | None:
     """La table de la feuille ; None si la feuille est vide, False si elle n'a pas d'en-tête."""
+    details = archive.feuille(feuille) if archive else None
+    if details is not None and fmt == "xlsx" and details.cellules > limites.cellules_max:
+        raise trop_de_cellules(nom, f"la feuille « {feuille} »", details.cellules, limites)
     with appel_calamine(nom, fmt):
         f = classeur.get_sheet_by_name(feuille)
         depart = f.start
@@ -136,7 +163,6 @@ def _lire_feuille(classeur: Any, feuille: str, nom: str, fmt: str, archive: Arch
         grille = f.to_python(nrows=nlignes)
         fusions = f.merged_cell_ranges or []
     ligne0, colonne0 = depart
-    details = archive.feuille(feuille) if archive else None
     if details is not None and details.erreurs:
         # calamine rend vides les erreurs de formule : on remet le code lu dans le XML.
         for (r, c), code in details.erreurs.items():
@@ -144,11 +170,25 @@ def _lire_feuille(classeur: Any, feuille: str, nom: str, fmt: str, archive: Arch
             if 0 <= i < len(grille) and 0 <= j < len(grille[i]) and vide(grille[i][j]):
                 grille[i][j] = code
     try:
-        return construire(
+        table = construire(
             grille, chemin=nom, feuille=feuille, premiere_ligne=ligne0 + 1,
             premiere_colonne=colonne0, numeros_lignes=None, fusions=fusions,
             tableaux=archive.tableaux.get(feuille, []) if archive else None,
             limites=limites, format=fmt)
     except EnteteIntrouvable:
         return False
+    if details is not None and details.sans_valeur:
+        _verifier_formules(table, details, nom, feuille)
+    return table
+
+
+def _verifier_formules(table: TableBrute, details: Feuille, nom: str, feuille: str) -> None:
+    """Une formule sans valeur en cache, dans le tableau, serait lue vide : refus explicite."""
+    lignes = {n - 1 for n in table.numeros} | {table.ligne_entete - 1}
+    colonnes = set(table.colonnes_excel)
+    dedans = sorted((r, c) for r, c in details.sans_valeur if r in lignes and c in colonnes)
+    if dedans:
+        total = len(dedans) if details.sans_valeur_total == len(details.sans_valeur) \
+            else max(len(dedans), details.sans_valeur_total)
+        raise formules_sans_valeur(nom, feuille, [adresse_a1(c, r + 1) for r, c in dedans], total)
 

@@ -1,12 +1,22 @@
-"""Garde-fous de lecture : limites de taille, modifiables par variables d'environnement.
+"""Garde-fous de lecture : temps et mémoire bornés, quel que soit le fichier donné.
 
-- ``CDV_REGLES_TAILLE_MAX`` : taille maximale du fichier, en Mo ;
+Chaque limite se relève par une variable d'environnement (nombre entier positif) :
+
+- ``CDV_REGLES_TAILLE_MAX`` : taille du fichier, en Mo ;
 - ``CDV_REGLES_TAILLE_DECOMPRESSEE_MAX`` : somme des tailles décompressées des membres de
-  l'archive d'un classeur, en Mo ;
-- ``CDV_REGLES_LIGNES_MAX`` : nombre maximal de lignes de données ;
-- ``CDV_REGLES_COLONNES_MAX`` : nombre maximal de colonnes.
+  l'archive d'un classeur (xlsx, xlsm, ods), en Mo ;
+- ``CDV_REGLES_CELLULES_MAX`` : cellules remplies d'une feuille (de tout le classeur pour un .ods,
+  que calamine charge d'un bloc) ;
+- ``CDV_REGLES_CHAINES_MAX`` : chaînes partagées d'un xlsx (calamine les charge toutes à
+  l'ouverture, même celles qu'aucune cellule ne cite) ;
+- ``CDV_REGLES_CHAINES_TAILLE_MAX`` : taille décompressée de ces chaînes partagées, en Mo ;
+- ``CDV_REGLES_LIGNES_MAX`` : lignes de données du tableau ;
+- ``CDV_REGLES_COLONNES_MAX`` : colonnes du tableau.
 
-Les valeurs par défaut sont dans :class:`Limites`.
+Les valeurs par défaut (:class:`Limites`) laissent passer un tableau de 100 000 dossiers — cent
+fois ce qu'un contrat de ville programme en un an — et gardent la mémoire bornée : un fichier
+de quelques Mo qui se décompresserait en Go est refusé en quelques secondes (mesures :
+``benchmarks/lecture_bornee.py``, section « Lecture bornée » de ``benchmarks/RESULTATS.md``).
 """
 
 from __future__ import annotations
@@ -30,6 +40,9 @@ MARGE_COLONNES = 100
 _VARIABLES = {
     "taille_fichier_max": ("CDV_REGLES_TAILLE_MAX", MO, "en Mo"),
     "taille_decompressee_max": ("CDV_REGLES_TAILLE_DECOMPRESSEE_MAX", MO, "en Mo"),
+    "cellules_max": ("CDV_REGLES_CELLULES_MAX", 1, ""),
+    "chaines_max": ("CDV_REGLES_CHAINES_MAX", 1, ""),
+    "chaines_taille_max": ("CDV_REGLES_CHAINES_TAILLE_MAX", MO, "en Mo"),
     "lignes_max": ("CDV_REGLES_LIGNES_MAX", 1, ""),
     "colonnes_max": ("CDV_REGLES_COLONNES_MAX", 1, ""),
 }
@@ -39,8 +52,11 @@ _VARIABLES = {
 class Limites:
     """Garde-fous de lecture (voir la docstring du module pour les variables d'environnement)."""
 
-    taille_fichier_max: int = 50 * MO  # octets
-    taille_decompressee_max: int = 500 * MO  # somme des tailles décompressées (xlsx/xlsm/ods)
+    taille_fichier_max: int = 100 * MO  # octets (un CSV de 100 000 dossiers : ~50 Mo)
+    taille_decompressee_max: int = 400 * MO  # somme des tailles décompressées (xlsx/xlsm/ods)
+    cellules_max: int = 5_000_000  # cellules remplies d'une feuille (100 000 × 50 colonnes)
+    chaines_max: int = 2_000_000  # chaînes partagées (xlsx)
+    chaines_taille_max: int = 100 * MO  # taille décompressée des chaînes partagées (xlsx)
     lignes_max: int = 200_000
     colonnes_max: int = 500
 
@@ -84,3 +100,8 @@ def taille(octets: int) -> str:
         return f"{octets / MO:.1f} Mo".replace(".", ",")
     return f"{octets:,} octets".replace(",", " ")
 
+
+def variable(attribut: str) -> str:
+    """« la variable d'environnement CDV_REGLES_… (en Mo) » qui relève la limite ``attribut``."""
+    nom, _, libelle = _VARIABLES[attribut]
+    return f"la variable d'environnement {nom}" + (f" ({libelle})" if libelle else "")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import zipfile
+import zlib
+
 from cdv_regles.adresses import adresse_a1, lettres_colonne
 from cdv_regles.erreurs import EntreeInvalide
-from cdv_regles.lecture.limites import ENTETES_MIN, LIGNES_ENTETE_MAX, Limites, entier, seuils, taille
+from cdv_regles.lecture.limites import ENTETES_MIN, LIGNES_ENTETE_MAX, Limites, entier, seuils, taille, variable
 
 CONSEIL_FORMAT = "Enregistrez-le depuis Excel au format .xlsx ou CSV (séparateur point-virgule)."
 
@@ -58,3 +62,91 @@ def sans_entete(ou: str) -> EntreeInvalide:
         "comme « N° dossier », « Porteur », « SIRET », « Coût total de l'action »… (au moins "
         f"{ENTETES_MIN} en-têtes du modèle dans les {LIGNES_ENTETE_MAX} premières lignes). "
         "Vérifiez le fichier choisi, ou nommez « Programmation » la feuille du tableau.")
+
+
+def trop_de_cellules(nom: str, ou: str, cellules: int, limites: Limites) -> EntreeInvalide:
+    return EntreeInvalide(
+        f"{ou[0].upper()}{ou[1:]} de « {nom} » contient plus de {entier(limites.cellules_max)} "
+        f"cellules remplies ({entier(cellules)} au moins) : un tableau de programmation en a "
+        "bien moins. Vérifiez qu'il s'agit du bon fichier et effacez ce qui dépasse le tableau "
+        f"(Ctrl+Fin dans Excel montre la dernière cellule utilisée) ; sinon, relevez la limite "
+        f"avec {variable('cellules_max')}.")
+
+
+def trop_de_chaines(nom: str, chaines: int, limites: Limites) -> EntreeInvalide:
+    return EntreeInvalide(
+        f"Le classeur « {nom} » contient plus de {entier(limites.chaines_max)} textes différents "
+        f"(chaînes partagées : {entier(chaines)} au moins), bien plus qu'un tableau de "
+        "programmation (limite de sécurité) : vérifiez qu'il s'agit du bon fichier, ou "
+        "enregistrez-le de nouveau depuis Excel (Fichier > Enregistrer sous, .xlsx), ce qui "
+        f"retire les textes inutilisés ; si besoin, relevez la limite avec {variable('chaines_max')}.")
+
+
+def chaines_trop_grosses(nom: str, limites: Limites) -> EntreeInvalide:
+    return EntreeInvalide(
+        f"Les textes du classeur « {nom} » (chaînes partagées) dépassent "
+        f"{taille(limites.chaines_taille_max)} une fois décompressés (limite de sécurité) : "
+        "vérifiez qu'il s'agit du bon fichier, ou enregistrez-le de nouveau depuis Excel "
+        "(Fichier > Enregistrer sous, .xlsx), ce qui retire les textes inutilisés ; si besoin, "
+        f"relevez la limite avec {variable('chaines_taille_max')}.")
+
+
+def formules_sans_valeur(nom: str, feuille: str, cellules: list[str], total: int) -> EntreeInvalide:
+    liste = ", ".join(cellules[:5]) + (f"… ({entier(total)} cellules)" if total > 5 else "")
+    return EntreeInvalide(
+        f"La feuille « {feuille} » de « {nom} » contient des formules sans valeur calculée "
+        f"(cellule{'s' if total > 1 else ''} {liste}) : le fichier a été enregistré par un "
+        "programme qui ne calcule pas les formules, et l'outil ne lit que leur résultat : "
+        "recalculez le classeur dans Excel (ou LibreOffice) puis enregistrez (Ctrl+Alt+F9 "
+        "recalcule tout), et relancez la vérification.")
+
+
+# --- causes techniques, en français (jamais le texte anglais de zipfile, zlib, csv ou du système)
+
+_ERRNO = {
+    errno.ENOENT: "fichier introuvable",
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "opération non permise",
+    errno.EIO: "erreur de lecture du disque",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.ELOOP: "liens symboliques en boucle",
+    errno.ENOMEM: "mémoire insuffisante",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.ENFILE: "trop de fichiers ouverts",
+    errno.EBUSY: "fichier occupé par un autre programme",
+    errno.ETIMEDOUT: "délai dépassé (lecteur réseau ?)",
+    errno.ESTALE: "lecteur réseau déconnecté",
+    errno.ENXIO: "périphérique absent",
+    errno.ENODEV: "périphérique absent",
+    errno.EINVAL: "opération invalide sur ce fichier",
+}
+
+
+def systeme(e: OSError) -> str:
+    """La cause d'une erreur du système, en français."""
+    if e.errno in _ERRNO:
+        return _ERRNO[e.errno]
+    return f"erreur du système n° {e.errno}" if e.errno else "erreur du système"
+
+
+def detail(e: BaseException) -> str:
+    """La cause d'une erreur de décompression ou de lecture, en français."""
+    if isinstance(e, zlib.error):
+        return "données compressées corrompues"
+    if isinstance(e, zipfile.BadZipFile):
+        texte = str(e).lower()
+        if "crc" in texte:
+            return "somme de contrôle (CRC) fausse : le fichier a été altéré"
+        if "truncated" in texte or "overlap" in texte or "offset" in texte:
+            return "archive tronquée ou mal assemblée"
+        if "not a zip file" in texte:
+            return "ce n'est pas une archive zip"
+        return "structure de l'archive zip invalide"
+    if isinstance(e, EOFError):
+        return "fin de fichier inattendue : le fichier est tronqué"
+    if isinstance(e, OSError):
+        return systeme(e)
+    if isinstance(e, MemoryError):
+        return "mémoire insuffisante"
+    return "structure invalide"

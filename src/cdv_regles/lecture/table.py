@@ -42,3 +42,13 @@ class Feuille:
 
     loin: tuple[int, int] | None = None  # (ligne0, col0) d'une valeur hors limites
     erreurs: dict[tuple[int, int], str] = field(default_factory=dict)
+    cellules: int = 0  # cellules remplies (valeur ou texte)
+    # Formules sans valeur en cache : (ligne0, col0) des premières, et leur nombre.
+    sans_valeur: list[tuple[int, int]] = field(default_factory=list)
+    sans_valeur_total: int = 0
+    sans_entete: bool = False  # l'aperçu de ses premières lignes n'a pas d'en-têtes du contrat
+
+    def formule_sans_valeur(self, position: tuple[int, int]) -> None:
+        self.sans_valeur_total += 1
+        if len(self.sans_valeur) < 10_000:
+            self.sans_valeur.append(position)

@@ -12,9 +12,38 @@ import zipfile
 import zlib
 
 from cdv_regles.adresses import lettres_colonne, numero_colonne
-from cdv_regles.lecture.limites import MO, MORCEAU
-from cdv_regles.lecture.messages import abime
+from cdv_regles.lecture.limites import MO, MORCEAU, Limites
+from cdv_regles.lecture.messages import abime, chaines_trop_grosses, detail, trop_de_chaines
 from cdv_regles.lecture.table import Feuille
+
+_SI = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
+
+
+def est_chaines(membre: str) -> bool:
+    """Le membre des chaînes partagées (calamine le charge en entier à l'ouverture)."""
+    return membre.lower().endswith("sharedstrings.xml")
+
+
+class CompteurChaines:
+    """Compte en flux les chaînes partagées et leur taille : refus dès qu'une limite est passée."""
+
+    def __init__(self, nom: str, limites: Limites) -> None:
+        self.nom, self.limites = nom, limites
+        self.chaines = self.octets = 0
+        self._reste = b""
+
+    def nourrir(self, morceau: bytes) -> None:
+        self.octets += len(morceau)
+        if self.octets > self.limites.chaines_taille_max:
+            raise chaines_trop_grosses(self.nom, self.limites)
+        # Une balise coupée entre deux morceaux : la fin du précédent est revue, et seules les
+        # balises qui débordent sur le nouveau morceau sont comptées (les autres l'ont été).
+        tampon, deja = self._reste + morceau, len(self._reste)
+        self.chaines += sum(1 for m in _SI.finditer(tampon) if m.end() > deja)
+        self._reste = tampon[-64:]
+        if self.chaines > self.limites.chaines_max:
+            raise trop_de_chaines(self.nom, self.chaines, self.limites)
+
 
 RACINE_FEUILLE = re.compile(rb"<(?:[\w.-]+:)?(?:worksheet|macrosheet|dialogsheet)[\s>]")
 
@@ -39,13 +68,17 @@ class InspecteurXlsx:
     """Inspection en flux d'un membre XML de feuille xlsx, sans le parser en entier.
 
     Chemin rapide (XML d'Excel, LibreOffice, openpyxl : chaque ``<c`` commence par ``r="…"``) :
-    seules les cellules d'adresse hors limites sont examinées, et les erreurs de formule
-    (``t="e"``) relevées, car calamine les rend vides. Sinon ``lent`` : il faudra simuler.
+    seules les cellules d'adresse hors limites sont examinées, les erreurs de formule
+    (``t="e"``) relevées, car calamine les rend vides, ainsi que les formules sans valeur en
+    cache (écrites par un programme qui ne calcule pas : calamine les rendrait vides, sans le
+    dire). Les cellules remplies sont comptées. Sinon ``lent`` : il faudra simuler.
     """
 
     _SANS_ADRESSE = re.compile(rb'<c(?:>|/>|\s(?!r="))')
     _ERREUR = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?\st="e"[^>]*(?<!/)>(.*?)</c>', re.S)
     _VALEUR = re.compile(rb"<v>([^<]*)</v>")
+    _FORMULE = re.compile(rb"<f[\s>/]")
+    _CACHE = re.compile(rb"<v\s*>")  # « <v/> » (openpyxl) n'est pas une valeur en cache
 
     def __init__(self, seuil_lignes: int, seuil_colonnes: int) -> None:
         lettres = lettres_colonne(seuil_colonnes - 1)
@@ -57,9 +90,6 @@ class InspecteurXlsx:
         self._reste = b""
         self.lent = False
         self.resultat = Feuille()
-
-    def utile(self) -> bool:
-        return self.resultat.loin is not None or bool(self.resultat.erreurs)
 
     def nourrir(self, morceau: bytes) -> None:
         tampon = self._reste + morceau
@@ -83,6 +113,9 @@ class InspecteurXlsx:
         if b":sheetData" in t or self._SANS_ADRESSE.search(t):
             self.lent = True
             return
+        self.resultat.cellules += t.count(b"<v>") + t.count(b"<is>")
+        if b"<f" in t:
+            self._formules(t)
         if self.resultat.loin is None:
             for m in self._loin.finditer(t):
                 fin_balise = t.find(b">", m.end())
@@ -102,6 +135,17 @@ class InspecteurXlsx:
                 if v and v.group(1):
                     position = (int(m.group(2)) - 1, numero_colonne(m.group(1)))
                     self.resultat.erreurs[position] = v.group(1).decode("ascii", "replace")
+
+    def _formules(self, t: bytes) -> None:
+        for m in self._FORMULE.finditer(t):
+            debut = t.rfind(b"<c ", 0, m.start())
+            fin = t.find(b"</c>", m.end())
+            if debut < 0 or self._CACHE.search(t, m.end(), fin if fin >= 0 else len(t)):
+                continue
+            adresse = re.match(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"', t[debut:debut + 40])
+            if adresse:
+                self.resultat.formule_sans_valeur(
+                    (int(adresse.group(2)) - 1, numero_colonne(adresse.group(1))))
 
 
 _JETON_XLSX = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
@@ -141,6 +185,7 @@ def simuler_xlsx(zf: zipfile.ZipFile, membre: str, seuil_lignes: int, seuil_colo
                     position = ((int(r.group(2)) - 1, numero_colonne(r.group(1).upper()))
                                 if r else (ligne, colonne))
                     colonne = position[1] + 1
+                    resultat.cellules += 1
                     if resultat.loin is None and (position[0] >= seuil_lignes
                                                   or position[1] >= seuil_colonnes):
                         resultat.loin = position
@@ -148,6 +193,6 @@ def simuler_xlsx(zf: zipfile.ZipFile, membre: str, seuil_lignes: int, seuil_colo
                 if not morceau:
                     break
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as e:
-        raise abime(nom, f"membre {membre} : {e}") from None
+        raise abime(nom, f"membre {membre} : {detail(e)}") from None
     return resultat
 
