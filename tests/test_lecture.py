@@ -19,6 +19,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hostiles import sans_anglais
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,6 +45,7 @@ def _refus(chemin: Path | str, fragment: str, limites: Limites | None = None) ->
     message = e.value.message
     assert fragment in message, message
     assert e.value.code_sortie == 2
+    sans_anglais(message, chemin)
     return message
 
 
@@ -814,6 +816,7 @@ def test_classeur_altere_au_hasard(tmp_path, classeur_de_reference, data):
         t = lire_table(chemin)
     except EntreeInvalide as e:
         assert e.message and "Traceback" not in e.message
+        sans_anglais(e.message, chemin)
     else:
         assert isinstance(t, TableBrute)
 
@@ -842,6 +845,7 @@ def test_xml_de_feuille_altere_au_hasard(tmp_path, data):
         t = lire_table(chemin)
     except EntreeInvalide as e:
         assert e.message
+        sans_anglais(e.message, chemin)
     else:
         assert isinstance(t, TableBrute)
 
@@ -856,6 +860,7 @@ def test_octets_au_hasard(tmp_path, contenu, nom):
         lire_table(chemin)
     except EntreeInvalide as e:
         assert e.message
+        sans_anglais(e.message, chemin)
 
 
 def test_csv_le_bom_n_apparait_pas_dans_l_en_tete(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from cdv_regles.erreurs import EntreeInvalide
 from cdv_regles.lecture.entete import construire, index_contrat, reconnus
 from cdv_regles.lecture.fichier import lire_octets
-from cdv_regles.lecture.limites import LIGNES_ENTETE_MAX, Limites
+from cdv_regles.lecture.limites import ENTETES_MIN, LIGNES_ENTETE_MAX, Limites, entier
 from cdv_regles.lecture.messages import CONSEIL_FORMAT, pas_un_tableur
 from cdv_regles.lecture.table import TableBrute
 
@@ -34,7 +35,9 @@ def _decoder(donnees: bytes, nom: str) -> str:
     for encodage in encodages:
         try:
             texte = donnees.decode(encodage)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as e:
+            if encodage == "utf-8" and (melange := _melange(donnees, e.start, nom)):
+                raise melange from None
             continue
         texte = texte.rstrip("\x1a")  # fin de fichier des vieux outils DOS
         echantillon = texte[:8000]
@@ -45,7 +48,60 @@ def _decoder(donnees: bytes, nom: str) -> str:
     raise pas_un_tableur(nom, "son contenu n'est pas du texte (fichier binaire d'un autre type)")
 
 
+# Un caractère non ASCII bien formé en UTF-8 (2, 3 ou 4 octets).
+_UTF8 = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _melange(donnees: bytes, position: int, nom: str) -> EntreeInvalide | None:
+    """Un fichier UTF-8 dont une ligne ne l'est pas (collée depuis un export Windows-1252…).
+
+    Le décoder tout en Windows-1252 rendrait méconnaissables ses lignes UTF-8 (« CoÃ»t »), en-têtes
+    compris : mieux vaut dire l'encodage que « colonnes absentes ». Une ligne entière valide en
+    UTF-8 et non ASCII suffit à reconnaître l'UTF-8 : en Windows-1252, un texte français n'en
+    forme pas par hasard.
+    """
+    for i, m in enumerate(_UTF8.finditer(donnees)):
+        if i >= 200:
+            break
+        debut = donnees.rfind(b"\n", 0, m.start()) + 1
+        fin = donnees.find(b"\n", m.end())
+        try:
+            donnees[debut:fin if fin >= 0 else len(donnees)].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        ligne = donnees.count(b"\n", 0, position) + 1
+        octet = donnees[position]
+        caractere = bytes([octet]).decode("cp1252", "replace")
+        vu = f"« {caractere} », octet 0x{octet:02X}" if caractere.isprintable() and caractere != "\ufffd" \
+            else f"octet 0x{octet:02X}"
+        return EntreeInvalide(
+            f"Le fichier CSV « {nom} » mélange deux encodages : il est en UTF-8, sauf la ligne "
+            f"{ligne} ({vu}, écrit en Windows-1252 — sans doute une ligne collée depuis un autre "
+            "fichier). Corrigez ou retapez cette ligne, puis enregistrez le fichier de nouveau en "
+            "« CSV UTF-8 (délimité par des virgules) » ou en « CSV (séparateur : point-virgule) » "
+            "depuis Excel.")
+    return None
+
+
 _SEPARATEURS = (";", ",", "\t")
+
+_CSV_ERREURS = (
+    ("field larger than field limit", "une cellule dépasse {limite} caractères (Excel en accepte "
+     "32 767 au plus) : un guillemet n'est sans doute pas fermé"),
+    ("unexpected end of data", "le fichier se termine au milieu d'une cellule entre guillemets : "
+     "un guillemet n'est pas fermé"),
+    ("expected after", "un guillemet fermant est suivi d'autre chose que le séparateur"),
+    ("new-line character", "retour à la ligne au milieu d'une cellule sans guillemets"),
+    ("nul", "caractère nul : ce n'est pas un fichier texte"),
+)
+
+
+def _cause_csv(e: csv.Error) -> str:
+    texte = str(e).lower()
+    for fragment, cause in _CSV_ERREURS:
+        if fragment in texte:
+            return cause.format(limite=entier(csv.field_size_limit()))
+    return "structure invalide"
 
 
 def _choisir_separateur(texte: str) -> str:
@@ -81,15 +137,19 @@ def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
     grille: list[list[Any]] = []
     numeros: list[int] = []
     maximum = LIGNES_ENTETE_MAX + limites.lignes_max + 1
+    index = index_contrat()
     try:
         for numero, enregistrement in _enregistrements(lecteur):
             grille.append([c if c and not c.isspace() else None for c in enregistrement])
             numeros.append(numero)
             if len(grille) >= maximum:
                 break
+            # Pas d'en-têtes dans les premières lignes : inutile de lire le reste du fichier.
+            if len(grille) == LIGNES_ENTETE_MAX and all(reconnus(r, index) < ENTETES_MIN for r in grille):
+                break
     except csv.Error as e:
         raise EntreeInvalide(
-            f"Le fichier CSV « {nom} » est mal formé à la ligne {lecteur.line_num} ({e}) : "
+            f"Le fichier CSV « {nom} » est mal formé à la ligne {lecteur.line_num} ({_cause_csv(e)}) : "
             "vérifiez les guillemets, ou enregistrez-le de nouveau depuis Excel.") from None
     return construire(
         grille, chemin=nom, feuille=None, premiere_ligne=1, premiere_colonne=0,

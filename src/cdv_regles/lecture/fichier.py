@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cdv_regles.erreurs import EntreeInvalide
 from cdv_regles.lecture.limites import Limites, taille
-from cdv_regles.lecture.messages import CONSEIL_FORMAT
+from cdv_regles.lecture.messages import CONSEIL_FORMAT, systeme
 
 
 def examiner(p: Path, nom: str, limites: Limites) -> bytes:
@@ -44,7 +44,8 @@ def examiner(p: Path, nom: str, limites: Limites) -> bytes:
 
 
 def illisible(nom: str, e: OSError) -> EntreeInvalide:
-    return EntreeInvalide(f"Le fichier « {nom} » ne peut pas être lu : {e.strerror or e}.")
+    return EntreeInvalide(f"Le fichier « {nom} » ne peut pas être lu ({systeme(e)}) : vérifiez le "
+                          "chemin et vos droits, ou copiez le fichier sur votre poste.")
 
 
 def lire_octets(p: Path, nom: str, limites: Limites) -> bytes:

@@ -109,6 +109,7 @@ _ERRNO = {
     errno.EPERM: "opération non permise",
     errno.EIO: "erreur de lecture du disque",
     errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
     errno.ENAMETOOLONG: "nom de fichier trop long",
     errno.ELOOP: "liens symboliques en boucle",
     errno.ENOMEM: "mémoire insuffisante",

@@ -29,7 +29,7 @@ def lire_xml(donnees: bytes, nom: str, membre: str) -> Any:
             f"entité, membre {membre}) : enregistrez-le de nouveau depuis Excel au format .xlsx."
         ) from None
     except ParseError as e:
-        raise abime(nom, f"XML illisible dans {membre} : {e}") from None
+        raise abime(nom, f"XML illisible dans {membre}, ligne {e.position[0]}") from None
 
 
 def _local(balise: str) -> str:
