@@ -488,6 +488,15 @@ def rendre(ctx: Contexte, principales: list[Mesure], dev: list[Mesure], profils:
     return "\n".join(L).rstrip() + "\n"
 
 
+def _section_conservee(chemin: Path) -> str:
+    """La section « Lecture bornée » (écrite par ``lecture_bornee.py``), gardée telle quelle."""
+    debut, fin = "<!-- lecture-bornee:debut -->", "<!-- lecture-bornee:fin -->"
+    ancien = chemin.read_text(encoding="utf-8") if chemin.exists() else ""
+    if debut not in ancien or fin not in ancien:
+        return ""
+    return "\n" + debut + ancien.split(debut, 1)[1].split(fin, 1)[0] + fin + "\n"
+
+
 def ecrire(chemin: Path, texte: str) -> None:
     """Écriture atomique : fichier temporaire dans le même dossier, puis renommage."""
     chemin.parent.mkdir(parents=True, exist_ok=True)
@@ -623,7 +632,7 @@ def main(arguments: list[str] | None = None) -> int:
                     profils.append(p)
     texte = rendre(ctx, principales, dev, profils, (charge_debut, charge()), nb_regles, options)
     sortie = options.sortie or (resultats / "RESULTATS-rapide.md" if options.rapide else ICI / "RESULTATS.md")
-    ecrire(sortie, texte)
+    ecrire(sortie, texte + _section_conservee(sortie))
     print()
     print(texte)
     print(f"Écrit : {sortie}")

@@ -156,3 +156,22 @@ def csv_sans_tableau(chemin: Path, lignes: int) -> Path:
         for _ in range(lignes // 1000):
             f.write(bloc)
     return chemin
+
+
+def nombres_apres_le_tableau(chemin: Path, octets: int, colonnes: int = 40) -> Path:
+    """Un tableau d'un dossier, une ligne vide, puis ``octets`` de lignes de ``colonnes`` nombres.
+
+    Le tableau s'arrête à la ligne vide ; calamine, lui, charge toute la feuille.
+    """
+    modele = "".join(f'<c r="{lettres_colonne(j)}§"><v>{j}</v></c>' for j in range(colonnes))
+    lignes = max(1, octets // (len(modele) + 20))
+
+    def corps() -> Iterator[bytes]:
+        paquet = []
+        for n in range(4, lignes + 4):
+            paquet.append(f'<row r="{n}">{modele.replace("§", str(n))}</row>')
+            if len(paquet) == 1000:
+                yield "".join(paquet).encode()
+                paquet = []
+        yield "".join(paquet).encode()
+    return _ecrire(chemin, _feuille(tableau_valide(), corps()), _chaines(0))

@@ -406,6 +406,17 @@ _FIN_LIBREOFFICE = ('<table:table-row table:number-rows-repeated="1048570"><tabl
                     'table:number-columns-repeated="16384"/></table:table-row>')
 
 
+def test_ods_trop_de_cellules_refuse_avant_calamine(tmp_path):
+    # 1 000 lignes répétées de 50 cellules répétées : 50 000 cellules que calamine déplierait.
+    repetees = ('<table:table-row table:number-rows-repeated="1000"><table:table-cell '
+                'office:value-type="float" office:value="1" table:number-columns-repeated="50">'
+                "<text:p>1</text:p></table:table-cell></table:table-row>")
+    chemin = _ods(tmp_path / "cellules.ods", [("Feuille1", [ENTETES, ["D1", "A", "S", 1], repetees])])
+    message = _refus(chemin, "Le classeur « ", limites=Limites(cellules_max=10_000))
+    assert "plus de 10 000 cellules remplies" in message and "CDV_REGLES_CELLULES_MAX" in message
+    assert len(lire_table(chemin, limites=Limites(cellules_max=60_000)).lignes) == 1001
+
+
 def test_ods_decale_avec_fin_de_feuille_libreoffice(tmp_path):
     chemin = _ods(tmp_path / "p.ods", [("Feuille1", [
         '<table:table-row table:number-rows-repeated="2"><table:table-cell '

@@ -176,7 +176,7 @@ def _parcourir_membres(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], fmt: s
         # calamine charge toutes les feuilles d'un .ods à l'ouverture : la limite vaut pour tout.
         cellules = sum(f.cellules for f in feuilles.values())
         if cellules > limites.cellules_max:
-            raise trop_de_cellules(nom, "le classeur", cellules, limites)
+            raise trop_de_cellules(f"Le classeur « {nom} »", cellules, limites)
         return Archive("ods", feuilles)
     # Feuilles au XML inhabituel (cellules sans adresse, préfixes) : simulation complète.
     for membre in lents:

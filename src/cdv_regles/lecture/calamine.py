@@ -153,7 +153,7 @@ def _lire_feuille(classeur: Any, feuille: str, nom: str, fmt: str, archive: Arch
     """La table de la feuille ; None si la feuille est vide, False si elle n'a pas d'en-tête."""
     details = archive.feuille(feuille) if archive else None
     if details is not None and fmt == "xlsx" and details.cellules > limites.cellules_max:
-        raise trop_de_cellules(nom, f"la feuille « {feuille} »", details.cellules, limites)
+        raise trop_de_cellules(f"La feuille « {feuille} » de « {nom} »", details.cellules, limites)
     with appel_calamine(nom, fmt):
         f = classeur.get_sheet_by_name(feuille)
         depart = f.start

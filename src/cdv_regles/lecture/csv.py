@@ -84,6 +84,7 @@ def _melange(donnees: bytes, position: int, nom: str) -> EntreeInvalide | None:
 
 
 _SEPARATEURS = (";", ",", "\t")
+_CELLULE_MAX = 131_072  # caractères d'une cellule
 
 _CSV_ERREURS = (
     ("field larger than field limit", "une cellule dépasse {limite} caractères (Excel en accepte "
@@ -100,7 +101,7 @@ def _cause_csv(e: csv.Error) -> str:
     texte = str(e).lower()
     for fragment, cause in _CSV_ERREURS:
         if fragment in texte:
-            return cause.format(limite=entier(csv.field_size_limit()))
+            return cause.format(limite=entier(_CELLULE_MAX))
     return "structure invalide"
 
 
@@ -138,6 +139,9 @@ def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
     numeros: list[int] = []
     maximum = LIGNES_ENTETE_MAX + limites.lignes_max + 1
     index = index_contrat()
+    # Limite de taille d'une cellule fixée ici (elle est globale au module csv, et d'autres
+    # bibliothèques la relèvent) : 4 fois ce qu'Excel accepte (32 767 caractères).
+    limite = csv.field_size_limit(_CELLULE_MAX)
     try:
         for numero, enregistrement in _enregistrements(lecteur):
             grille.append([c if c and not c.isspace() else None for c in enregistrement])
@@ -151,6 +155,8 @@ def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
         raise EntreeInvalide(
             f"Le fichier CSV « {nom} » est mal formé à la ligne {lecteur.line_num} ({_cause_csv(e)}) : "
             "vérifiez les guillemets, ou enregistrez-le de nouveau depuis Excel.") from None
+    finally:
+        csv.field_size_limit(limite)
     return construire(
         grille, chemin=nom, feuille=None, premiere_ligne=1, premiere_colonne=0,
         numeros_lignes=numeros, fusions=None, tableaux=None, limites=limites, format="csv")

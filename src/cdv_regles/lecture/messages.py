@@ -64,9 +64,10 @@ def sans_entete(ou: str) -> EntreeInvalide:
         "Vérifiez le fichier choisi, ou nommez « Programmation » la feuille du tableau.")
 
 
-def trop_de_cellules(nom: str, ou: str, cellules: int, limites: Limites) -> EntreeInvalide:
+def trop_de_cellules(ou: str, cellules: int, limites: Limites) -> EntreeInvalide:
+    """``ou`` : « La feuille « … » de « … » » ou « Le classeur « … » »."""
     return EntreeInvalide(
-        f"{ou[0].upper()}{ou[1:]} de « {nom} » contient plus de {entier(limites.cellules_max)} "
+        f"{ou} contient plus de {entier(limites.cellules_max)} "
         f"cellules remplies ({entier(cellules)} au moins) : un tableau de programmation en a "
         "bien moins. Vérifiez qu'il s'agit du bon fichier et effacez ce qui dépasse le tableau "
         f"(Ctrl+Fin dans Excel montre la dernière cellule utilisée) ; sinon, relevez la limite "

@@ -1,4 +1,8 @@
-"""Classeurs OpenDocument (.ods) : inspection en flux de content.xml, avant calamine."""
+"""Classeurs OpenDocument (.ods) : inspection en flux de content.xml, avant calamine.
+
+calamine charge tout content.xml (toutes les feuilles) à l'ouverture : les valeurs placées très
+loin du tableau et le nombre de cellules remplies (répétitions dépliées) sont relevés avant.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ class InspecteurOds:
         self._ligne = self._colonne = 0
         self._repetition = 1
         self._valeur_dans_ligne = False
+        self._cellules_ligne = 0
         self._reste = b""
 
     def nourrir(self, morceau: bytes) -> None:
@@ -39,8 +44,11 @@ class InspecteurOds:
             derniere = self._ligne + self._repetition - 1
             if derniere >= self.seuil_lignes:
                 self._feuille.loin = (derniere, 0)
+        # calamine déplie les répétitions : chaque cellule répétée compte.
+        self._feuille.cellules += self._cellules_ligne * self._repetition
         self._ligne += self._repetition
         self._colonne, self._repetition, self._valeur_dans_ligne = 0, 1, False
+        self._cellules_ligne = 0
 
     def _examiner(self, t: bytes, fin: int) -> None:
         from html import unescape
@@ -58,7 +66,7 @@ class InspecteurOds:
                     self._fin_de_ligne()
                 else:
                     r = self._REP_LIGNES.search(attributs)
-                    self._colonne, self._valeur_dans_ligne = 0, False
+                    self._colonne, self._valeur_dans_ligne, self._cellules_ligne = 0, False, 0
                     self._repetition = int(r.group(1)) if r else 1
                     if vide:
                         self._fin_de_ligne()
@@ -67,6 +75,7 @@ class InspecteurOds:
                 n = int(r.group(1)) if r else 1
                 if b"office:value-type" in attributs or not vide:
                     self._valeur_dans_ligne = True
+                    self._cellules_ligne += n
                     derniere = self._colonne + n - 1
                     if derniere >= self.seuil_colonnes and self._feuille.loin is None:
                         self._feuille.loin = (self._ligne, derniere)

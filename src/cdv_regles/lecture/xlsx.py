@@ -38,8 +38,9 @@ class CompteurChaines:
             raise chaines_trop_grosses(self.nom, self.limites)
         # Une balise coupée entre deux morceaux : la fin du précédent est revue, et seules les
         # balises qui débordent sur le nouveau morceau sont comptées (les autres l'ont été).
-        tampon, deja = self._reste + morceau, len(self._reste)
-        self.chaines += sum(1 for m in _SI.finditer(tampon) if m.end() > deja)
+        # (findall en C : les balises entières du reste, déjà comptées, sont retranchées.)
+        tampon = self._reste + morceau
+        self.chaines += len(_SI.findall(tampon)) - len(_SI.findall(self._reste))
         self._reste = tampon[-64:]
         if self.chaines > self.limites.chaines_max:
             raise trop_de_chaines(self.nom, self.chaines, self.limites)
