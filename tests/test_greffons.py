@@ -124,7 +124,7 @@ def test_chaque_hook_des_greffons_correspond_a_une_specification() -> None:
 
     greffons = charger()
     assert greffons.defauts == []
-    greffons.gestionnaire.check_pending()
+    greffons.gestionnaire.check_pending()  # rien d'inconnu n'est resté enregistré
     assert {g.nom for g in greffons.actifs} >= {"socle", *PARTENAIRES}
 
 
@@ -262,6 +262,24 @@ FAUX_MODULES = {
         def cdv_regles_fichiers_regles(millesime):
             return [Path(__file__).parent / "faux_regle_invalide.yaml"]
     """,
+    "hook-mal-nomme": """
+        from cdv_regles.api import hookimpl
+
+        @hookimpl
+        def cdv_regles_partenaire():
+            return {"code": "faux", "nom": "Faux partenaire"}
+
+        @hookimpl
+        def cdv_regles_controle(tableau, contexte):  # il manque le « s » : jamais appelé
+            return []
+    """,
+    "hook-mal-signe": """
+        from cdv_regles.api import hookimpl
+
+        @hookimpl
+        def cdv_regles_controles(table, contexte):  # « table » au lieu de « tableau »
+            return []
+    """,
     "controle": """
         from cdv_regles.hookspecs import hookimpl
 
@@ -317,13 +335,62 @@ def test_un_greffon_en_panne_n_arrete_pas_la_verification(faux_greffon, tableau_
     assert {"socle", *PARTENAIRES} <= partenaires_des(donnees["constats"])
 
 
-@pytest.mark.parametrize("panne", ["import", "hook", "fichier-casse", "regle-invalide"])
+@pytest.mark.parametrize("panne", ["import", "hook", "fichier-casse", "regle-invalide", "hook-mal-nomme",
+                                   "hook-mal-signe"])
 def test_plugins_signale_le_greffon_en_panne(faux_greffon, panne: str) -> None:
     faux_greffon(panne)
     r = invoquer("plugins")
     assert r.exit_code == 3
     assert "Défaut : greffon « faux »" in r.stdout
     assert "Région Hauts-de-France" in r.stdout  # les autres sont listés
+
+
+def test_un_hook_mal_nomme_est_un_defaut_qui_le_nomme(faux_greffon) -> None:
+    """Sans check_pending, le contrôle « cdv_regles_controle » serait ignoré sans un mot."""
+    faux_greffon("hook-mal-nomme")
+    r = invoquer("plugins", "--format", "json")
+    assert r.exit_code == 3
+    (defaut,) = json.loads(r.stdout)["defauts"]
+    assert defaut.startswith("greffon « faux » : refusé : le hook « cdv_regles_controle » n'existe pas")
+    assert "vouliez-vous dire « cdv_regles_controles » ?" in defaut
+    assert "faux" not in [g["nom"] for g in json.loads(r.stdout)["greffons"]]
+
+
+def test_un_hook_mal_signe_est_dit_en_francais(faux_greffon) -> None:
+    faux_greffon("hook-mal-signe")
+    (defaut,) = json.loads(invoquer("plugins", "--format", "json").stdout)["defauts"]
+    assert defaut == ("greffon « faux » : refusé : le hook « cdv_regles_controles » attend table, que "
+                      "cdv-regles ne fournit pas (arguments possibles : tableau, contexte)")
+
+
+def test_le_defaut_garde_la_trace_pour_l_auteur_du_greffon(faux_greffon, tableau_partenaires: Path) -> None:
+    """L'agent lit une ligne ; l'auteur du greffon retrouve la trace Python dans ``Defaut.trace``."""
+    from cdv_regles.verification import verifier_fichier
+
+    faux_greffon("controle")
+    resultat = verifier_fichier(tableau_partenaires, millesime=2023, date_reference=dt.date(2023, 3, 1))
+    (defaut,) = [d for d in resultat.defauts if d.greffon == "faux"]
+    assert str(defaut) == ("greffon « faux » : cdv_regles_controles a échoué "
+                           "(ZeroDivisionError : panne volontaire du contrôle)")
+    assert "\n" not in str(defaut)
+    assert defaut.trace.startswith("Traceback") and "faux_greffon_controle.py" in defaut.trace
+    assert "ZeroDivisionError: panne volontaire du contrôle" in defaut.trace
+
+
+def test_les_defauts_sont_ceux_de_chaque_execution(faux_greffon, tableau_partenaires: Path) -> None:
+    """Deux vérifications avec les mêmes greffons : chacune rend ses défauts, sans cumul."""
+    from cdv_regles.verification import preparer, verifier_avec
+
+    faux_greffon("controle")
+    greffons, catalogue = preparer(2023)
+    from cdv_regles.lecture import lire_table
+
+    brute = lire_table(tableau_partenaires)
+    premiers = verifier_avec(brute, greffons, catalogue, dt.date(2023, 3, 1)).defauts
+    seconds = verifier_avec(brute, greffons, catalogue, dt.date(2023, 3, 1)).defauts
+    assert [str(d) for d in premiers] == [str(d) for d in seconds]
+    assert len([d for d in seconds if d.greffon == "faux"]) == 1
+    assert greffons.defauts == []
 
 
 def test_le_defaut_d_un_fichier_casse_donne_le_fichier_et_la_raison(faux_greffon) -> None:
@@ -360,12 +427,10 @@ def constats_etat(environnement_2023, lignes: list[dict[str, Any]], **surcharges
 
     greffons, catalogue = environnement_2023
     catalogue = replace(catalogue, surcharges=surcharges)
-    avant = list(greffons.defauts)  # greffons partagés entre tests : on rend leur état intact
-    try:
-        resultat = verifier_avec(table_exemple({"lignes": lignes}, catalogue), greffons, catalogue,
-                                 dt.date(2023, 3, 1))
-    finally:
-        greffons.defauts[:] = avant
+    avant = list(greffons.defauts)
+    resultat = verifier_avec(table_exemple({"lignes": lignes}, catalogue), greffons, catalogue,
+                             dt.date(2023, 3, 1))
+    assert greffons.defauts == avant  # les défauts d'une exécution restent dans son résultat
     return [c for c in resultat.constats if c.regle == "ETAT-PRIORITES-2023"], resultat
 
 
@@ -425,8 +490,6 @@ def test_parametre_de_priorites_mal_forme_est_un_defaut_du_greffon_etat(environn
 
 
 def test_synthese_de_l_etat_part_de_l_orientation_1(environnement_2023) -> None:
-    from cdv_regles.verification import Contexte
-
     greffons, catalogue = environnement_2023
     _, resultat = constats_etat(environnement_2023, [
         {"numero_dossier": "O1", "orientation": "1", "intitule": "Sport et emploi"},            # 8 000
@@ -434,11 +497,10 @@ def test_synthese_de_l_etat_part_de_l_orientation_1(environnement_2023) -> None:
         {"numero_dossier": "RF", "orientation": "1", "statut": "Refusé"},                       # exclu
         {"numero_dossier": "NS", "montant_etat": None, "fonds_propres": "15 000"},            # exclu
     ])
-    contexte = Contexte(2023, dt.date(2023, 3, 1), catalogue.valeurs_parametres(), catalogue.referentiels, catalogue)
-    avant = list(greffons.defauts)
-    appels = greffons.appeler("cdv_regles_synthese", tableau=resultat.cadre, constats=resultat.constats,
-                              contexte=contexte)
-    assert greffons.defauts == avant
+    defauts: list = []
+    appels = greffons.appeler("cdv_regles_synthese", defauts, tableau=resultat.cadre, constats=resultat.constats,
+                              contexte=catalogue.contexte(dt.date(2023, 3, 1)))
+    assert defauts == []
     (etat,) = [v for g, v in appels if g.nom == "etat"]
     (contenu,) = etat.values()
     assert contenu["dossiers"] == 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 import types
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -87,3 +88,43 @@ def test_la_verification_detecte_un_hook_ou_un_argument_non_documente() -> None:
         "cdv_regles_argument_oublie : l'argument « millesime_cible » n'est pas documenté (:param millesime_cible:)",
         "cdv_regles_sans_doc : pas de docstring",
     ]
+
+
+# --- le guide des greffons cite chaque hook avec sa signature exacte (à la datasette) ----------------
+
+GUIDE = Path(__file__).resolve().parents[1] / "plugins" / "GUIDE.md"
+
+
+def signature_lisible(nom: str, f: Any) -> str:
+    """``cdv_regles_controles(tableau: pl.DataFrame, contexte: Contexte) -> list[Constat]``."""
+    s = inspect.signature(f)
+    parametres = ", ".join(f"{p.name}: {p.annotation}" for p in s.parameters.values())
+    return f"{nom}({parametres}) -> {s.return_annotation}"
+
+
+def signatures_du_guide(texte: str) -> set[str]:
+    """Les morceaux de code en ligne du guide (``| `` échappé dans les tableaux)."""
+    return {m.replace("\\|", "|") for m in re.findall(r"`([^`\n]+)`", texte)}
+
+
+def signatures_absentes(texte: str) -> list[str]:
+    presentes = signatures_du_guide(texte)
+    return [signature_lisible(n, f) for n, f in sorted(specifications(hookspecs).items())
+            if signature_lisible(n, f) not in presentes]
+
+
+def test_chaque_hook_figure_dans_le_guide_avec_sa_signature() -> None:
+    assert signatures_absentes(GUIDE.read_text(encoding="utf-8")) == []
+
+
+def test_un_hook_change_sans_le_guide_est_signale() -> None:
+    texte = GUIDE.read_text(encoding="utf-8").replace("cdv_regles_fichiers_regles(millesime: int)",
+                                                      "cdv_regles_fichiers_regles(annee: int)")
+    assert signatures_absentes(texte) == ["cdv_regles_fichiers_regles(millesime: int) -> list[Path]"]
+
+
+def test_les_annotations_des_hooks_ne_sont_pas_any() -> None:
+    """Le tableau, le contexte et les constats ont leur type (polars.DataFrame, Contexte, Constat)."""
+    for nom, f in specifications(hookspecs).items():
+        for p in inspect.signature(f).parameters.values():
+            assert p.annotation is not inspect.Parameter.empty and "Any" not in str(p.annotation), (nom, p)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdv_regles.contexte import Contexte
 from cdv_regles.contrat import Colonne, colonnes_socle
 from cdv_regles.erreurs import RegleInvalide
 from cdv_regles.greffons import Defaut, Greffons
@@ -27,16 +29,25 @@ class Catalogue:
     # Règles déjà compilées, par (règle, date de référence, colonnes illisibles, surcharges) :
     # les expressions polars sont immuables, on les réutilise d'une vérification à l'autre.
     compilees: dict[tuple, Any] = field(default_factory=dict, repr=False)
+    # Défauts du chargement des greffons et de la construction : connus avant toute exécution.
+    defauts: tuple[Defaut, ...] = ()
 
     def valeurs_parametres(self) -> dict[str, Any]:
         return {**self.parametres.pour(self.millesime), **self.surcharges}
 
+    def contexte(self, date_reference: dt.date) -> Contexte:
+        """Ce que voit un greffon pendant une exécution (lecture seule)."""
+        return Contexte.creer(self.millesime, date_reference, self.valeurs_parametres(),
+                              self.referentiels.tous, {c.id: c.entete for c in self.colonnes})
+
 
 def construire(greffons: Greffons, millesime: int) -> Catalogue:
-    """Rassemble les apports des greffons ; un apport défectueux devient un ``Defaut``."""
+    """Rassemble les apports des greffons ; un apport défectueux devient un ``Defaut`` du
+    catalogue (qui reprend aussi ceux du chargement des greffons)."""
+    defauts = list(greffons.defauts)
     colonnes = list(colonnes_socle())
     ids = {c.id for c in colonnes}
-    for greffon, ajout in greffons.appeler("cdv_regles_colonnes"):
+    for greffon, ajout in greffons.appeler("cdv_regles_colonnes", defauts):
         for c in ajout or []:
             try:
                 col = Colonne(id=c["id"], entete=c["entete"], type=c["type"], requis="F",
@@ -44,49 +55,50 @@ def construire(greffons: Greffons, millesime: int) -> Catalogue:
                               referentiel=c.get("referentiel"), alias=tuple(c.get("alias", ())),
                               partenaire=greffon.partenaire)
             except (KeyError, TypeError) as e:
-                greffons.defauts.append(Defaut(greffon.nom, f"colonne mal décrite ({e}) : {c!r}"))
+                defauts.append(Defaut(greffon.nom, f"colonne mal décrite ({e}) : {c!r}"))
                 continue
             if col.id in ids:
-                greffons.defauts.append(Defaut(greffon.nom, f"la colonne « {col.id} » existe déjà"))
+                defauts.append(Defaut(greffon.nom, f"la colonne « {col.id} » existe déjà"))
                 continue
             ids.add(col.id)
             colonnes.append(col)
 
     refs = referentiels_socle()
-    for greffon, ajout in greffons.appeler("cdv_regles_referentiels"):
+    for greffon, ajout in greffons.appeler("cdv_regles_referentiels", defauts):
         for nom, valeurs in (ajout or {}).items():
             try:
                 refs.etendre(nom, list(valeurs), f"greffon {greffon.nom}")
             except RegleInvalide as e:
-                greffons.defauts.append(Defaut(greffon.nom, e.message))
+                defauts.append(Defaut(greffon.nom, e.message))
 
     parametres = Parametres()
-    for greffon, fichiers in greffons.appeler("cdv_regles_fichiers_parametres"):
+    for greffon, fichiers in greffons.appeler("cdv_regles_fichiers_parametres", defauts):
         for chemin in fichiers or []:
             try:
                 parametres.ajouter_fichier(Path(chemin), greffon.partenaire)
             except RegleInvalide as e:
-                greffons.defauts.append(Defaut(greffon.nom, e.message))
+                defauts.append(Defaut(greffon.nom, e.message))
 
     catalogue = Catalogue(millesime, tuple(colonnes), refs, parametres)
     ensembles = ensembles_pour_chaque(catalogue)
     vus: dict[str, str] = {}
-    for greffon, fichiers in greffons.appeler("cdv_regles_fichiers_regles", millesime=millesime):
+    for greffon, fichiers in greffons.appeler("cdv_regles_fichiers_regles", defauts, millesime=millesime):
         catalogue.fichiers[greffon.nom] = [Path(f) for f in fichiers or []]
         for chemin in fichiers or []:
             try:
                 regles = lire_fichier_regles(Path(chemin), greffon.partenaire, ensembles)
             except RegleInvalide as e:
-                greffons.defauts.append(Defaut(greffon.nom, e.message))
+                defauts.append(Defaut(greffon.nom, e.message))
                 continue
             for r in regles:
                 cle = r.id if r.element is None else f"{r.id}#{id(r)}"
                 if cle in vus and r.element is None:
-                    greffons.defauts.append(Defaut(greffon.nom, RegleInvalide(
+                    defauts.append(Defaut(greffon.nom, RegleInvalide(
                         str(chemin), f"identifiant déjà utilisé dans {vus[cle]}", r.id).message))
                     continue
                 vus[cle] = str(chemin)
                 catalogue.regles.append(r)
+    catalogue.defauts = tuple(defauts)
     return catalogue
 
 

@@ -172,15 +172,15 @@ def plugins(format_: str, millesime: int | None, sans: tuple[str, ...]) -> None:
                 "actif": False} for n in greffons.desactives]
     if format_ == "json":
         click.echo(json.dumps({"millesime": catalogue.millesime, "greffons": lignes,
-                               "defauts": [str(d) for d in greffons.defauts]}, ensure_ascii=False, indent=2))
+                               "defauts": [str(d) for d in catalogue.defauts]}, ensure_ascii=False, indent=2))
     else:
         click.echo(f"Greffons (millésime {catalogue.millesime}) :")
         for g in lignes:
             etat = f"{g['regles']:>3} règle(s)" if g["actif"] else "désactivé"
             click.echo(f"  {g['nom']:<26} {g['nom_partenaire']:<40} {g['version']:<8} {etat}")
-        for d in greffons.defauts:
+        for d in catalogue.defauts:
             click.echo(click.style("  Défaut : ", fg="red") + str(d))
-    if greffons.defauts:
+    if catalogue.defauts:
         sys.exit(SORTIE_GREFFON)
 
 

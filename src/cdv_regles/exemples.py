@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from cdv_regles.catalogue import Catalogue
-from cdv_regles.chemins import dossier_regles
+from cdv_regles.chemins import dossier_regles, fichiers_du_millesime
 from cdv_regles.constats import Constat
 from cdv_regles.donnees import lire_yaml
 from cdv_regles.greffons import Greffons
 from cdv_regles.lecture import TableBrute
 from cdv_regles.regle import Regle
-from cdv_regles.socle import fichiers_du_millesime
 
 CLES_SPECIALES = {"lignes", "date_reference", "parametres", "colonnes_absentes", "colonnes_en_plus",
                   "message_contient", "ligne_apres_vide"}

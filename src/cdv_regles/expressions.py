@@ -467,7 +467,7 @@ class Compilateur:
         """Une date de l'année du millésime : date_du_millesime(7, 1) = 1er juillet."""
         try:
             return dt.date(self.portee.millesime, int(mois), int(jour))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ExpressionInvalide(f"date_du_millesime({mois}, {jour}) : mois et jour invalides") from None
 
     def _nb_elements(self, x: Valeur) -> pl.Expr:

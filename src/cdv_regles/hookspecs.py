@@ -7,16 +7,24 @@ Chaque partenaire financeur est un greffon (plugin) déclaré dans le groupe de 
     region-hdf = "cdv_regles_region_hdf"
 
 Le socle lui-même passe par ces hooks (``cdv_regles.socle``). Un greffon n'implémente que les
-hooks dont il a besoin. Chaque argument est documenté : un test vérifie qu'aucun hook ni
-argument ne l'est pas.
+hooks dont il a besoin ; un hook dont le nom n'est pas l'un de ceux-ci (faute de frappe) fait
+refuser le greffon, en le nommant. Chaque argument est documenté, et chaque hook figure avec sa
+signature dans ``plugins/GUIDE.md`` : des tests le vérifient. Un greffon importe ``hookimpl``
+et les types cités ici depuis ``cdv_regles.api``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
+
+if TYPE_CHECKING:  # polars n'est chargé qu'à l'appel des hooks qui reçoivent le tableau
+    import polars as pl
+
+    from cdv_regles.constats import Constat
+    from cdv_regles.contexte import Contexte
 
 hookspec = pluggy.HookspecMarker("cdv_regles")
 hookimpl = pluggy.HookimplMarker("cdv_regles")
@@ -53,10 +61,11 @@ def cdv_regles_fichiers_parametres() -> list[Path]:
 
 
 @hookspec
-def cdv_regles_referentiels() -> dict[str, list[Any]]:
+def cdv_regles_referentiels() -> dict[str, list[str | dict[str, Any]]]:
     """Des valeurs ajoutées à des listes existantes (dispositifs, types de porteur…).
 
-    Renvoie p. ex. ``{"dispositifs": ["Nos Quartiers d'Été"]}``. Les listes du classeur (menus
+    Renvoie p. ex. ``{"dispositifs": ["Nos Quartiers d'Été"]}`` (un élément est une valeur, ou un
+    dictionnaire comme dans ``regles/referentiels/listes.yaml``). Les listes du classeur (menus
     déroulants) et les contrôles de liste en tiennent compte.
     """
 
@@ -71,23 +80,25 @@ def cdv_regles_colonnes() -> list[dict[str, Any]]:
 
 
 @hookspec
-def cdv_regles_controles(tableau: Any, contexte: Any) -> list[Any]:
+def cdv_regles_controles(tableau: pl.DataFrame, contexte: Contexte) -> list[Constat]:
     """Des contrôles écrits en Python, pour ce que le YAML ne sait pas dire.
 
     :param tableau: le tableau typé, un ``polars.DataFrame`` (une ligne par dossier, colonnes
         nommées par leur identifiant, plus ``_ligne`` : la ligne du classeur, et ``_dossier``).
-    :param contexte: un ``cdv_regles.verification.Contexte`` (millésime, date de référence,
-        paramètres en vigueur, référentiels, fonction ``constat(...)`` pour fabriquer un constat).
-    Renvoie une liste de ``cdv_regles.constats.Constat``.
+    :param contexte: un ``cdv_regles.api.Contexte``, en lecture seule (millésime, date de
+        référence, paramètres en vigueur, référentiels, en-têtes des colonnes, fonction
+        ``constat(...)`` pour fabriquer un constat).
+    Renvoie une liste de ``cdv_regles.api.Constat``. Une exception, ou un constat mal formé, est un
+    défaut du greffon : ses autres contrôles et ceux des autres greffons tournent quand même.
     """
 
 
 @hookspec
-def cdv_regles_synthese(tableau: Any, constats: list[Any], contexte: Any) -> dict[str, Any]:
+def cdv_regles_synthese(tableau: pl.DataFrame, constats: list[Constat], contexte: Contexte) -> dict[str, Any]:
     """Des chiffres de synthèse pour le comité (tableaux de bord, rapport).
 
     :param tableau: le tableau typé (``polars.DataFrame``), comme pour ``cdv_regles_controles``.
     :param constats: tous les constats de l'exécution.
-    :param contexte: le ``Contexte`` de l'exécution.
+    :param contexte: le ``Contexte`` de l'exécution (``cdv_regles.api.Contexte``).
     Renvoie un dictionnaire de rubriques : ``{"titre": {...chiffres...}}``.
     """

@@ -1,4 +1,9 @@
-"""Le moteur : évalue toutes les règles d'un coup sur le tableau typé et rédige les constats."""
+"""Le moteur : évalue toutes les règles d'un coup sur le tableau typé et rédige les constats.
+
+Une règle qui échoue à l'évaluation (types incompatibles, nombre trop grand…) ne fait pas
+tomber les autres : la passe groupée échoue, le moteur reprend règle par règle pour isoler la
+fautive, et la rend comme un ``Echec`` (un défaut de son greffon pour l'appelant).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +32,42 @@ TYPES_POLARS = {
 SPECIAUX = {"dossier", "ligne", "date_reference", "millesime"}
 # Formats admis dans un message : {ecart:montant}, {part:pourcent} (0,42 -> « 42 % »), {n:nombre}.
 FORMATS_MESSAGE = ("", "montant", "pourcent", "nombre", "date")
+
+
+# Une panique de polars (Rust) n'est pas une Exception : elle dérive de BaseException.
+ERREURS_EVALUATION: tuple[type[BaseException], ...] = (Exception, pl.exceptions.PanicException)
+
+
+@dataclass
+class Echec:
+    """Une règle qui n'a pas pu être appliquée, et pourquoi."""
+
+    regle: Regle
+    exception: BaseException
+
+    @property
+    def raison(self) -> str:
+        return raison_echec(self.exception)
+
+
+def raison_echec(e: BaseException) -> str:
+    """La cause d'un échec de règle, en français (le détail technique reste dans la trace)."""
+    if isinstance(e, OverflowError):
+        return "un nombre est trop grand pour être calculé"
+    if isinstance(e, ZeroDivisionError):
+        return "division par zéro"
+    if isinstance(e, RecursionError):
+        return "expression trop imbriquée"
+    if isinstance(e, MemoryError):
+        return "mémoire insuffisante pour l'évaluer"
+    if isinstance(e, pl.exceptions.ColumnNotFoundError):
+        return "elle cite une colonne absente du tableau typé"
+    if isinstance(e, TypeError | pl.exceptions.InvalidOperationError | pl.exceptions.SchemaError
+                  | pl.exceptions.ComputeError | pl.exceptions.PanicException):
+        return ("elle mélange des valeurs de types incompatibles (p. ex. un montant comparé à un texte, "
+                "une date à un nombre) ou sa condition n'est pas vrai/faux : vérifiez le type de chaque "
+                "colonne et de chaque valeur citée")
+    return f"erreur inattendue du moteur ({e.__class__.__name__})"
 
 
 @dataclass
@@ -127,35 +168,80 @@ def compiler(regle: Regle, catalogue: Catalogue, date_reference: dt.date,
 
 
 def evaluer(df: pl.DataFrame, regles: list[RegleCompilee], catalogue: Catalogue,
-            date_reference: dt.date) -> list[Constat]:
-    """Une seule passe polars pour toutes les règles « dossier », une pour les règles « tableau »."""
-    derivations: dict[str, Derivation] = {}
-    for r in regles:
-        derivations.update(r.derivations)
-    if derivations:
-        df = df.with_columns([d.calculer(df) for d in derivations.values()])
+            date_reference: dt.date) -> tuple[list[Constat], list[Echec]]:
+    """Une seule passe polars pour toutes les règles « dossier », une pour les règles « tableau ».
+
+    Renvoie les constats et les règles en échec (chacune isolée : les autres s'appliquent).
+    """
+    echecs: list[Echec] = []
+    df, regles = _deriver(df, regles, echecs)
     par_dossier = [r for r in regles if r.regle.portee == "dossier"]
     par_tableau = [r for r in regles if r.regle.portee == "tableau"]
     constats: list[Constat] = []
     types = {c.id: c for c in catalogue.colonnes}
     params = catalogue.valeurs_parametres()
     if par_dossier and df.height:
-        masques = df.select([_violation(r).alias(f"r{i}") for i, r in enumerate(par_dossier)])
+        try:
+            masques: pl.DataFrame | None = df.select([_violation(r).alias(f"r{i}") for i, r in enumerate(par_dossier)])
+        except ERREURS_EVALUATION:  # une règle au moins est fautive : règle par règle, pour la nommer
+            masques = None
         for i, r in enumerate(par_dossier):
-            lignes = df.filter(masques[f"r{i}"])
-            if lignes.height:
-                constats += _rediger(r, lignes, types, params, date_reference, catalogue.millesime)
+            try:
+                masque = masques[f"r{i}"] if masques is not None else df.select(_violation(r)).to_series()
+                lignes = df.filter(masque)
+                if lignes.height:
+                    constats += _rediger(r, lignes, types, params, date_reference, catalogue.millesime)
+            except ERREURS_EVALUATION as e:
+                echecs.append(Echec(r.regle, e))
     for r in par_tableau:
-        exprs = [_lit_bool(r.exiger).fill_null(True).alias("_ok")]
-        if r.applicable is not None:
-            exprs.append(r.applicable.fill_null(False).alias("_applicable"))
-        exprs += [_expr(val).alias(f"v_{nom}") for nom, val in r.valeurs.items()]
-        ligne = df.select(exprs).row(0, named=True) if df.height else {"_ok": True}
-        if ligne.get("_applicable", True) and not ligne["_ok"]:
-            vals = {nom: ligne.get(f"v_{nom}") for nom in r.valeurs}
-            constats.append(_constat(r, "", None, _formater(r, {}, vals, types, params, date_reference,
-                                                           catalogue.millesime), types))
-    return constats
+        try:
+            constats += _evaluer_tableau(r, df, types, params, date_reference, catalogue.millesime)
+        except ERREURS_EVALUATION as e:
+            echecs.append(Echec(r.regle, e))
+    return constats, echecs
+
+
+def _deriver(df: pl.DataFrame, regles: list[RegleCompilee],
+             echecs: list[Echec]) -> tuple[pl.DataFrame, list[RegleCompilee]]:
+    """Ajoute les colonnes dérivées ; une dérivation qui échoue met en échec les règles qui la lisent."""
+    derivations: dict[str, Derivation] = {}
+    for r in regles:
+        derivations.update(r.derivations)
+    if not derivations:
+        return df, regles
+    try:
+        return df.with_columns([d.calculer(df) for d in derivations.values()]), regles
+    except ERREURS_EVALUATION:
+        pass
+    ratees: dict[str, BaseException] = {}
+    for nom, d in derivations.items():
+        try:
+            df = df.with_columns(d.calculer(df))
+        except ERREURS_EVALUATION as e:
+            ratees[nom] = e
+    gardees = []
+    for r in regles:
+        cause = next((ratees[n] for n in r.derivations if n in ratees), None)
+        if cause is None:
+            gardees.append(r)
+        else:
+            echecs.append(Echec(r.regle, cause))
+    return df, gardees
+
+
+def _evaluer_tableau(r: RegleCompilee, df: pl.DataFrame, types: dict[str, Colonne], params: dict[str, Any],
+                     date_reference: dt.date, millesime: int) -> list[Constat]:
+    exprs = [_lit_bool(r.exiger).fill_null(True).alias("_ok")]
+    if r.applicable is not None:
+        exprs.append(r.applicable.fill_null(False).alias("_applicable"))
+    exprs += [_expr(val).alias(f"v_{nom}") for nom, val in r.valeurs.items()]
+    ligne = df.select(exprs).row(0, named=True) if df.height else {"_ok": True}
+    if not isinstance(ligne["_ok"], bool):
+        raise TypeError("« exiger » ne vaut pas vrai ou faux")
+    if ligne.get("_applicable", True) and not ligne["_ok"]:
+        vals = {nom: ligne.get(f"v_{nom}") for nom in r.valeurs}
+        return [_constat(r, "", None, _formater(r, {}, vals, types, params, date_reference, millesime), types)]
+    return []
 
 
 def _expr(x: Any) -> pl.Expr:

@@ -2,22 +2,22 @@
 
 Le module d'un greffon n'a qu'à écrire :
 
-    from cdv_regles.partenaire import GreffonPartenaire
+    from cdv_regles.api import GreffonPartenaire
 
     greffon = GreffonPartenaire("ars-hdf", "ARS Hauts-de-France", __file__)
 
 et déclarer le point d'entrée ``ars-hdf = "cdv_regles_ars_hdf:greffon"``. Les règles sont lues
 dans ``regles/<millésime>/*.yaml`` et les paramètres dans ``regles/parametres*.yaml``, à côté du
 module. Pour d'autres hooks (contrôles Python, synthèse, colonnes), on sous-classe et on décore
-les méthodes avec ``hookimpl``.
+les méthodes avec ``hookimpl`` (tous deux dans ``cdv_regles.api``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from cdv_regles.chemins import fichiers_du_millesime
 from cdv_regles.hookspecs import hookimpl
-from cdv_regles.socle import fichiers_du_millesime
 
 
 class GreffonPartenaire:

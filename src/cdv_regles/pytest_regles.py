@@ -34,8 +34,8 @@ class FichierRegles(pytest.File):
         from cdv_regles.exemples import regles_du_fichier
 
         millesime = int(self.path.parent.name)
-        greffons, catalogue = _environnement(millesime)
-        defauts = [d for d in greffons.defauts if str(self.path) in d.message]
+        _, catalogue = _environnement(millesime)
+        defauts = [d for d in catalogue.defauts if str(self.path) in d.message]
         if defauts:
             yield ErreurFichier.from_parent(self, name="fichier", message="\n".join(map(str, defauts)))
             return

@@ -4,37 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdv_regles import __version__
 from cdv_regles.catalogue import Catalogue, construire
 from cdv_regles.constats import FAMILLES, GRAVITES, Constat, avec_sources, resumer, trier
 from cdv_regles.conversion import Tableau, convertir
 from cdv_regles.erreurs import RegleInvalide
-from cdv_regles.greffons import Defaut, Greffons, charger
+from cdv_regles.greffons import Defaut, Greffons, charger, defaut_exception
 from cdv_regles.lecture import Limites, TableBrute, lire_table
 
-
-@dataclass
-class Contexte:
-    """Ce que voit un contrôle Python de greffon (hook ``cdv_regles_controles``)."""
-
-    millesime: int
-    date_reference: dt.date
-    parametres: dict[str, Any]
-    referentiels: Any
-    catalogue: Catalogue
-
-    def constat(self, *, partenaire: str, regle: str, famille: str, gravite: str, message: str,
-                dossier: str = "", ligne: int | None = None, colonnes: tuple[str, ...] = (),
-                source: str = "") -> Constat:
-        """Un constat de contrôle Python ; ``source`` : document et section qui le fondent
-        (« NC2023, « Orientation 4 » »), affichés à l'agent avec le message."""
-        entetes = {c.id: c.entete for c in self.catalogue.colonnes}
-        return Constat(dossier, ligne, regle, famille, gravite, partenaire, tuple(colonnes), message,
-                       tuple(entetes.get(c, c) for c in colonnes), source)
+if TYPE_CHECKING:  # polars n'est chargé que pour vérifier
+    from cdv_regles.moteur import Echec
 
 
 @dataclass
@@ -66,7 +50,7 @@ class Resultat:
 
 
 def millesime_par_defaut() -> int:
-    from cdv_regles.socle import millesimes_disponibles
+    from cdv_regles.chemins import millesimes_disponibles
 
     return millesimes_disponibles()[-1]
 
@@ -93,9 +77,12 @@ def verifier_table(brute: TableBrute, *, millesime: int | None = None,
 
 def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
                   date_reference: dt.date) -> Resultat:
-    from cdv_regles.moteur import cadre, compiler, evaluer
+    """Une exécution : ses défauts (ceux du catalogue, puis ceux de l'exécution) sont dans le
+    résultat, jamais dans un état partagé entre exécutions."""
+    from cdv_regles.moteur import ERREURS_EVALUATION, Echec, cadre, compiler, evaluer
     from cdv_regles.schema import constats_lecture, verifier_schema
 
+    defauts: list[Defaut] = list(catalogue.defauts)
     tableau = convertir(brute, catalogue.colonnes, catalogue.referentiels)
     df = cadre(tableau)
     regles_expr, regles_schema = [], []
@@ -111,7 +98,10 @@ def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
                 catalogue.compilees[cle] = compiler(r, catalogue, date_reference, illisibles)
             compilee = catalogue.compilees[cle]
         except RegleInvalide as e:
-            greffons.defauts.append(Defaut(_greffon_de(greffons, r.partenaire), e.message))
+            defauts.append(Defaut(_greffon_de(greffons, r.partenaire), e.message))
+            continue
+        except ERREURS_EVALUATION as e:  # une expression que le compilateur n'a pas prévue
+            defauts.append(_defaut_regle(greffons, Echec(r, e)))
             continue
         if compilee is not None:
             regles_expr.append(compilee)
@@ -120,34 +110,44 @@ def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
     try:
         constats += verifier_schema(df, tableau, catalogue, regles_schema)
     except RegleInvalide as e:
-        greffons.defauts.append(Defaut("socle", e.message))
-    constats += evaluer(df, regles_expr, catalogue, date_reference)
-    contexte = Contexte(catalogue.millesime, date_reference, catalogue.valeurs_parametres(),
-                        catalogue.referentiels, catalogue)
-    for greffon, ajout in greffons.appeler("cdv_regles_controles", tableau=df, contexte=contexte):
-        constats += _constats_du_greffon(greffons, greffon, ajout)
+        defauts.append(Defaut("socle", e.message))
+    except ERREURS_EVALUATION as e:
+        defauts.append(defaut_exception("socle", "la validation du schéma (pandera)", e))
+    trouves, echecs = evaluer(df, regles_expr, catalogue, date_reference)
+    constats += trouves
+    defauts += [_defaut_regle(greffons, e) for e in echecs]
+    contexte = catalogue.contexte(date_reference)
+    for greffon, ajout in greffons.appeler("cdv_regles_controles", defauts, tableau=df, contexte=contexte):
+        constats += _constats_du_greffon(defauts, greffon, ajout)
     constats = avec_sources(constats, {r.id: r.source_texte for r in catalogue.regles})
     return Resultat(trier(constats), tableau, catalogue, catalogue.millesime, date_reference,
-                    version_regles(catalogue), list(greffons.defauts), df)
+                    version_regles(catalogue), defauts, df)
 
 
-def _constats_du_greffon(greffons: Greffons, greffon: Any, ajout: Any) -> list[Constat]:
+def _constats_du_greffon(defauts: list[Defaut], greffon: Any, ajout: Any) -> list[Constat]:
     """Les constats d'un contrôle Python, après vérification : un constat mal formé est un défaut
     du greffon, jamais une panne de la vérification."""
     if not isinstance(ajout, list) or not all(isinstance(c, Constat) for c in ajout):
-        greffons.defauts.append(Defaut(greffon.nom, "cdv_regles_controles doit renvoyer une liste de Constat"))
+        defauts.append(Defaut(greffon.nom, "cdv_regles_controles doit renvoyer une liste de Constat"))
         return []
     bons = []
     for c in ajout:
         if c.gravite not in GRAVITES or c.famille not in FAMILLES:
-            greffons.defauts.append(Defaut(greffon.nom, f"constat {c.regle} : gravité « {c.gravite} » ou famille "
+            defauts.append(Defaut(greffon.nom, f"constat {c.regle} : gravité « {c.gravite} » ou famille "
                                            f"« {c.famille} » inconnue"))
         elif c.partenaire != greffon.partenaire:
-            greffons.defauts.append(Defaut(greffon.nom, f"constat {c.regle} signé « {c.partenaire} » au lieu "
+            defauts.append(Defaut(greffon.nom, f"constat {c.regle} signé « {c.partenaire} » au lieu "
                                            f"de « {greffon.partenaire} »"))
         else:
             bons.append(c)
     return bons
+
+
+def _defaut_regle(greffons: Greffons, echec: Echec) -> Defaut:
+    """Une règle qui n'a pas pu s'appliquer : un défaut de son greffon, qui la nomme."""
+    r = echec.regle
+    return Defaut(_greffon_de(greffons, r.partenaire), f"règle {r.id} ({r.chemin}) non appliquée : {echec.raison}",
+                  trace="".join(traceback.format_exception(echec.exception)))
 
 
 def _greffon_de(greffons: Greffons, partenaire: str) -> str:

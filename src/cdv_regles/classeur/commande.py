@@ -42,9 +42,9 @@ def nouveau(ctx: click.Context, millesime: int, sortie: Path | None, remplacer: 
 
 def _generer(millesime: int, sortie: Path, remplacer: bool) -> tuple[Path, list[str]]:
     from cdv_regles import catalogue, greffons
+    from cdv_regles.chemins import millesimes_disponibles
     from cdv_regles.classeur.construction import construire_classeur, contenu_depuis
     from cdv_regles.erreurs import ErreurCdv
-    from cdv_regles.socle import millesimes_disponibles
 
     disponibles = millesimes_disponibles()
     if not disponibles or millesime < disponibles[0]:
@@ -57,4 +57,4 @@ def _generer(millesime: int, sortie: Path, remplacer: bool) -> tuple[Path, list[
     cat = catalogue.construire(g, millesime)
     contenu = contenu_depuis(cat.colonnes, cat.referentiels, millesime)
     chemin = construire_classeur(sortie, contenu, remplacer=remplacer)
-    return chemin, [str(d) for d in g.defauts]
+    return chemin, [str(d) for d in cat.defauts]

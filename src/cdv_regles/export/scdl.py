@@ -282,12 +282,12 @@ def exporter_fichier(chemin: str | Path, *, statuts: tuple[str, ...] = (STATUT_P
     from cdv_regles.lecture import lire_table
     from cdv_regles.verification import preparer
 
-    greffons, catalogue = preparer(millesime)
+    _, catalogue = preparer(millesime)
     choisis = lire_financeurs(catalogue, financeurs)
     absents = [f.parametre for f in choisis if f.parametre not in catalogue.parametres.tous]
     if absents:
         # Souvent un fichier de paramètres refusé : son défaut dit pourquoi.
-        defauts = "".join(f"\n- {d}" for d in greffons.defauts)
+        defauts = "".join(f"\n- {d}" for d in catalogue.defauts)
         raise ErreurCdv(f"paramètre(s) {', '.join(absents)} introuvable(s) pour le millésime {catalogue.millesime} : "
                         f"ajoutez-les dans {FICHIER_ATTRIBUANTS} ({{nom: ..., siret: ...}}).{defauts}")
     selection = Selection(statuts_officiels(statuts, catalogue), date_convention)

@@ -59,9 +59,8 @@ def nom_court(nom: str) -> str:
 
 def decrire(nom: str, nom_partenaire: str | None, millesime: int | None = None) -> Greffon:
     """Le greffon à générer : un financeur connu du contrat reprend sa clé et sa colonne."""
-    from cdv_regles.chemins import dossier_regles
+    from cdv_regles.chemins import dossier_regles, millesimes_disponibles
     from cdv_regles.donnees import lire_yaml
-    from cdv_regles.socle import millesimes_disponibles
 
     court = nom_court(nom)
     listes = lire_yaml(dossier_regles() / "referentiels" / "listes.yaml") or {}
@@ -106,7 +105,7 @@ def fichiers(g: Greffon, *, workspace: bool) -> dict[str, str]:
         "entete_colonne": f"Montant sollicité {g.nom_partenaire}",
     }
     valeurs["corps"] = (_modele("colonnes.py.tmpl", valeurs) if g.colonne_ajoutee else
-                        "from cdv_regles.partenaire import GreffonPartenaire\n\n"
+                        "from cdv_regles.api import GreffonPartenaire\n\n"
                         f"greffon = GreffonPartenaire({g.nom!r}, {g.nom_partenaire!r}, __file__)")
     paquet = f"src/{g.module}"
     return {

@@ -36,24 +36,19 @@ def calculer_synthese(resultat: Resultat, greffons: Greffons | None = None) -> d
     Un greffon dont la rubrique échoue ou n'est pas un dictionnaire est nommé dans
     ``defauts_greffons`` ; les autres rubriques sont calculées quand même.
     """
-    from cdv_regles.verification import Contexte
-
     if greffons is None:
         from cdv_regles.greffons import charger, noms_desactives
 
         greffons = charger(noms_desactives())
     catalogue = resultat.catalogue
-    contexte = Contexte(resultat.millesime, resultat.date_reference, catalogue.valeurs_parametres(),
-                        catalogue.referentiels, catalogue)
-    deja = len(greffons.defauts)
-    appels = greffons.appeler("cdv_regles_synthese", tableau=resultat.cadre, constats=resultat.constats,
+    contexte = catalogue.contexte(resultat.date_reference)
+    nouveaux: list[Defaut] = []
+    appels = greffons.appeler("cdv_regles_synthese", nouveaux, tableau=resultat.cadre, constats=resultat.constats,
                               contexte=contexte)
-    if not any(g.nom == "socle" for g, _ in appels):
-        appels = _socle_direct(greffons, resultat, contexte) + appels
     rubriques: dict[str, Any] = {}
     for greffon, contenu in appels:
         if not isinstance(contenu, dict):
-            greffons.defauts.append(Defaut(greffon.nom, "cdv_regles_synthese doit renvoyer un dictionnaire "
+            nouveaux.append(Defaut(greffon.nom, "cdv_regles_synthese doit renvoyer un dictionnaire "
                                                         f"{{titre: chiffres}}, pas {type(contenu).__name__}"))
             continue
         rubriques[greffon.nom] = jsonable(contenu)
@@ -61,7 +56,7 @@ def calculer_synthese(resultat: Resultat, greffons: Greffons | None = None) -> d
     if "financeurs" in catalogue.referentiels:
         for f in catalogue.referentiels["financeurs"].details:
             partenaires.setdefault(str(f["code"]), str(f["nom"]))
-    nouveaux = [str(d) for d in greffons.defauts[deja:]]
+    deja = {str(d) for d in resultat.defauts}
     return {
         "format": FORMAT,
         "version_format": VERSION_FORMAT,
@@ -73,23 +68,8 @@ def calculer_synthese(resultat: Resultat, greffons: Greffons | None = None) -> d
         "dossiers": resultat.nb_dossiers,
         "partenaires": partenaires,
         "rubriques": rubriques,
-        "defauts_greffons": [str(d) for d in resultat.defauts] + [d for d in nouveaux
-                                                                  if d not in {str(x) for x in resultat.defauts}],
+        "defauts_greffons": [str(d) for d in resultat.defauts] + [str(d) for d in nouveaux if str(d) not in deja],
     }
-
-
-def _socle_direct(greffons: Greffons, resultat: Resultat, contexte: Any) -> list[tuple[Any, Any]]:
-    """Tant que ``cdv_regles.socle`` n'expose pas le hook, sa part est calculée ici."""
-    socle = next((g for g in greffons.actifs if g.nom == "socle"), None)
-    if socle is None or hasattr(socle.module, "cdv_regles_synthese"):
-        return []  # le hook du socle a été appelé (et a échoué : le défaut est déjà noté)
-    from cdv_regles.synthese.socle import cdv_regles_synthese
-
-    try:
-        return [(socle, cdv_regles_synthese(resultat.cadre, resultat.constats, contexte))]
-    except Exception as e:  # même isolement que Greffons.appeler
-        greffons.defauts.append(Defaut("socle", f"cdv_regles_synthese a échoué : {e.__class__.__name__}: {e}"))
-        return []
 
 
 def jsonable(x: Any) -> Any:

@@ -9,6 +9,7 @@ un nom inconnu est gardé tel que saisi, marqué ``hors_referentiel`` (la règle
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -78,14 +79,14 @@ def libelles_qpv(ref: Any) -> dict[str, str]:
     return {d["code_qp"]: f"{d['nom_qp']} ({d['code_qp']})" for d in ref.details if "code_qp" in d}
 
 
-def par_commune(df: pl.DataFrame, referentiels: Any) -> dict[str, Any]:
-    ref = referentiels.tous.get("communes")
+def par_commune(df: pl.DataFrame, referentiels: Mapping[str, Any]) -> dict[str, Any]:
+    ref = referentiels.get("communes")
     return repartir(df, "communes", ref)
 
 
-def par_qpv(df: pl.DataFrame, referentiels: Any, parametres: dict[str, Any]) -> dict[str, Any]:
+def par_qpv(df: pl.DataFrame, referentiels: Mapping[str, Any], parametres: Mapping[str, Any]) -> dict[str, Any]:
     nom_ref = parametres.get("referentiel_qpv")
-    ref = referentiels.tous.get(nom_ref) if nom_ref else None
+    ref = referentiels.get(nom_ref) if nom_ref else None
     resultat = repartir(df, "qpv", ref, selon="communes")
     libelles = libelles_qpv(ref)
     for ligne in resultat["lignes"]:

@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from cdv_regles.partenaire import GreffonPartenaire
+from cdv_regles.api import GreffonPartenaire
 
 greffon = GreffonPartenaire("ars-hdf", "ARS Hauts-de-France", __file__)

@@ -3,6 +3,6 @@ rapportées aux orientations du Contrat de Ville par le paramètre ``caf_orienta
 
 from __future__ import annotations
 
-from cdv_regles.partenaire import GreffonPartenaire
+from cdv_regles.api import GreffonPartenaire
 
 greffon = GreffonPartenaire("caf-nord", "CAF du Nord", __file__)

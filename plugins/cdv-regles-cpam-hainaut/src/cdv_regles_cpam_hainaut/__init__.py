@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from cdv_regles.partenaire import GreffonPartenaire
+from cdv_regles.api import GreffonPartenaire
 
 greffon = GreffonPartenaire("cpam-hainaut", "CPAM du Hainaut", __file__)

@@ -3,6 +3,6 @@ vont aux projets portés par un collège."""
 
 from __future__ import annotations
 
-from cdv_regles.partenaire import GreffonPartenaire
+from cdv_regles.api import GreffonPartenaire
 
 greffon = GreffonPartenaire("departement-nord", "Département du Nord", __file__)

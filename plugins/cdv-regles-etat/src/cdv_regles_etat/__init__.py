@@ -10,21 +10,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cdv_regles.hookspecs import hookimpl
-from cdv_regles.partenaire import GreffonPartenaire
+from cdv_regles.api import Constat, Contexte, GreffonPartenaire, hookimpl
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class GreffonEtat(GreffonPartenaire):
     @hookimpl
-    def cdv_regles_controles(self, tableau: Any, contexte: Any) -> list[Any]:
+    def cdv_regles_controles(self, tableau: pl.DataFrame, contexte: Contexte) -> list[Constat]:
         from cdv_regles_etat.priorites import controler_priorites
 
         return controler_priorites(tableau, contexte)
 
     @hookimpl
-    def cdv_regles_synthese(self, tableau: Any, constats: list[Any], contexte: Any) -> dict[str, Any]:
+    def cdv_regles_synthese(self, tableau: pl.DataFrame, constats: list[Constat],
+                            contexte: Contexte) -> dict[str, Any]:
         from cdv_regles_etat.synthese import synthese_etat
 
         return synthese_etat(tableau, constats, contexte)

@@ -4,15 +4,21 @@ Contrôle écrit en Python (exemple du hook ``cdv_regles_controles``) : un const
 chaque thème trouvé, avec le mot-clé et la colonne. Les mots-clés sont des paramètres datés du
 greffon (``etat_priorites``), cherchés sans tenir compte de la casse ni des accents, en mots
 entiers (« parents » ne trouve pas « parentalité ») ; « sport* » trouve aussi « sportive » mais
-jamais « transport » (``cdv_regles.derivations.motif_mots``). Un repérage par mots-clés n'est
+jamais « transport » (``cdv_regles.api.contient_mots``). Un repérage par mots-clés n'est
 qu'une suggestion : le message le dit. Le repérage grossier est fait en bloc par polars ; seul le
 détail des dossiers repérés passe par Python, avec le même motif.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from cdv_regles.api import Constat, Contexte, contient_mots, mot_trouve
+
+if TYPE_CHECKING:
+    import polars as pl
 
 REGLE = "ETAT-PRIORITES-2023"
 PARTENAIRE = "etat"
@@ -31,8 +37,6 @@ class Reperage:
 
 def reperer(textes: dict[str, str | None], priorites: dict[str, list[str]]) -> list[Reperage]:
     """Les priorités présentes dans les textes d'un dossier (un repérage par thème au plus)."""
-    from cdv_regles.derivations import mot_trouve
-
     cles = {col: t for col, t in textes.items() if isinstance(t, str) and t.strip()}
     trouves = []
     for theme, mots in priorites.items():
@@ -43,7 +47,7 @@ def reperer(textes: dict[str, str | None], priorites: dict[str, list[str]]) -> l
     return trouves
 
 
-def priorites_en_vigueur(parametres: dict[str, Any]) -> dict[str, list[str]]:
+def priorites_en_vigueur(parametres: Mapping[str, Any]) -> dict[str, list[str]]:
     """Le paramètre ``etat_priorites`` du millésime, vérifié (thème -> liste de mots-clés)."""
     valeur = parametres.get("etat_priorites")
     if valeur is None:
@@ -54,7 +58,7 @@ def priorites_en_vigueur(parametres: dict[str, Any]) -> dict[str, list[str]]:
     return {str(t): [str(m) for m in mots] for t, mots in valeur.items()}
 
 
-def dossiers_etat(tableau: Any, parametres: dict[str, Any]) -> Any:
+def dossiers_etat(tableau: pl.DataFrame, parametres: Mapping[str, Any]) -> pl.DataFrame:
     """Les dossiers qui sollicitent l'État, hors statuts contrôlés pour la seule structure."""
     import polars as pl
 
@@ -63,14 +67,13 @@ def dossiers_etat(tableau: Any, parametres: dict[str, Any]) -> Any:
                           & ~pl.col("statut").is_in(exclus).fill_null(False))
 
 
-def reperages_par_dossier(tableau: Any, parametres: dict[str, Any]) -> list[tuple[dict[str, Any], list[Reperage]]]:
+def reperages_par_dossier(tableau: pl.DataFrame,
+                          parametres: Mapping[str, Any]) -> list[tuple[dict[str, Any], list[Reperage]]]:
     """Pour chaque dossier qui sollicite l'État : ses cellules lues et les priorités repérées."""
     priorites = priorites_en_vigueur(parametres)
     if not priorites:
         return []
     import polars as pl
-
-    from cdv_regles.derivations import contient_mots
 
     colonnes = [c for c in parametres.get("etat_colonnes_priorites") or [] if c in tableau.columns]
     if not colonnes:
@@ -86,9 +89,9 @@ def reperages_par_dossier(tableau: Any, parametres: dict[str, Any]) -> list[tupl
     return resultats
 
 
-def controler_priorites(tableau: Any, contexte: Any) -> list[Any]:
+def controler_priorites(tableau: pl.DataFrame, contexte: Contexte) -> list[Constat]:
     """Un constat ``info`` par dossier État qui relève d'une priorité 2023."""
-    entetes = {c.id: c.entete for c in contexte.catalogue.colonnes}
+    entetes = contexte.entetes
     constats = []
     for ligne, trouves in reperages_par_dossier(tableau, contexte.parametres):
         details = " ; ".join(f"{r.theme} (« {r.mot.rstrip('*')} » dans « {entetes.get(r.colonne, r.colonne)} »)"

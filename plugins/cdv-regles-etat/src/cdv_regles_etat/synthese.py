@@ -8,22 +8,25 @@ Forme attendue par ``cdv-regles synthese`` : ``{titre: contenu}`` ; les clés qu
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cdv_regles.api import Constat, Contexte
 from cdv_regles_etat.priorites import REGLE, dossiers_etat, reperages_par_dossier
+
+if TYPE_CHECKING:
+    import polars as pl
 
 TITRE = "État (politique de la ville) : crédits demandés"
 
 
-def _libelles_orientations(contexte: Any) -> dict[int, str]:
-    refs = getattr(getattr(contexte, "referentiels", None), "tous", {})
-    ref = refs.get("orientations")
+def _libelles_orientations(contexte: Contexte) -> dict[int, str]:
+    ref = contexte.referentiels.get("orientations")
     if ref is None:
         return {}
     return {int(d["numero"]): f"{d['numero']} - {d['libelle']}" for d in ref.details if "numero" in d}
 
 
-def synthese_etat(tableau: Any, constats: list[Any], contexte: Any) -> dict[str, Any]:
+def synthese_etat(tableau: pl.DataFrame, constats: list[Constat], contexte: Contexte) -> dict[str, Any]:
     import polars as pl
 
     df = dossiers_etat(tableau, contexte.parametres)

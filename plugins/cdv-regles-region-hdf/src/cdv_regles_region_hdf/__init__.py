@@ -4,6 +4,6 @@ déroule pendant la période estivale. Déclare aussi l'enveloppe SREI 2017-2021
 
 from __future__ import annotations
 
-from cdv_regles.partenaire import GreffonPartenaire
+from cdv_regles.api import GreffonPartenaire
 
 greffon = GreffonPartenaire("region-hdf", "Région Hauts-de-France", __file__)

@@ -4,6 +4,6 @@ culture, conditions propres au bonus égalité expérimental 2023."""
 
 from __future__ import annotations
 
-from cdv_regles.partenaire import GreffonPartenaire
+from cdv_regles.api import GreffonPartenaire
 
 greffon = GreffonPartenaire("valenciennes-metropole", "Valenciennes Métropole", __file__)

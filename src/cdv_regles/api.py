@@ -1,0 +1,53 @@
+"""L'interface publique des greffons : tout ce qu'un greffon de partenaire importe.
+
+    from cdv_regles.api import GreffonPartenaire, hookimpl
+
+Rien d'autre de ``cdv_regles`` n'est promis aux greffons (un test le vérifie pour les greffons
+du dépôt et pour le gabarit de ``nouveau-plugin``) : les modules internes peuvent changer.
+
+- ``hookimpl`` : la marque des hooks (voir ``plugins/GUIDE.md`` pour chaque hook et sa signature) ;
+- ``GreffonPartenaire`` : le greffon ordinaire (règles YAML par millésime, paramètres datés) ;
+- ``Contexte`` : ce que reçoivent ``cdv_regles_controles`` et ``cdv_regles_synthese`` (lecture
+  seule), avec ``contexte.constat(...)`` pour fabriquer un ``Constat`` ;
+- ``Constat``, ``GRAVITES``, ``FAMILLES`` : le constat et ses vocabulaires ;
+- ``Referentiel`` : une liste de valeurs officielles (``contexte.referentiels["orientations"]``) ;
+- ``cle_nom``, ``contient_mots``, ``mot_trouve`` : comparer des textes sans casse ni accents, et
+  chercher des mots entiers (« sport* » pour un début de mot), en polars ou en Python ;
+- ``fichiers_du_millesime`` : les fichiers de règles d'un dossier ``regles/AAAA/`` pour un millésime.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cdv_regles.chemins import fichiers_du_millesime
+from cdv_regles.constats import FAMILLES, GRAVITES, Constat
+from cdv_regles.contexte import Contexte
+from cdv_regles.hookspecs import hookimpl
+from cdv_regles.partenaire import GreffonPartenaire
+from cdv_regles.referentiels import Referentiel, cle_nom
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+def contient_mots(colonne: pl.Expr, mots: list[str]) -> pl.Expr:
+    """Expression polars : la cellule contient l'un des ``mots`` (sans casse ni accents, mots
+    entiers ; « sport* » trouve aussi « sportive », jamais « transport »). Nulle si la cellule
+    est vide. C'est la fonction ``contient()`` du langage des règles. polars n'est chargé qu'à
+    l'appel.
+    """
+    from cdv_regles.derivations import contient_mots as calculer
+
+    return calculer(colonne, mots)
+
+
+def mot_trouve(texte: str, mot: str) -> bool:
+    """Version Python de ``contient_mots`` pour un texte et un mot (même motif, mêmes clés)."""
+    from cdv_regles.derivations import mot_trouve as chercher
+
+    return chercher(texte, mot)
+
+
+__all__ = ["FAMILLES", "GRAVITES", "Constat", "Contexte", "GreffonPartenaire", "Referentiel", "cle_nom",
+           "contient_mots", "fichiers_du_millesime", "hookimpl", "mot_trouve"]
