@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -117,3 +119,82 @@ def test_contient_des_mots_entiers_ou_des_debuts_de_mot():
     assert sur_t("contient(t, 'sport')") == [False, False, False, False, None]
     assert sur_t("contient(t, ['sport*', 'cafe'])") == [True, False, False, True, None]
     assert sur_t("mots_trouves(t, ['sport*', 'parents'])")[:4] == [["parents"], [], [], ["sportives"]]
+
+
+# --- chaque fonction du langage : ce qu'elle calcule ------------------------------------------------
+
+def portee_large(**parametres):
+    p = portee(**parametres)
+    p.colonnes.update({"t": ("texte", None), "l": ("choix_multiple", REFS["communes"])})
+    p.entetes.update({"t": "T", "l": "L"})
+    p.millesime = 2023
+    return p
+
+
+DF_LARGE = DF.with_columns(pl.Series("t", ["Club de SPORTIVES", "Transport", None]),
+                           pl.Series("l", [["Valenciennes", "Anzin"], [], None], dtype=pl.List(pl.String)))
+
+
+def evaluer_large(texte: str, **parametres):
+    e = Compilateur(portee_large(**parametres)).compiler(texte)
+    return DF_LARGE.select(e.alias("r"))["r"].to_list() if isinstance(e, pl.Expr) else e
+
+
+@pytest.mark.parametrize(("texte", "attendu"), [
+    ("vide(a)", [False, True, False]),
+    ("rempli(b)", [True, True, False]),
+    ("max_de(a, b)", [10.0, 2.0, 5.0]),
+    ("min_de(a, b)", [1.0, 2.0, 5.0]),
+    ("abs(b - a)", [9.0, None, None]),
+    ("arrondi(a / 3, 1)", [3.3, None, 1.7]),
+    ("annee(d)", [2022, 2022, None]),
+    ("nb_elements(l)", [2, 0, None]),
+    ("joindre(l, ' ; ')", ["Valenciennes ; Anzin", "", None]),
+    ("contient(t, 'sport*')", [True, False, None]),
+    ("contient(t, ['transport', 'foot'])", [False, True, None]),
+    ("mots_trouves(t, ['sport*', 'club'])", [["club", "sportives"], [], None]),
+    ("doublon(dispositif)", [False, False, False]),
+    ("doublon(annee(d))", [True, True, False]),
+])
+def test_chaque_fonction_calcule_ce_que_dit_le_lisezmoi(texte: str, attendu: list) -> None:
+    assert evaluer_large(texte) == attendu
+
+
+def test_fonctions_a_valeur_fixe() -> None:
+    assert evaluer_large("date_du_millesime(7, 1)") == dt.date(2023, 7, 1)
+    assert evaluer_large("annee(date_reference)") == 2023
+    assert evaluer_large("abs(-3)") == 3
+    assert evaluer_large("arrondi(2.345, 2)") == 2.35
+    assert "PRE (Programme de réussite éducative)" in evaluer_large("valeurs_de(referentiel('dispositifs'))")
+    with pytest.raises(ExpressionInvalide, match="mois et jour invalides"):
+        evaluer_large("date_du_millesime(99999999999999999999, 1)")
+    with pytest.raises(ExpressionInvalide, match="types différents"):
+        evaluer_large("'abc' < 1")
+
+
+# --- le LISEZMOI documente chaque fonction, avec un exemple qui se compile (à la datasette) -------
+
+LISEZMOI = Path(__file__).resolve().parents[1] / "regles" / "LISEZMOI.md"
+
+
+def fonctions_documentees(texte: str) -> dict[str, str]:
+    """Nom de fonction -> exemple, lus dans le tableau « fonction | résultat | exemple »."""
+    lignes = re.findall(r"^\| `(\w+)\(.*?` \|.*\| `([^`]+)` \|$", texte, re.M)
+    return dict(lignes)
+
+
+def test_chaque_fonction_du_langage_est_documentee_avec_un_exemple(environnement_2023) -> None:
+    from cdv_regles.moteur import portee as portee_du_catalogue
+
+    documentees = fonctions_documentees(LISEZMOI.read_text(encoding="utf-8"))
+    fonctions = Compilateur(portee()).fonctions
+    assert sorted(documentees) == sorted(fonctions)
+    _, catalogue = environnement_2023
+    for nom, exemple in documentees.items():
+        assert re.search(rf"\b{nom}\(", exemple), (nom, exemple)
+        p = portee_du_catalogue(catalogue, dt.date(2023, 3, 1))
+        p.millesime = 2023
+        try:
+            Compilateur(p).compiler(exemple)
+        except ExpressionInvalide as e:
+            pytest.fail(f"l'exemple de {nom}() « {exemple} » ne se compile pas : {e}")

@@ -16,6 +16,7 @@ import ast
 import datetime as dt
 import io
 import itertools
+import operator
 import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ class Compilateur:
             "inconnus": self._inconnus, "tous_dans": self._tous_dans,
             "referentiel": self._referentiel, "total": self._total, "nombre": self._nombre,
             "doublon": self._doublon, "joindre": self._joindre, "annee": self._annee,
-            "arrondi": self._arrondi, "abs": self._abs, "liste": self._liste,
+            "arrondi": self._arrondi, "abs": self._abs,
             "valeurs_de": self._valeurs_de, "nb_elements": self._nb_elements,
             "non_coches": self._non_coches, "valeurs_ou": self._valeurs_ou,
             "contient": self._contient, "mots_trouves": self._mots_trouves,
@@ -241,7 +242,11 @@ class Compilateur:
         if g is None or d is None:
             raise ExpressionInvalide("comparer à « nul » : utilisez vide(x) ou rempli(x)")
         if not isinstance(g, pl.Expr) and not isinstance(d, pl.Expr):
-            return getattr(g, nom)(d)
+            try:  # operator, pas g.__lt__ : « 'a' < 1 » lève au lieu de rendre NotImplemented
+                return getattr(operator, nom.strip("_"))(g, d)
+            except TypeError:
+                raise ExpressionInvalide(f"comparaison impossible entre {g!r} et {d!r} : "
+                                         "valeurs de types différents") from None
         return getattr(_lit(g), nom)(_lit(d))
 
     def _canoniser(self, noeud: ast.AST, valeur: Valeur, autre: Valeur) -> Valeur:
@@ -412,9 +417,6 @@ class Compilateur:
 
     def _abs(self, x: Valeur) -> Valeur:
         return abs(x) if not isinstance(x, pl.Expr) else x.abs()
-
-    def _liste(self, *args: Valeur) -> list:
-        return list(args)
 
     def _valeurs_de(self, ref: Valeur, champ: str | None = None) -> list:
         """Les valeurs officielles d'un référentiel (ou un champ de ses entrées)."""
