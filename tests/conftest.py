@@ -50,8 +50,8 @@ def publication(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sortie
 
 
-@pytest.fixture
-def environnement_vierge(tmp_path: Path):
+@pytest.fixture(scope="session")
+def environnement_vierge(tmp_path_factory: pytest.TempPathFactory):
     """Fabrique un environnement Python neuf, avec pip (``uv venv --seed`` : une seconde, là où
     ``python -m venv`` en met des dizaines) ; ``avec_tiers`` y met déjà les paquets publics de
     ``dependances.txt`` (par uv, depuis son cache)."""
@@ -61,7 +61,7 @@ def environnement_vierge(tmp_path: Path):
     import sys
 
     def fabriquer(nom: str = "env", avec_tiers: Path | None = None) -> Path:
-        env = tmp_path / nom
+        env = tmp_path_factory.mktemp(nom) / "env"
         uv = os.environ.get("UV") or shutil.which("uv")
         subprocess.run([uv, "venv", "--quiet", "--seed", "--python", sys.executable, str(env)], check=True)
         if avec_tiers is not None:

@@ -3,8 +3,10 @@ commandes ``cdv-regles`` existent et acceptent leurs options, et ils font ce qu'
 quand on les exécute sur le classeur exemple.
 
 Les scripts des modèles sont exécutés par bash tels qu'ils sont écrits : une première fois avec
-``cdv-regles`` remplacé par une fonction qui note ses arguments (toutes les commandes, installation
-comprise), puis pour de vrai, sans l'installation, avec la commande de cet environnement.
+``cdv-regles`` et ``python`` remplacés par des fonctions qui notent leurs arguments, puis pour de
+vrai dans un dépôt git jetable qui ne contient que le classeur : l'étape d'installation installe la
+publication (``outils/publier.py``, dossier local) dans un environnement neuf, et la vérification
+tourne avec la commande ainsi installée, jamais avec celle du dépôt.
 ``pre-commit`` (dépendance de test) installe et lance le crochet dans un petit dépôt git.
 """
 
@@ -72,23 +74,38 @@ def job_gitlab() -> dict:
 
 ENREGISTREUR = """
 cdv-regles() { printf '%s\\037' "$@" >> "$TRACE"; printf '\\n' >> "$TRACE"; }
-python() { :; }
+python() { printf '%s\\037' "$@" >> "$TRACE.python"; printf '\\n' >> "$TRACE.python"; }
 """
+#: Les réglages obligatoires (vides dans les modèles), tels qu'une équipe les remplirait.
+REGLAGES = {"CLASSEUR": "classeurs/programmation-2023.xlsm", "CDV_REGLES_SOURCE": "outils/cdv-regles-publication"}
 
 
-def executer(script: str, env: dict[str, str], dossier: Path, *, a_blanc: bool) -> subprocess.CompletedProcess:
-    """Lance ``script`` comme GitHub et GitLab (bash, -e, pipefail), dans ``dossier``."""
-    chemin = dossier / "etape.sh"
+def executer(script: str, env: dict[str, str], dossier: Path, *, a_blanc: bool,
+             chemins: Path | None = None) -> subprocess.CompletedProcess:
+    """Lance ``script`` comme GitHub et GitLab (bash, -e, pipefail), dans ``dossier``. Pour de vrai,
+    ``chemins`` est le dossier ``bin`` de l'environnement installé, mis en tête du PATH à la place
+    de celui de ce dépôt."""
+    chemin = dossier.parent / f"etape-{dossier.name}.sh"
     chemin.write_text((ENREGISTREUR if a_blanc else "") + script, encoding="utf-8")
-    env_complet = {**os.environ, **{k: str(v) for k, v in env.items()},
-                   "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env_complet.pop("CDV_REGLES_DESACTIVER", None)
+    ailleurs = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and Path(d) != BIN]
+    env_complet = {**{k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CDV_REGLES_DESACTIVER")},
+                   **{k: str(v) for k, v in env.items()},
+                   "PATH": os.pathsep.join([str(chemins or BIN), *ailleurs])}
     return subprocess.run([BASH, "--noprofile", "--norc", "-eo", "pipefail", str(chemin)], cwd=dossier,
                           env=env_complet, capture_output=True, text=True, encoding="utf-8", check=False)
 
 
 def commandes_notees(trace: Path) -> list[list[str]]:
     return [ligne.split("\x1f")[:-1] for ligne in trace.read_text(encoding="utf-8").splitlines()]
+
+
+def verifier_installation(trace: Path, source: str) -> None:
+    """Les deux pip install : paquets publics aux empreintes de la publication, puis les nôtres
+    depuis la publication seulement (aucun index : personne ne peut glisser un paquet du même nom)."""
+    publics, notres = commandes_notees(Path(f"{trace}.python"))
+    assert publics[:3] == ["-m", "pip", "install"] and notres[:3] == ["-m", "pip", "install"]
+    assert publics[-3:] == ["--require-hashes", "-r", f"{source}/dependances.txt"]
+    assert notres[-4:] == ["--no-index", "--find-links", source, "cdv-regles-valenciennes"]
 
 
 def test_les_fichiers_se_lisent() -> None:
@@ -106,9 +123,12 @@ def test_github_commandes_valides(tmp_path: Path) -> None:
     assert any("--format github" in s for s in scripts)
     trace = tmp_path / "trace"
     resume = tmp_path / "resume.md"
+    assert env["CLASSEUR"] == "" and env["CDV_REGLES_SOURCE"] == ""  # à régler : aucun défaut trompeur
     for s in scripts:
-        p = executer(s, {**env, "TRACE": str(trace), "GITHUB_STEP_SUMMARY": str(resume)}, tmp_path, a_blanc=True)
+        p = executer(s, {**env, **REGLAGES, "TRACE": str(trace), "GITHUB_STEP_SUMMARY": str(resume)}, tmp_path,
+                     a_blanc=True)
         assert p.returncode == 0, p.stderr
+    verifier_installation(trace, REGLAGES["CDV_REGLES_SOURCE"])
     notees = commandes_notees(trace)
     assert [c[0] for c in notees] == ["plugins", "verifier", "verifier", "verifier"]
     formats = {}
@@ -117,7 +137,7 @@ def test_github_commandes_valides(tmp_path: Path) -> None:
         if argv[0] == "verifier":
             assert ctx.params["millesime"] == int(env["MILLESIME"])
             assert ctx.params["date_reference"].isoformat() == env["DATE_REFERENCE"]
-            assert str(ctx.params["fichier"]) == env["CLASSEUR"]
+            assert str(ctx.params["fichier"]) == REGLAGES["CLASSEUR"]
             formats[ctx.params["format_"]] = ctx.params["sortie"]
     assert sorted(formats) == ["github", "junit", "markdown"]
     assert formats["github"] is None  # les annotations vont dans le journal
@@ -135,7 +155,7 @@ def test_date_du_jour_si_date_vide(tmp_path: Path) -> None:
     (etape,) = [e for e in etapes if "--format github" in e.get("run", "")]
     trace = tmp_path / "trace"
     avant = dt.date.today()
-    p = executer(etape["run"], {**env, "DATE_REFERENCE": "", "TRACE": str(trace),
+    p = executer(etape["run"], {**env, **REGLAGES, "DATE_REFERENCE": "", "TRACE": str(trace),
                                 "GITHUB_STEP_SUMMARY": str(tmp_path / "r.md")}, tmp_path, a_blanc=True)
     assert p.returncode == 0, p.stderr
     dates = {valider(argv).params["date_reference"] for argv in commandes_notees(trace)}
@@ -144,10 +164,13 @@ def test_date_du_jour_si_date_vide(tmp_path: Path) -> None:
 
 def test_gitlab_commandes_valides(tmp_path: Path) -> None:
     job = job_gitlab()
+    assert job["variables"]["CLASSEUR"] == "" and job["variables"]["CDV_REGLES_SOURCE"] == ""
     trace = tmp_path / "trace"
     for partie in ("before_script", "script"):
-        p = executer("\n".join(job[partie]), {**job["variables"], "TRACE": str(trace)}, tmp_path, a_blanc=True)
+        p = executer("\n".join(job[partie]), {**job["variables"], **REGLAGES, "TRACE": str(trace)}, tmp_path,
+                     a_blanc=True)
         assert p.returncode == 0, p.stderr
+    verifier_installation(trace, REGLAGES["CDV_REGLES_SOURCE"])
     notees = commandes_notees(trace)
     assert [c[0] for c in notees] == ["plugins", "verifier", "verifier", "verifier"]
     junit = [valider(a) for a in notees if a[0] == "verifier" and "junit" in a]
@@ -179,66 +202,145 @@ def bloquants_junit(rapport: Path) -> set[tuple[str | None, str]]:
     return vus
 
 
+def test_un_reglage_obligatoire_vide_arrete_avec_un_message_clair(tmp_path: Path) -> None:
+    env, etapes = etapes_github()
+    installer, verifier = [e["run"] for e in etapes if "run" in e]
+    job = job_gitlab()
+    cas = [(installer, env, "CDV_REGLES_SOURCE"), (verifier, env, "CLASSEUR"),
+           ("\n".join(job["before_script"]), job["variables"], "CDV_REGLES_SOURCE"),
+           ("\n".join(job["script"]), job["variables"], "CLASSEUR")]
+    for script, variables, vide in cas:
+        trace = tmp_path / f"trace-{vide}"
+        p = executer(script, {**variables, **REGLAGES, vide: "", "TRACE": str(trace),
+                              "GITHUB_STEP_SUMMARY": str(tmp_path / "r.md")}, tmp_path, a_blanc=True)
+        assert p.returncode == 2, (vide, p.stdout, p.stderr)
+        assert re.search(rf"[Rr]églez (la variable )?{vide}\b", p.stdout + p.stderr), (vide, p.stdout, p.stderr)
+        assert not trace.exists() and not Path(f"{trace}.python").exists()  # rien lancé avant le message
+
+
 @pytest.fixture
 def depot_classeur(tmp_path: Path) -> Path:
-    """Un dossier de travail comme celui de la CI : le classeur exemple à l'endroit du modèle."""
+    """Un dépôt git jetable qui ne contient que le classeur (l'exemple, à l'endroit réglé)."""
     assert EXEMPLE.is_file(), f"classeur exemple absent : {EXEMPLE}"
-    cible = tmp_path / "classeurs" / EXEMPLE.name
-    cible.parent.mkdir()
-    shutil.copy(EXEMPLE, cible)
-    return tmp_path
+    depot = tmp_path / "equipe"
+    (depot / "classeurs").mkdir(parents=True)
+    shutil.copy(EXEMPLE, depot / CLASSEUR_EQUIPE)
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+    for commande in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "Programmation 2023"]):
+        subprocess.run(["git", *commande], cwd=depot, env=env, check=True)
+    suivis = subprocess.run(["git", "ls-files"], cwd=depot, capture_output=True, text=True, check=True).stdout
+    assert suivis.split() == [CLASSEUR_EQUIPE]
+    return depot
 
 
-def test_github_sur_le_classeur_exemple(depot_classeur: Path) -> None:
+#: Le classeur du dépôt jetable : l'exemple, sous un nom d'équipe.
+CLASSEUR_EQUIPE = "classeurs/programmation-2023.xlsx"
+
+
+def rendre_propre(classeur: Path) -> None:
+    """Retire du classeur les dossiers aux défauts délibérés (bloquants et alertes attendus)."""
+    import openpyxl
+
+    defauts = {c["dossier"] for c in charger(ATTENDUS)["constats"] if c["gravite"] in ("bloquant", "alerte")}
+    wb = openpyxl.load_workbook(classeur)
+    ws = wb["Programmation"]
+    lignes = [c.row for c in ws["A"][1:] if c.value in defauts]
+    assert len(lignes) == len(defauts)
+    for ligne in sorted(lignes, reverse=True):
+        ws.delete_rows(ligne)
+    (tableau,) = ws.tables.values()
+    tableau.ref = f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}"
+    if tableau.autoFilter is not None:
+        tableau.autoFilter.ref = tableau.ref
+    wb.save(classeur)
+
+
+def installer_comme_la_ci(script: str, env: dict[str, str], environnement: Path, dossier: Path) -> Path:
+    """L'étape d'installation du modèle, pour de vrai : la publication dans l'environnement neuf."""
+    p = executer(script, env, dossier, a_blanc=False, chemins=environnement / "bin")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert re.search(r"^\s*valenciennes-metropole\s", p.stdout, re.MULTILINE), p.stdout  # cdv-regles plugins
+    assert (environnement / "bin" / "cdv-regles").is_file()
+    return environnement / "bin"
+
+
+@pytest.fixture(scope="module")
+def installe_github(publication: Path, environnement_vierge, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    env, etapes = etapes_github()
+    (etape,) = [e for e in etapes if e.get("name") == "Installer cdv-regles"]
+    return installer_comme_la_ci(etape["run"], {**env, "CDV_REGLES_SOURCE": str(publication)},
+                                 environnement_vierge("github", avec_tiers=publication),
+                                 tmp_path_factory.mktemp("installation-github"))
+
+
+@pytest.fixture(scope="module")
+def installe_gitlab(publication: Path, environnement_vierge, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    job = job_gitlab()
+    return installer_comme_la_ci("\n".join(job["before_script"]), {**job["variables"], "CDV_REGLES_SOURCE": str(publication)},
+                                 environnement_vierge("gitlab", avec_tiers=publication),
+                                 tmp_path_factory.mktemp("installation-gitlab"))
+
+
+def lancer_github(depot: Path, chemins: Path) -> tuple[subprocess.CompletedProcess, str]:
     env, etapes = etapes_github()
     (etape,) = [e for e in etapes if "--format github" in e.get("run", "")]
-    resume = depot_classeur / "resume.md"
-    p = executer(etape["run"], {**env, "GITHUB_STEP_SUMMARY": str(resume), "GITHUB_WORKSPACE": str(depot_classeur)},
-                 depot_classeur, a_blanc=False)
-    assert p.returncode == 1, p.stderr  # rouge : le classeur exemple a des constats bloquants
+    resume = depot.parent / "resume.md"
+    p = executer(etape["run"], {**env, "CLASSEUR": CLASSEUR_EQUIPE, "GITHUB_STEP_SUMMARY": str(resume),
+                                "GITHUB_WORKSPACE": str(depot)}, depot, a_blanc=False, chemins=chemins)
+    return p, resume.read_text(encoding="utf-8") if resume.exists() else ""
+
+
+@pytest.mark.lent
+def test_github_depot_du_seul_classeur(depot_classeur: Path, installe_github: Path) -> None:
+    p, md = lancer_github(depot_classeur, installe_github)
+    assert p.returncode == 1, p.stdout + p.stderr  # rouge : le classeur exemple a des constats bloquants
     rapport = depot_classeur / "rapports" / "cdv-regles.xml"
     assert bloquants_junit(rapport) == attendus("bloquant")
     erreurs = [x for x in p.stdout.splitlines() if x.startswith("::error ")]
     assert len(erreurs) == len(attendus("bloquant"))
-    assert all(x.startswith(f"::error file={env['CLASSEUR']},line=") for x in erreurs)
+    assert all(x.startswith(f"::error file={CLASSEUR_EQUIPE},line=") for x in erreurs)
     assert len([x for x in p.stdout.splitlines() if x.startswith("::warning ")]) == len(attendus("alerte"))
-    md = resume.read_text(encoding="utf-8")
-    assert md.startswith(f"## Tableau de programmation : {EXEMPLE.name}")
+    assert md.startswith("## Tableau de programmation : programmation-2023.xlsx")
     assert f"❌ **{len(attendus('bloquant'))} constats bloquants**" in md
 
 
-def test_github_vert_sans_bloquant(depot_classeur: Path) -> None:
-    # Un tableau en règle (le dossier type) à la place de l'exemple : l'étape passe.
-    import openpyxl
-
-    from cdv_regles.exemples import table_exemple
-    from cdv_regles.verification import preparer
-
-    catalogue = preparer(2023)[1]
-    table = table_exemple({}, catalogue)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Programmation"
-    ws.append(table.entetes)
-    ws.append(table.lignes[0])
-    wb.save(depot_classeur / "classeurs" / EXEMPLE.name)
-    env, etapes = etapes_github()
-    (etape,) = [e for e in etapes if "--format github" in e.get("run", "")]
-    resume = depot_classeur / "resume.md"
-    p = executer(etape["run"], {**env, "GITHUB_STEP_SUMMARY": str(resume)}, depot_classeur, a_blanc=False)
+@pytest.mark.lent
+def test_github_vert_sans_bloquant(depot_classeur: Path, installe_github: Path) -> None:
+    rendre_propre(depot_classeur / CLASSEUR_EQUIPE)
+    p, md = lancer_github(depot_classeur, installe_github)
     assert p.returncode == 0, p.stdout + p.stderr
-    assert not any(x.startswith("::error ") for x in p.stdout.splitlines())
+    assert not any(x.startswith(("::error ", "::warning ")) for x in p.stdout.splitlines())
     assert ET.parse(depot_classeur / "rapports" / "cdv-regles.xml").getroot().get("failures") == "0"
-    assert "✅" in resume.read_text(encoding="utf-8")
+    assert "✅" in md
 
 
-def test_gitlab_sur_le_classeur_exemple(depot_classeur: Path) -> None:
+def lancer_gitlab(depot: Path, chemins: Path) -> subprocess.CompletedProcess:
     job = job_gitlab()
-    p = executer("\n".join(job["script"]), job["variables"], depot_classeur, a_blanc=False)
-    assert p.returncode == 1, p.stderr
+    return executer("\n".join(job["script"]), {**job["variables"], "CLASSEUR": CLASSEUR_EQUIPE}, depot,
+                    a_blanc=False, chemins=chemins)
+
+
+@pytest.mark.lent
+def test_gitlab_depot_du_seul_classeur(depot_classeur: Path, installe_gitlab: Path) -> None:
+    job = job_gitlab()
+    p = lancer_gitlab(depot_classeur, installe_gitlab)
+    assert p.returncode == 1, p.stdout + p.stderr
     assert bloquants_junit(depot_classeur / job["artifacts"]["reports"]["junit"]) == attendus("bloquant")
     assert (depot_classeur / "rapports" / "cdv-regles.md").read_text(encoding="utf-8").startswith("## ")
     assert re.match(r"\d+ dossier\(s\) vérifié\(s\), \d+ constat\(s\)", p.stdout.rstrip().splitlines()[-1])
+    for dossier, regle in attendus("bloquant"):
+        assert re.search(rf"Dossier {re.escape(dossier)} \(ligne \d+\)\n(  .*\n)*  BLOQUANT +{regle} ", p.stdout)
+
+
+@pytest.mark.lent
+def test_gitlab_vert_sans_bloquant(depot_classeur: Path, installe_gitlab: Path) -> None:
+    rendre_propre(depot_classeur / CLASSEUR_EQUIPE)
+    p = lancer_gitlab(depot_classeur, installe_gitlab)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "BLOQUANT" not in p.stdout and "ALERTE" not in p.stdout
+    assert ET.parse(depot_classeur / "rapports" / "cdv-regles.xml").getroot().get("failures") == "0"
 
 
 # --- Le crochet pre-commit --------------------------------------------------------------------
