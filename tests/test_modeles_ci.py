@@ -278,7 +278,8 @@ def installe_github(publication: Path, environnement_vierge, tmp_path_factory: p
 @pytest.fixture(scope="module")
 def installe_gitlab(publication: Path, environnement_vierge, tmp_path_factory: pytest.TempPathFactory) -> Path:
     job = job_gitlab()
-    return installer_comme_la_ci("\n".join(job["before_script"]), {**job["variables"], "CDV_REGLES_SOURCE": str(publication)},
+    return installer_comme_la_ci("\n".join(job["before_script"]),
+                                 {**job["variables"], "CDV_REGLES_SOURCE": str(publication)},
                                  environnement_vierge("gitlab", avec_tiers=publication),
                                  tmp_path_factory.mktemp("installation-gitlab"))
 
