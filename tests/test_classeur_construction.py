@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from cdv_regles.classeur import feuilles as F
-from cdv_regles.classeur.commande import classeur
+from cdv_regles.cli import cdv_regles
 
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("xlsxwriter")
@@ -27,7 +27,7 @@ CLASSEUR_VERSIONNE = DEPOT / "classeurs" / "programmation-2023.xlsm"
 
 
 def generer(sortie: Path, *options: str) -> object:
-    return CliRunner().invoke(classeur, ["nouveau", "--millesime", "2023", "--sortie", str(sortie),
+    return CliRunner().invoke(cdv_regles, ["classeur", "nouveau", "--millesime", "2023", "--sortie", str(sortie),
                                          *options])
 
 
@@ -85,7 +85,7 @@ def test_extension_et_millesime_refuses_avec_un_message(tmp_path: Path) -> None:
     resultat = generer(tmp_path / "programmation.xlsx")
     assert resultat.exit_code == 2
     assert ".xlsm" in resultat.output
-    resultat = CliRunner().invoke(classeur, ["nouveau", "--millesime", "1999", "--sortie",
+    resultat = CliRunner().invoke(cdv_regles, ["classeur", "nouveau", "--millesime", "1999", "--sortie",
                                              str(tmp_path / "p.xlsm")])
     assert resultat.exit_code == 2
     assert "1999" in resultat.output and "millésimes disponibles" in resultat.output

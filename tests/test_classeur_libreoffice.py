@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from cdv_regles.classeur import feuilles as F
-from cdv_regles.classeur.commande import classeur
+from cdv_regles.cli import cdv_regles
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) n'est pas installé")
@@ -36,7 +36,7 @@ def convertir(source: Path, format_: str, dossier: Path) -> Path:
 @pytest.fixture(scope="module")
 def classeur_genere(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sortie = tmp_path_factory.mktemp("lo") / "programmation-2023.xlsm"
-    r = CliRunner().invoke(classeur, ["nouveau", "--millesime", "2023", "--sortie", str(sortie)])
+    r = CliRunner().invoke(cdv_regles, ["classeur", "nouveau", "--millesime", "2023", "--sortie", str(sortie)])
     assert r.exit_code == 0, r.output
     return sortie
 

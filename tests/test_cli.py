@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -100,3 +101,142 @@ def test_aide_en_francais():
     assert "Utilisation :" in r.output and "Commandes" in r.output and "verifier" in r.output
     r = lancer("verifier", "--help")
     assert "Date de référence" in r.output and "Show this message" not in r.output
+
+
+# --- La disposition des commandes (issue 17.5) ----------------------------------------------------
+
+LOURDS = ("polars", "pandera", "xlwings", "hypothesis", "openpyxl", "python_calamine", "cdv_regles.moteur")
+
+
+def _modules_charges(code: str) -> list[str]:
+    code += f"\nimport json\nprint(json.dumps(sorted(m for m in {LOURDS!r} if m in sys.modules)))"
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def test_aide_instantanee_sans_module_lourd():
+    code = ("import sys, contextlib, io\nimport cdv_regles.cli as c\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            "    sys.argv = ['cdv-regles', '--help']\n    c.main()\n")
+    assert _modules_charges(code) == []
+
+
+@pytest.mark.parametrize("nom", ["verifier", "greffons", "synthese", "exporter", "classeur",
+                                 "nouveau-greffon", "texte-git"])
+def test_module_de_commande_n_importe_ni_cli_ni_rien_de_lourd(nom):
+    from cdv_regles.cli import COMMANDES
+
+    module, attribut = COMMANDES[nom].split(":")
+    code = f"import sys, {module} as m\nassert 'cdv_regles.cli' not in sys.modules, '{module} importe cli'\n" \
+           f"assert m.{attribut}.name\n"
+    assert _modules_charges(code) == []
+
+
+def test_noms_francais_et_anciens_noms_anglais():
+    aide = lancer("--help").output
+    commandes = aide.split("Commandes")[1]
+    for nom in ("verifier", "greffons", "synthese", "exporter", "classeur", "nouveau-greffon", "texte-git"):
+        assert f"  {nom} " in commandes
+    assert "  plugins " not in commandes and "  nouveau-plugin " not in commandes
+    assert "plugins (greffons)" in aide  # l'aide dit que l'ancien nom marche encore
+    r_fr, r_en = lancer("greffons", "--format", "json"), lancer("plugins", "--format", "json")
+    assert r_fr.exit_code == r_en.exit_code == 0
+    assert json.loads(r_fr.output) == json.loads(r_en.output)
+    assert "DOSSIER/cdv-regles-NOM" in lancer("nouveau-plugin", "--help").output
+
+
+def test_millesime_declare_une_fois_pour_toutes_les_commandes():
+    from cdv_regles import options
+    from cdv_regles.cli import cdv_regles as groupe
+
+    ctx = click.Context(groupe)
+    vus = {}
+    for nom in ("verifier", "greffons", "synthese"):
+        (p,) = [p for p in groupe.get_command(ctx, nom).params if p.name == "millesime"]
+        vus[nom] = p
+    vus["exporter scdl"] = next(p for p in groupe.get_command(ctx, "exporter").commands["scdl"].params
+                                if p.name == "millesime")
+    vus["classeur nouveau"] = next(p for p in groupe.get_command(ctx, "classeur").commands["nouveau"].params
+                                   if p.name == "millesime")
+    assert all(isinstance(p.type, options.Millesime) for p in vus.values())
+    r = lancer("verifier", "x.xlsx", "--millesime", "deux-mille")
+    assert r.exit_code == 2 and "n'est pas une année" in r.output
+
+
+def test_commande_cassee_visible_en_francais(monkeypatch, tmp_path):
+    import tempfile
+
+    from cdv_regles import cli
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setitem(cli.COMMANDES, "synthese", "cdv_regles.module_absent_pour_le_test:synthese")
+    aide = lancer("--help").output
+    assert "synthese" in aide and "indisponible" in aide
+    r = CliRunner().invoke(cdv_regles, ["synthese", "x.xlsx"])
+    assert r.exit_code == 4, r.output
+    assert "la commande « synthese » ne peut pas être chargée" in r.output
+    assert "cdv_regles.module_absent_pour_le_test" in r.output and "réinstallez" in r.output
+    assert "Traceback" not in r.output
+    (journal,) = tmp_path.glob("cdv-regles-erreur-*.log")
+    assert "ModuleNotFoundError" in journal.read_text(encoding="utf-8")
+
+
+def test_erreur_inattendue_message_journal_et_statut_quatre(classeur, monkeypatch, tmp_path):
+    import tempfile
+
+    from cdv_regles import verification
+
+    chemin = classeur([{}])
+    journaux = tmp_path / "journaux"
+    journaux.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(journaux))
+
+    def panne(*a, **k):
+        return 1 / 0
+
+    monkeypatch.setattr(verification, "verifier_fichier", panne)
+    r = CliRunner().invoke(cdv_regles, ["verifier", str(chemin)])
+    assert r.exit_code == 4, r.output
+    assert "erreur interne de cdv-regles (ZeroDivisionError)" in r.stderr
+    assert "ce n'est pas une erreur de votre fichier" in r.stderr and "Traceback" not in r.output
+    (journal,) = journaux.glob("cdv-regles-erreur-*.log")
+    assert str(journal) in r.stderr
+    texte = journal.read_text(encoding="utf-8")
+    assert "Traceback" in texte and "ZeroDivisionError" in texte and "panne" in texte
+    # --debug (ou CDV_REGLES_DEBUG=1) : la trace à l'écran aussi, même statut.
+    for args, env in ((["--debug", "verifier", str(chemin)], {}),
+                      (["verifier", str(chemin)], {"CDV_REGLES_DEBUG": "1"})):
+        r = CliRunner().invoke(cdv_regles, args, env=env)
+        assert r.exit_code == 4 and "Traceback" in r.stderr and "1 / 0" in r.stderr
+
+
+def test_tube_ferme_fin_silencieuse(classeur):
+    chemin = classeur([{"piece_cerfa": "Non"}])
+    for args in (["verifier", str(chemin)], ["--help"], ["texte-git", str(chemin)]):
+        p = subprocess.Popen([sys.executable, "-m", "cdv_regles", *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        p.stdout.close()  # le lecteur est parti avant la première ligne (comme « | head -0 »)
+        erreur = p.stderr.read().decode()
+        assert p.wait() == 141, erreur
+        assert erreur == ""
+
+
+def test_sans_un_greffon_inconnu_liste_les_installes():
+    r = CliRunner().invoke(cdv_regles, ["verifier", "x.xlsx", "--sans", "pole-emploi"])
+    assert r.exit_code == 2
+    assert "greffon inconnu : pole-emploi" in r.output and "socle" in r.output and "etat" in r.output
+
+
+# --- Le rapport texte : l'important d'abord (issue 16.6) ------------------------------------------
+
+def test_rapport_texte_bloquants_puis_alertes_puis_compte_des_infos(classeur):
+    # ligne 2 : une alerte (QPV vide) ; ligne 3 : un bloquant ; marqueur 0 : une info.
+    chemin = classeur([{"qpv": None}, {"piece_cerfa": "Non", "numero_dossier": "B-2", "marqueur_egalite": 0}])
+    sortie = lancer("verifier", str(chemin), "--date", "2023-03-01").output
+    assert sortie.index("Constats bloquants") < sortie.index("Dossier B-2") < sortie.index("Alertes")
+    assert sortie.index("Alertes") < sortie.index("ALERTE") < sortie.index("information(s) non détaillée(s)")
+    assert "info     " not in sortie and "--infos" in sortie
+    detail = lancer("verifier", str(chemin), "--date", "2023-03-01", "--infos").output
+    assert "Informations (" in detail and "info      EGA-MARQUEUR-ZERO" in detail
+    assert detail.index("Alertes") < detail.index("Informations (")

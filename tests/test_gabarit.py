@@ -45,7 +45,7 @@ def test_genere_un_paquet_complet(tmp_path: Path) -> None:
     assert "hatchling" in pyproject and '"cdv-regles"' in pyproject
     # Rien de temporaire ne reste à côté.
     assert [p.name for p in tmp_path.iterdir()] == ["cdv-regles-pole-emploi"]
-    assert "Pôle emploi" in r.stdout and "cdv-regles plugins" in r.stdout
+    assert "Pôle emploi" in r.stdout and "cdv-regles greffons" in r.stdout
 
 
 def test_le_code_genere_passe_ruff(tmp_path: Path) -> None:

@@ -310,7 +310,7 @@ def test_commande_html_et_json(classeur, tmp_path: Path) -> None:
     runner = CliRunner()
     sortie = tmp_path / "rapport.html"
     r = runner.invoke(cdv_regles, ["synthese", str(fichier), "--sortie", str(sortie), "--date", "2023-03-01",
-                                   "--sans", "factice-absent"])
+                                   "--sans", "ars-hdf"])
     assert r.exit_code == 0, r.output
     html = sortie.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and f"23{NBSP}000{NBSP}€" in html

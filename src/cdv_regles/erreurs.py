@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+# Statuts de sortie de toutes les commandes (documentés dans README.md, ci/README.md et cli.py).
+SORTIE_CONSTATS = 1  # des constats au seuil d'échec ou au-dessus
+SORTIE_ENTREE = 2  # fichier inutilisable ou erreur d'usage
+SORTIE_GREFFON = 3  # un greffon ou un fichier de règles est en défaut (les autres règles ont tourné)
+SORTIE_INTERNE = 4  # erreur interne inattendue : message, trace dans un journal
+SORTIE_INTERROMPU = 130  # Ctrl+C (128 + SIGINT, comme tout programme Unix)
+SORTIE_TUBE_FERME = 141  # le lecteur a fermé le tube (« | head ») : 128 + SIGPIPE, comme les outils Unix
+
 
 class ErreurCdv(Exception):
     """Erreur attendue, expliquée à l'utilisateur ; ``code_sortie`` est le statut de sortie."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,56 +114,55 @@ def contenu_depuis(colonnes: tuple[Colonne, ...], refs: Any, millesime: int) -> 
     )
 
 
-def construire_classeur(sortie: Path, contenu: Contenu, *, remplacer: bool = False) -> Path:
-    """Écrit le classeur à ``sortie`` (écriture atomique) et renvoie son chemin."""
+CONSEIL_REMPLACER = ("Choisissez un autre --sortie, ou ajoutez --remplacer si vous voulez vraiment le "
+                     "remplacer (les saisies qu'il contient seraient perdues).")
+
+
+def verifier_sortie(sortie: Path, remplacer: bool = False) -> None:
+    """Refuse tout de suite (avant la construction) une sortie impossible ou déjà présente."""
+    from cdv_regles.ecriture import refuser_si_existe, verifier_cible
+
     sortie = Path(sortie)
     if sortie.suffix.lower() != ".xlsm":
         raise ErreurCdv(
             f"Le classeur doit finir par .xlsm (classeur à macros), pas « {sortie.name} » : "
             "Excel refuse d'ouvrir un classeur à macros sous une autre extension."
         )
-    if sortie.exists() and not remplacer:
-        raise ErreurCdv(
-            f"{sortie} existe déjà : il n'est pas écrasé. Choisissez un autre --sortie, ou "
-            "ajoutez --remplacer si vous voulez vraiment le remplacer (les saisies qu'il "
-            "contient seraient perdues)."
-        )
+    verifier_cible(sortie)
+    if not remplacer:
+        refuser_si_existe(sortie, CONSEIL_REMPLACER)
     if not sortie.parent.is_dir():
         raise ErreurCdv(f"Le dossier {sortie.parent} n'existe pas : créez-le d'abord.")
 
-    try:
-        _construire(sortie, contenu)
-    except OSError as e:  # disque plein, droits… : le classeur existant n'a pas été touché
-        raise ErreurCdv(f"Impossible d'écrire {sortie} ({e.strerror or e}) : rien n'a été remplacé. "
-                        "Vérifiez la place disponible et les droits du dossier.") from None
-    return sortie
 
+def construire_classeur(sortie: Path, contenu: Contenu, *, remplacer: bool = False) -> Path:
+    """Écrit le classeur à ``sortie`` et renvoie son chemin.
 
-def _construire(sortie: Path, contenu: Contenu) -> None:
-    with tempfile.TemporaryDirectory() as travail:
-        squelette = Path(travail) / "squelette.xlsm"
-        _ecrire_squelette(squelette)
-        vba = projet_vba(squelette, contenu.modules)
-    fd, provisoire = tempfile.mkstemp(dir=sortie.parent, prefix=f".{sortie.stem}-", suffix=".xlsm")
-    os.close(fd)
+    Écrit à côté puis publié d'un coup ; sans ``remplacer``, la publication est exclusive : un
+    fichier apparu pendant la construction n'est jamais remplacé.
+    """
+    from cdv_regles.ecriture import fichier_provisoire
+
+    sortie = Path(sortie)
+    verifier_sortie(sortie, remplacer)
     try:
-        _ecrire_classeur(Path(provisoire), contenu, vba)
-        os.chmod(provisoire, _mode_fichier(sortie))
-        os.replace(provisoire, sortie)
-    except BaseException as e:
-        Path(provisoire).unlink(missing_ok=True)
-        if e.__class__.__name__ == "FileCreateError":  # xlsxwriter enveloppe l'OSError
-            raise OSError(str(e)) from None
+        with tempfile.TemporaryDirectory() as travail:
+            squelette = Path(travail) / "squelette.xlsm"
+            _ecrire_squelette(squelette)
+            vba = projet_vba(squelette, contenu.modules)
+    except Exception as e:  # disque plein, droits… : rien n'a encore été écrit à côté de sortie
+        if isinstance(e, OSError) or e.__class__.__name__ == "FileCreateError":
+            raise ErreurCdv(f"Impossible d'écrire {sortie} ({getattr(e, 'strerror', None) or e}) : rien n'a "
+                            "été remplacé. Vérifiez la place disponible et les droits du dossier.") from None
         raise
-
-
-def _mode_fichier(sortie: Path) -> int:
-    """Droits du fichier remplacé, sinon ceux d'un fichier neuf (mkstemp crée en 0600)."""
-    if sortie.exists():
-        return sortie.stat().st_mode & 0o777
-    masque = os.umask(0)
-    os.umask(masque)
-    return 0o666 & ~masque
+    with fichier_provisoire(sortie, remplacer=remplacer, conseil=CONSEIL_REMPLACER) as provisoire:
+        try:
+            _ecrire_classeur(provisoire, contenu, vba)
+        except Exception as e:
+            if e.__class__.__name__ == "FileCreateError":  # xlsxwriter enveloppe l'OSError
+                raise OSError(str(e)) from None
+            raise
+    return sortie
 
 
 def _ecrire_squelette(chemin: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from cdv_regles.cli import DateFr
+from cdv_regles import options
 
 EXTENSIONS_TABLEUR = {".xlsx", ".xlsm", ".xls", ".ods"}
 
@@ -22,19 +22,18 @@ def exporter() -> None:
 
 @exporter.command(name="scdl")
 @click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--sortie", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              metavar="FICHIER.csv", help="CSV à écrire (jamais le tableau lui-même).")
+@options.sortie(requis=True, metavar="FICHIER.csv",
+                aide="CSV à écrire (jamais le tableau lui-même ; « - » : sur la sortie standard).")
 @click.option("--financeur", "financeurs", multiple=True, metavar="CODE",
               help="Financeur à exporter, par son code (etat, valenciennes-metropole, departement-nord, "
                    "region-hdf, caf-nord, ars-hdf, cpam-hainaut) ou sa clé (cavm…) ; répétable. "
                    "Défaut : les sept financeurs du Contrat de Ville.")
 @click.option("--statut", "statuts", multiple=True, metavar="STATUT",
               help="Statut des dossiers exportés ; répétable. Défaut : « Validé en comité ».")
-@click.option("--date-convention", type=DateFr(), metavar="AAAA-MM-JJ",
+@click.option("--date-convention", type=options.DateFr(), metavar="AAAA-MM-JJ",
               help="Date de signature des conventions (champ obligatoire dateConvention), pour les "
                    "dossiers dont le tableau n'a pas de « Date de la convention ».")
-@click.option("--millesime", type=click.IntRange(2000, 2100), metavar="AAAA",
-              help="Millésime des paramètres (attribuants) ; défaut : le plus récent disponible.")
+@options.millesime(aide="Millésime des paramètres (attribuants) ; défaut : le plus récent disponible.")
 def scdl(fichier: Path, sortie: Path, financeurs: tuple[str, ...], statuts: tuple[str, ...],
          date_convention: dt.date | None, millesime: int | None) -> None:
     """Exporte les subventions de FICHIER au format SCDL Subventions 2.1.1 (CSV).

@@ -1,4 +1,5 @@
-"""Commande ``cdv-regles nouveau-plugin NOM`` : génère le paquet d'un greffon de partenaire.
+"""Commande ``cdv-regles nouveau-greffon NOM`` (ancien nom : ``nouveau-plugin``) : génère le paquet
+d'un greffon de partenaire.
 
 N'importe que click à son chargement (la commande apparaît dans ``cdv-regles --help``).
 """
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 
 
-@click.command(name="nouveau-plugin")
+@click.command(name="nouveau-greffon")
 @click.argument("nom")
 @click.option("--dossier", type=click.Path(file_okay=False, path_type=Path), default=Path("."), metavar="DOSSIER",
               show_default=True, help="Dossier où créer le paquet cdv-regles-NOM (p. ex. plugins).")
@@ -18,7 +19,7 @@ import click
               help="Nom du partenaire tel que les utilisateurs le lisent (p. ex. « Pôle emploi »). "
                    "Par défaut : celui du référentiel des financeurs, sinon NOM.")
 @click.pass_context
-def nouveau_plugin(ctx: click.Context, nom: str, dossier: Path, nom_partenaire: str | None) -> None:
+def nouveau_greffon(ctx: click.Context, nom: str, dossier: Path, nom_partenaire: str | None) -> None:
     """Crée un greffon de partenaire prêt à l'emploi : DOSSIER/cdv-regles-NOM.
 
     NOM est le nom court du greffon (minuscules et tirets, p. ex. « pole-emploi ») : c'est le
@@ -45,5 +46,5 @@ def nouveau_plugin(ctx: click.Context, nom: str, dossier: Path, nom_partenaire: 
     click.echo(f"  1. écrivez ses règles dans {cible}/src/{greffon.module}/regles/{greffon.millesime}/ "
                "et ses paramètres dans regles/parametres.yaml ;")
     click.echo(f"  2. installez-le : uv pip install -e {cible} (ou ajoutez-le au workspace, voir plugins/GUIDE.md) ;")
-    click.echo("  3. vérifiez qu'il est chargé : cdv-regles plugins ;")
+    click.echo("  3. vérifiez qu'il est chargé : cdv-regles greffons ;")
     click.echo(f"  4. lancez ses tests : pytest {cible}")

@@ -6,15 +6,13 @@ jamais un greffon à moitié écrit, et un dossier existant n'est jamais touché
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import shutil
 import string
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from cdv_regles.ecriture import ecrire_arborescence
 from cdv_regles.erreurs import ErreurCdv
 
 MODELES = Path(__file__).parent / "modele"
@@ -128,30 +126,14 @@ def generer(nom: str, dossier: Path, nom_partenaire: str | None = None) -> tuple
     if not dossier.is_dir():
         raise ErreurCdv(f"le dossier {dossier} n'existe pas : créez-le ou choisissez-en un autre (--dossier).")
     cible = dossier / g.distribution
-    if cible.exists():
-        raise ErreurCdv(f"{cible} existe déjà : rien n'a été écrit. Choisissez un autre nom ou un autre "
-                        "dossier (--dossier) ; un greffon existant n'est jamais écrasé.")
+    conseil = "Choisissez un autre nom ou un autre dossier (--dossier) ; un greffon existant n'est jamais écrasé."
+    if os.path.lexists(cible):
+        raise ErreurCdv(f"{cible} existe déjà : rien n'a été écrit. {conseil}")
     installe = _installes().get(g.nom)
     if installe is not None:
         raise ErreurCdv(f"un greffon « {g.nom} » est déjà installé (distribution {installe}) : deux greffons "
                         "ne peuvent pas porter le même nom. Choisissez un autre nom.")
     contenu = fichiers(g, workspace=_dans_workspace(dossier.resolve()))
-    try:
-        temporaire = Path(tempfile.mkdtemp(prefix=f".{g.distribution}.", dir=dossier))
-    except OSError as e:
-        raise ErreurCdv(f"impossible d'écrire dans {dossier} ({e.strerror}).") from None
-    try:
-        for relatif, texte in contenu.items():
-            chemin = temporaire / relatif
-            chemin.parent.mkdir(parents=True, exist_ok=True)
-            chemin.write_text(texte, encoding="utf-8")
-        if cible.exists():  # créé entre-temps par quelqu'un d'autre : on ne le remplace pas
-            raise ErreurCdv(f"{cible} est apparu pendant la génération : rien n'a été écrit.")
-        os.rename(temporaire, cible)
-    except OSError as e:
-        raise ErreurCdv(f"impossible d'écrire le greffon dans {dossier} ({e.strerror}).") from None
-    finally:
-        if temporaire.exists():
-            with contextlib.suppress(OSError):
-                shutil.rmtree(temporaire)
+    # Exclusif : un dossier apparu pendant la génération n'est jamais rempli ni remplacé.
+    ecrire_arborescence(cible, contenu, conseil)
     return cible, g, sorted(contenu)

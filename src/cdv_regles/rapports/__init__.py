@@ -12,6 +12,10 @@ if TYPE_CHECKING:
 FORMATS = {"texte": "texte", "json": "json_", "junit": "junit", "github": "github", "markdown": "markdown"}
 
 
-def rendre(format_: str, resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant") -> str:
+def rendre(format_: str, resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant",
+           infos: bool = False) -> str:
+    """``infos`` : le rapport texte détaille aussi les constats d'information (sinon comptés)."""
     module = import_module(f"cdv_regles.rapports.{FORMATS[format_]}")
+    if format_ == "texte":
+        return module.rendre(resultat, couleur=couleur, seuil=seuil, infos=infos)
     return module.rendre(resultat, couleur=couleur, seuil=seuil)

@@ -1,4 +1,9 @@
-"""Format texte : constats groupés par dossier, couleurs sur un terminal, résumé en une ligne."""
+"""Format texte : ce que la personne doit voir d'abord vient d'abord.
+
+Les constats bloquants, puis les alertes, chacun groupé par dossier ; les informations sont
+comptées en une ligne (``--infos`` les détaille) ; puis les défauts de greffons et le résumé.
+Couleurs sur un terminal.
+"""
 
 from __future__ import annotations
 
@@ -30,18 +35,43 @@ def resume_une_ligne(resultat: Resultat) -> str:
             f"— millésime {r['millesime']}, date de référence {resultat.date_reference:%d/%m/%Y}")
 
 
-def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant") -> str:
+_SECTIONS = {"bloquant": "Constats bloquants", "alerte": "Alertes", "info": "Informations"}
+
+
+def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant", infos: bool = False) -> str:
     del seuil
     lignes: list[str] = [f"Vérification de {resultat.tableau.chemin}"
                          + (f" (feuille {resultat.tableau.feuille})" if resultat.tableau.feuille else ""), ""]
-    for (dossier, ligne), groupe in groupby(resultat.constats, key=lambda c: (c.dossier, c.ligne)):
+    for gravite in GRAVITES:
+        constats = [c for c in resultat.constats if c.gravite == gravite]
+        if not constats:
+            continue
+        if gravite == "info" and not infos:
+            lignes += [_style(f"{len(constats)} information(s) non détaillée(s) : relancez avec --infos "
+                              "pour les voir.", "info", couleur), ""]
+            continue
+        titre = f"{_SECTIONS[gravite]} ({len(constats)})"
+        lignes += [_style(titre, gravite, couleur), "=" * len(titre), ""]
+        lignes += _par_dossier(constats, couleur)
+    if not resultat.constats:
+        lignes += ["Aucun constat : le tableau est en règle.", ""]
+    for d in resultat.defauts:
+        lignes.append(_style(f"DÉFAUT    {d}", "bloquant", couleur))
+    lignes.append(resume_une_ligne(resultat))
+    return "\n".join(lignes) + "\n"
+
+
+def _par_dossier(constats: list, couleur: bool) -> list[str]:
+    """Les constats d'une gravité, groupés par dossier dans l'ordre du tableau."""
+    lignes: list[str] = []
+    for (dossier, ligne), groupe in groupby(constats, key=lambda c: (c.dossier, c.ligne)):
         if not ligne:
             titre = "Tableau entier"
         elif dossier == f"ligne {ligne}":  # N° dossier manquant : le moteur nomme la ligne
             titre = f"Dossier sans N° (ligne {ligne})"
         else:
             titre = f"Dossier {dossier} (ligne {ligne})"
-        lignes.append(_style(titre, "info", False) if not couleur else _gras(titre))
+        lignes.append(_gras(titre) if couleur else titre)
         for c in groupe:
             etiquette = _style(f"{_LIBELLES[c.gravite]:<9}", c.gravite, couleur)
             qui = "" if c.partenaire == "socle" else f" [{c.partenaire}]"
@@ -49,12 +79,7 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
             if c.source:
                 lignes.append(f"  {'':<9} Source : {c.source}")
         lignes.append("")
-    if not resultat.constats:
-        lignes += ["Aucun constat : le tableau est en règle.", ""]
-    for d in resultat.defauts:
-        lignes.append(_style(f"DÉFAUT    {d}", "bloquant", couleur))
-    lignes.append(resume_une_ligne(resultat))
-    return "\n".join(lignes) + "\n"
+    return lignes
 
 
 def _gras(texte: str) -> str:

@@ -12,23 +12,19 @@ from pathlib import Path
 
 import click
 
-from cdv_regles.cli import SORTIE_GREFFON, DateFr
-from cdv_regles.erreurs import ErreurCdv
+from cdv_regles import options
+from cdv_regles.erreurs import SORTIE_GREFFON
 
 
 @click.command(name="synthese")
 @click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--sortie", type=click.Path(dir_okay=False, path_type=Path), metavar="FICHIER",
-              help="Fichier à écrire (p. ex. rapport.html) ; sans cette option, sur la sortie standard.")
-@click.option("--format", "format_", type=click.Choice(["html", "json"]), default=None,
-              help="html (rapport à lire et imprimer) ou json (pour les machines). "
-                   "Défaut : json si --sortie finit par .json, html sinon.")
-@click.option("--date", "date_reference", type=DateFr(), metavar="AAAA-MM-JJ",
-              help="Date de référence des échéances (défaut : aujourd'hui).")
-@click.option("--millesime", type=click.IntRange(2000, 2100), metavar="AAAA",
-              help="Année de programmation (défaut : la plus récente disponible).")
-@click.option("--sans", multiple=True, metavar="GREFFON",
-              help="Désactive un greffon (répétable ; aussi : CDV_REGLES_DESACTIVER=a,b).")
+@options.sortie(aide="Fichier à écrire (p. ex. rapport.html) ; sans cette option (ou avec « - »), "
+                    "sur la sortie standard.")
+@options.format_(("html", "json"), aide="html (rapport à lire et imprimer) ou json (pour les machines). "
+                                        "Défaut : json si --sortie finit par .json, html sinon.")
+@options.date_reference()
+@options.millesime()
+@options.sans()
 def synthese(fichier: Path, sortie: Path | None, format_: str | None, date_reference: dt.date | None,
              millesime: int | None, sans: tuple[str, ...]) -> None:
     """Synthèse de FICHIER pour le comité : demandes par financeur (face aux enveloppes), par
@@ -39,23 +35,23 @@ def synthese(fichier: Path, sortie: Path | None, format_: str | None, date_refer
     modifié. Statut de sortie : 0 si le rapport est produit, 2 si le fichier est inutilisable, 3
     si un greffon est en défaut (le rapport est produit sans lui).
     """
-    from cdv_regles.ecriture import ecrire_texte
-    from cdv_regles.greffons import noms_desactives
+    from cdv_regles.ecriture import ecrire_texte, est_sortie_standard
+    from cdv_regles.incident import signaler_defauts
+    from cdv_regles.progression import etape
 
+    vers_fichier = sortie is not None and not est_sortie_standard(sortie)
     if format_ is None:
-        format_ = "json" if sortie is not None and sortie.suffix.lower() == ".json" else "html"
-    desactives = noms_desactives(sans)
-    if "socle" in desactives:
-        raise ErreurCdv("le socle (règles communes) ne peut pas être désactivé.")
+        format_ = "json" if vers_fichier and sortie.suffix.lower() == ".json" else "html"
+    desactives = options.desactives(sans)
     rapport = produire(fichier, format_, millesime=millesime, date_reference=date_reference,
                        desactives=desactives)
-    if sortie is not None:
+    if vers_fichier:
+        etape(f"Écriture de {sortie}…")
         ecrire_texte(sortie, rapport.texte, protege=fichier)
         click.echo(f"Synthèse écrite dans {sortie} ({rapport.resume}).", err=True)
     else:
         click.echo(rapport.texte, nl=False)
-    for d in rapport.defauts:
-        click.echo(click.style("Défaut : ", fg="red", bold=True) + d, err=True)
+    signaler_defauts(rapport.defauts)
     if rapport.defauts:
         sys.exit(SORTIE_GREFFON)
 
@@ -73,12 +69,17 @@ def produire(fichier: Path, format_: str, *, millesime: int | None = None, date_
     import json
 
     from cdv_regles.lecture import lire_table
+    from cdv_regles.progression import etape
     from cdv_regles.synthese.calcul import calculer_synthese
     from cdv_regles.verification import preparer, verifier_avec
 
+    etape(f"Lecture de {fichier}…")
     brute = lire_table(fichier)
+    etape("Chargement des règles et des greffons…")
     greffons, catalogue = preparer(millesime, desactives)
+    etape(f"Vérification de {len(brute.lignes)} ligne(s) ({len(catalogue.regles)} règles)…")
     resultat = verifier_avec(brute, greffons, catalogue, date_reference or dt.date.today())
+    etape("Calcul de la synthèse…")
     donnees = calculer_synthese(resultat, greffons)
     resume = f"{donnees['dossiers']} dossier(s), {len(resultat.constats)} constat(s)"
     if format_ == "json":
