@@ -362,3 +362,129 @@ def test_les_commandes_ne_modifient_pas_le_classeur(classeurs: tuple[Path, Path]
         f"parties changées : {_differences(avant, apres)}"
     assert classeur.stat().st_mtime_ns == date
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(filter(None, [classeur.name, attendu]))
+
+
+# --- des écritures qui ne peuvent pas nuire (issue 14.5) -----------------------------------------
+
+def _cible_speciale(dossier: Path, nature: str) -> Path:
+    if nature == "peripherique":
+        return Path(os.devnull)
+    if nature == "tube":
+        chemin = dossier / "tube.fifo"
+        os.mkfifo(chemin)
+        return chemin
+    chemin = dossier / "un-dossier"
+    chemin.mkdir()
+    return chemin
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="tubes nommés : Unix seulement")
+@pytest.mark.parametrize("nature", ["peripherique", "tube", "dossier"])
+@pytest.mark.parametrize("commande", list(ECRIVAINS))
+def test_sortie_qui_n_est_pas_un_fichier_ordinaire_refusee(dossier: Path, commande: str, nature: str) -> None:
+    import stat
+
+    cible = _cible_speciale(dossier, nature)
+    avant = os.stat(cible)
+    args, _, _ = ECRIVAINS[commande]
+    r = invoquer(args(str(cible)))
+    sans_trace(r)
+    assert r.exit_code == 2, r.output
+    assert str(cible) in r.output and "fichier ordinaire" in r.output, r.output
+    apres = os.stat(cible)
+    assert stat.S_IFMT(apres.st_mode) == stat.S_IFMT(avant.st_mode)  # toujours un tube, un périphérique…
+    if nature == "dossier":
+        assert not any(cible.iterdir())
+
+
+@pytest.mark.parametrize("commande", list(LECTEURS))
+def test_sortie_tiret_ecrit_sur_la_sortie_standard(dossier: Path, commande: str) -> None:
+    args, _, ok = LECTEURS[commande]
+    avant = etat(dossier)
+    r = invoquer(args("programmation.xlsx", "-"))
+    assert r.exit_code in ok, r.output
+    assert r.stdout.strip(), "rien sur la sortie standard"
+    assert etat(dossier) == avant  # aucun fichier « - » créé
+
+
+def test_classeur_apparu_pendant_la_construction_n_est_pas_remplace(dossier: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdv_regles.classeur import construction
+
+    sortie = dossier / "programmation-2023.xlsm"
+    original = construction._ecrire_classeur
+
+    def pendant(chemin: Path, *a: Any) -> None:
+        sortie.write_bytes(b"saisies de la collegue")  # quelqu'un crée le classeur entre-temps
+        original(chemin, *a)
+
+    monkeypatch.setattr(construction, "_ecrire_classeur", pendant)
+    r = invoquer(_args_classeur(sortie.name, remplacer=False))
+    sans_trace(r)
+    assert r.exit_code == 2 and "est apparu pendant l'écriture" in r.output, r.output
+    assert sortie.read_bytes() == b"saisies de la collegue"
+    assert sorted(p.name for p in dossier.iterdir() if p.name.startswith(".")) == []  # aucun provisoire
+
+
+@pytest.mark.parametrize("sans_liens", [False, True], ids=["lien", "o-excl"])
+def test_publication_exclusive_meme_sans_liens_physiques(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        sans_liens: bool) -> None:
+    from cdv_regles import ecriture
+    from cdv_regles.erreurs import ErreurCdv
+
+    if sans_liens:  # système de fichiers sans liens physiques (FAT, partage) : repli O_EXCL
+        def link(*a: Any) -> None:
+            raise OSError(errno.EPERM, "Operation not permitted")
+        monkeypatch.setattr(os, "link", link)
+    cible = tmp_path / "r.txt"
+    ecriture.ecrire_texte(cible, "premier", remplacer=False)
+    assert cible.read_text() == "premier"
+    with pytest.raises(ErreurCdv, match="existe déjà"):
+        ecriture.ecrire_texte(cible, "second", remplacer=False)
+    original = ecriture.verifier_cible
+    appels = []
+
+    def apparait(chemin: Path) -> None:  # le fichier apparaît entre le contrôle et la publication
+        appels.append(chemin)
+        if len(appels) == 2:
+            Path(chemin).write_text("de quelqu'un d'autre")
+        original(chemin)
+
+    monkeypatch.setattr(ecriture, "verifier_cible", apparait)
+    autre = tmp_path / "autre.txt"
+    with pytest.raises(ErreurCdv, match="est apparu pendant l'écriture"):
+        ecriture.ecrire_texte(autre, "le nôtre", remplacer=False)
+    assert autre.read_text() == "de quelqu'un d'autre"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["autre.txt", "r.txt"]
+
+
+def test_arborescence_exclusive_et_droits_du_umask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdv_regles import ecriture
+    from cdv_regles.erreurs import ErreurCdv
+
+    ancien = os.umask(0o027)
+    try:
+        cible = tmp_path / "cdv-regles-x"
+        ecriture.ecrire_arborescence(cible, {"src/m/__init__.py": "", "README.md": "# x\n"})
+        assert (cible / "README.md").read_text() == "# x\n"
+        assert cible.stat().st_mode & 0o777 == 0o750
+        assert (cible / "src" / "m").stat().st_mode & 0o777 == 0o750
+        assert (cible / "README.md").stat().st_mode & 0o777 == 0o640
+        # Un dossier (même vide) apparu pendant l'écriture n'est ni rempli ni remplacé.
+        autre = tmp_path / "cdv-regles-y"
+        original = ecriture.creer_dossier
+
+        def apparait(chemin: Path) -> None:
+            autre.mkdir(exist_ok=True)
+            original(chemin)
+
+        monkeypatch.setattr(ecriture, "creer_dossier", apparait)
+        with pytest.raises(ErreurCdv, match="est apparu pendant l'écriture"):
+            ecriture.ecrire_arborescence(autre, {"src/m/__init__.py": ""})
+        assert list(autre.iterdir()) == []
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["cdv-regles-x", "cdv-regles-y"]
+        # Le classeur neuf suit le umask aussi (mkstemp crée en 0600).
+        ecriture.ecrire_octets(tmp_path / "f.bin", b"x", remplacer=False)
+        assert (tmp_path / "f.bin").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(ancien)

@@ -170,10 +170,8 @@ def ecrire_texte(chemin: Path, texte: str, *, protege: Path | None = None, rempl
 
 
 def _sortie_standard_binaire():  # type: ignore[no-untyped-def]
-    import click
-
     sys.stdout.flush()
-    return click.get_binary_stream("stdout")
+    return getattr(sys.stdout, "buffer", sys.stdout)  # octets tels quels, quel que soit l'encodage de la console
 
 
 def creer_dossier(chemin: Path) -> None:
