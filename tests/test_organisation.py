@@ -39,6 +39,9 @@ ETAPES: dict[str, int] = {
     "cdv_regles.classeur": 5, "cdv_regles.gabarit": 5, "cdv_regles.textconv": 5,
     "cdv_regles.exemples": 5, "cdv_regles.pytest_regles": 5, "cdv_regles.cli": 5,
     "cdv_regles.__main__": 5, "cdv_regles.socle": 5,
+    # Ligne de commande : ses commandes, ses options partagées, erreurs inattendues et progression.
+    "cdv_regles.commandes": 5, "cdv_regles.options": 5, "cdv_regles.incident": 5,
+    "cdv_regles.progression": 5,
 }
 NOMS = ["vocabulaire", "lecture", "tableau typé", "règles", "constats", "sorties"]
 
