@@ -319,7 +319,26 @@ def classeurs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     tableau.ref = re.sub(r"\d+$", str(1 + len(table.lignes)), tableau.ref)  # le tableau suit les saisies
     rempli = dossier / "rempli.xlsm"
     wb.save(rempli)
+    _valeur_calculee(rempli, f"Dossier {ws['A2'].value}")
     return genere, rempli
+
+
+def _valeur_calculee(chemin: Path, valeur: str) -> None:
+    """Donne à la formule sa valeur calculée, comme Excel l'enregistre (openpyxl n'en écrit pas :
+    l'outil refuserait le classeur et demanderait de le recalculer)."""
+    with zipfile.ZipFile(chemin) as z:
+        parties = [(info, z.read(info.filename)) for info in z.infolist()]
+    nom = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(chemin, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, donnees in parties:
+            if info.filename == nom:
+                xml, n = re.subn(r'<c r="([A-Z]+2)"([^>]*)><f>(CONCATENATE\([^<]*)</f>(?:<v\s*/>|<v>[^<]*</v>)?</c>',
+                                 lambda m: (f'<c r="{m.group(1)}"{re.sub(r" t=.[a-z]+.", "", m.group(2))} t="str">'
+                                            f'<f>{m.group(3)}</f><v>{valeur}</v></c>'),
+                                 donnees.decode())
+                assert n == 1, "formule introuvable dans la feuille"
+                donnees = xml.encode()
+            z.writestr(info, donnees)
 
 
 def test_le_classeur_rempli_garde_macro_bouton_validations_formule(classeurs: tuple[Path, Path]) -> None:
