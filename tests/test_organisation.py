@@ -31,6 +31,7 @@ ETAPES: dict[str, int] = {
     "cdv_regles.derivations": 3, "cdv_regles.hookspecs": 3, "cdv_regles.contexte": 3,
     "cdv_regles.partenaire": 3, "cdv_regles.api": 3, "cdv_regles.greffons": 3,
     "cdv_regles.catalogue": 3, "cdv_regles.moteur": 3, "cdv_regles.schema": 3,
+    "cdv_regles.constats_lecture": 3,
     # 4. Constats : la vérification de bout en bout rassemble constats et défauts.
     "cdv_regles.verification": 4,
     # 5. Sorties : rapports, synthèse, export, classeur, gabarit, ligne de commande ; le socle,

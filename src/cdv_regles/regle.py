@@ -26,15 +26,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cdv_regles.constats import FAMILLES, GRAVITES
+from cdv_regles.constats import FAMILLES, GRAVITES, Constat
 from cdv_regles.donnees import lire_yaml
 from cdv_regles.erreurs import RegleInvalide
 
 CLES_FICHIER = {"famille", "partenaire", "source", "applicable", "regles", "description"}
 CLES_REGLE = {"id", "titre", "gravite", "famille", "source", "colonnes", "portee", "applicable",
-              "exiger", "schema", "message", "valeurs", "pour_chaque", "exemples", "description"}
-CLES_SCHEMA = {"colonnes", "type", "unique", "minimum", "strictement_positif", "dans_liste", "lecture",
-               "entre"}
+              "exiger", "schema", "lecture", "message", "valeurs", "pour_chaque", "exemples", "description"}
+CLES_SCHEMA = {"colonnes", "type", "unique", "minimum", "strictement_positif", "dans_liste", "entre"}
+# Ce que la lecture du fichier constate elle-même (règles « lecture: ») ; voir constats_lecture.py.
+LECTURES = ("cellule_illisible", "colonne_absente", "colonne_inconnue", "colonne_double", "lignes_ignorees")
+# Les trois sortes de règles, chacune évaluée par un seul évaluateur (regles/LISEZMOI.md).
+GENRES = {"exiger": "le moteur des expressions (moteur.py)",
+          "schema": "le schéma pandera du tableau typé (schema.py)",
+          "lecture": "les constats de lecture (constats_lecture.py)"}
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9]+)*$")
 
 
@@ -52,6 +57,7 @@ class Regle:
     applicable: list[str] = field(default_factory=list)
     exiger: str | None = None
     schema: dict[str, Any] | None = None
+    lecture: str | None = None
     colonnes: list[str] | None = None
     valeurs: dict[str, str] = field(default_factory=dict)
     exemples: dict[str, list[Any]] = field(default_factory=dict)
@@ -60,9 +66,29 @@ class Regle:
     element: dict[str, Any] | None = None
 
     @property
+    def genre(self) -> str:
+        """« exiger » (expression), « schema » (pandera) ou « lecture » (constat de lecture)."""
+        return "lecture" if self.lecture else "schema" if self.schema is not None else "exiger"
+
+    def rediger(self, champs: dict[str, str]) -> str:
+        """Le message, où chaque ``{champ}`` connu est remplacé (les autres restent tels quels)."""
+        return self.message.format_map(_Champs(champs))
+
+    def constat(self, dossier: str, ligne: int | None, colonnes: tuple[str, ...], entetes: tuple[str, ...],
+                message: str, gravite: str | None = None) -> Constat:
+        return Constat(dossier=dossier, ligne=ligne, regle=self.id, famille=self.famille,
+                       gravite=gravite or self.gravite, partenaire=self.partenaire, colonnes=colonnes,
+                       message=message, entetes=entetes)
+
+    @property
     def source_texte(self) -> str:
         doc, sec = self.source.get("document", ""), self.source.get("section", "")
         return f"{doc}, « {sec} »" if sec else doc
+
+
+class _Champs(dict):
+    def __missing__(self, cle: str) -> str:
+        return "{" + cle + "}"
 
 
 def lire_fichier_regles(chemin: Path, partenaire: str, ensembles: dict[str, list[dict[str, Any]]]) -> list[Regle]:
@@ -130,8 +156,17 @@ def _regle(chemin: str, d: dict, fichier: dict, defaut_applicable: Any, partenai
     gravite = d.get("gravite")
     if gravite not in GRAVITES:
         raise RegleInvalide(chemin, f"gravité « {gravite} » inconnue (attendu : {', '.join(GRAVITES)})", rid)
-    if ("exiger" in d) == ("schema" in d):
-        raise RegleInvalide(chemin, "une règle a soit « exiger » (une expression), soit « schema »", rid)
+    lecture = d.get("lecture")
+    schema = d.get("schema")
+    if isinstance(schema, dict) and set(schema) == {"lecture"} and lecture is None:
+        lecture, schema = schema["lecture"], None  # ancienne écriture, toujours admise
+    genres = [g for g, v in (("exiger", d.get("exiger")), ("schema", schema), ("lecture", lecture)) if v is not None]
+    if len(genres) != 1:
+        raise RegleInvalide(chemin, "une règle a une et une seule de ces clés : « exiger » (une expression), "
+                            "« schema » (un contrôle pandera du tableau typé) ou « lecture » (un constat de "
+                            f"la lecture du fichier) ; vu : {', '.join(genres) or 'aucune'}", rid)
+    if lecture is not None and lecture not in LECTURES:
+        raise RegleInvalide(chemin, f"lecture « {lecture} » inconnue (admises : {', '.join(LECTURES)})", rid)
     source = d.get("source", fichier.get("source"))
     if not isinstance(source, dict) or not source.get("document"):
         raise RegleInvalide(chemin, "la source (document et section) est obligatoire", rid)
@@ -144,13 +179,12 @@ def _regle(chemin: str, d: dict, fichier: dict, defaut_applicable: Any, partenai
     applicable = [a for a in (defaut_applicable, d.get("applicable")) if a]
     if not all(isinstance(a, str) for a in applicable):
         raise RegleInvalide(chemin, "« applicable » est une expression (texte)", rid)
-    schema = d.get("schema")
     if schema is not None:
         if not isinstance(schema, dict):
             raise RegleInvalide(chemin, "« schema » est un dictionnaire", rid)
         _cles_connues(chemin, rid, schema, CLES_SCHEMA, "de schema")
-        if portee != "dossier" or applicable:
-            raise RegleInvalide(chemin, "une règle « schema » s'applique à tous les dossiers", rid)
+    if (schema is not None or lecture is not None) and (portee != "dossier" or applicable):
+        raise RegleInvalide(chemin, f"une règle « {genres[0]} » s'applique à tous les dossiers", rid)
     valeurs = d.get("valeurs") or {}
     if not isinstance(valeurs, dict) or not all(isinstance(v, str) for v in valeurs.values()):
         raise RegleInvalide(chemin, "« valeurs » associe un nom à une expression (texte)", rid)
@@ -166,7 +200,7 @@ def _regle(chemin: str, d: dict, fichier: dict, defaut_applicable: Any, partenai
     return Regle(
         id=rid, titre=str(d.get("titre", rid)), famille=famille, gravite=gravite,
         partenaire=partenaire, source=source, message=message.strip(), chemin=chemin,
-        portee=portee, applicable=applicable, exiger=d.get("exiger"), schema=schema,
+        portee=portee, applicable=applicable, exiger=d.get("exiger"), schema=schema, lecture=lecture,
         colonnes=colonnes, valeurs=valeurs, exemples=exemples,
         description=str(d.get("description", "")), element=element,
     )

@@ -1,9 +1,8 @@
-"""Le schéma pandera du tableau typé, et les constats de lecture.
+"""Les règles ``schema:`` : le schéma pandera du tableau typé.
 
-Les règles de famille ``schema`` qui portent une clé ``schema:`` sont traduites en contrôles
-pandera, validés en mode paresseux (``lazy=True``) : toutes les erreurs sont collectées, chacune
-devient un constat. Celles qui portent ``schema: {lecture: ...}`` décrivent les constats faits
-pendant la lecture (cellule illisible, colonne absente, inconnue ou en double).
+Chaque règle ``schema:`` devient des contrôles pandera (valeurs admises, bornes, unicité) sur les
+colonnes qu'elle vise, typées par leur dtype polars ; le schéma est validé en mode paresseux
+(``lazy=True``) : tous les cas en échec sont collectés, chacun devient un constat.
 """
 
 from __future__ import annotations
@@ -20,7 +19,9 @@ from cdv_regles.erreurs import RegleInvalide
 from cdv_regles.moteur import TYPES_POLARS, formater_valeur
 from cdv_regles.regle import Regle
 
-LECTURES = ("cellule_illisible", "colonne_absente", "colonne_inconnue", "colonne_double", "lignes_ignorees")
+
+class TableauNonConforme(Exception):
+    """Le tableau typé ne suit pas le contrat (dtype, colonne manquante) : une faute du socle."""
 
 
 def _colonnes_visees(regle: Regle, catalogue: Catalogue) -> list[Colonne]:
@@ -70,10 +71,16 @@ def _checks(regle: Regle, col: Colonne, catalogue: Catalogue) -> list[Any]:
 
 def verifier_schema(df: pl.DataFrame, tableau: Tableau, catalogue: Catalogue,
                     regles: list[Regle]) -> list[Constat]:
-    """Valide le tableau typé avec pandera et traduit chaque cas en constat."""
+    """Valide le tableau typé avec pandera et traduit chaque cas en échec en constat.
+
+    Le schéma déclare chaque colonne visée par une règle ``schema:`` (présente, de son dtype
+    polars, vide admise) avec ses contrôles. Un écart de dtype ou une colonne manquante n'est pas
+    la faute de l'agent mais de la conversion : ``TableauNonConforme``. (Déclarer toutes les
+    colonnes du contrat doublait le temps de la validation pour rien : la conversion les type.)
+    """
     import pandera.polars as pa
 
-    regles = [r for r in regles if r.schema and "lecture" not in r.schema]
+    regles = [r for r in regles if r.genre == "schema"]
     par_colonne: dict[str, list[tuple[Regle, Any]]] = {}
     for r in regles:
         for col in _colonnes_visees(r, catalogue):
@@ -83,7 +90,7 @@ def verifier_schema(df: pl.DataFrame, tableau: Tableau, catalogue: Catalogue,
         return []
     types = {c.id: c for c in catalogue.colonnes}
     schema = pa.DataFrameSchema(
-        {cid: pa.Column(TYPES_POLARS[types[cid].type], checks=[c for _, c in lst], nullable=True)
+        {cid: pa.Column(TYPES_POLARS[types[cid].type], checks=[c for _, c in lst], nullable=True, required=True)
          for cid, lst in par_colonne.items()},
         strict=False,
     )
@@ -96,7 +103,8 @@ def verifier_schema(df: pl.DataFrame, tableau: Tableau, catalogue: Catalogue,
     for ligne in cas.iter_rows(named=True):
         cid, num, index = ligne["column"], ligne["check_number"], ligne["index"]
         if cid not in par_colonne or num is None or index is None:
-            raise RuntimeError(f"contrôle pandera inattendu : {ligne}")
+            raise TableauNonConforme(f"colonne « {cid} » : contrôle « {ligne.get('check')} » en échec "
+                                     f"(cas : {str(ligne.get('failure_case'))[:60]})")
         regle = par_colonne[cid][num][0]
         col = types[cid]
         numero = int(df["_ligne"][index])
@@ -108,56 +116,6 @@ def verifier_schema(df: pl.DataFrame, tableau: Tableau, catalogue: Catalogue,
             "liste": ", ".join(ref.valeurs) if ref else "",
             "dossier": df["_dossier"][index],
         }
-        constats.append(_constat(regle, df["_dossier"][index], numero, (cid,), (col.entete,),
-                                 regle.message.format_map(_Champs(champs))))
-    return constats
-
-
-class _Champs(dict):
-    def __missing__(self, cle: str) -> str:
-        return "{" + cle + "}"
-
-
-def _constat(regle: Regle, dossier: str, ligne: int | None, colonnes: tuple[str, ...],
-             entetes: tuple[str, ...], message: str) -> Constat:
-    return Constat(dossier=dossier, ligne=ligne, regle=regle.id, famille=regle.famille,
-                   gravite=regle.gravite, partenaire=regle.partenaire, colonnes=colonnes,
-                   message=message, entetes=entetes)
-
-
-def constats_lecture(tableau: Tableau, regles: list[Regle], dossiers: dict[int, str]) -> list[Constat]:
-    """Cellules illisibles et colonnes absentes, inconnues ou en double."""
-    par_type = {r.schema["lecture"]: r for r in regles if r.schema and "lecture" in r.schema}
-    constats: list[Constat] = []
-    r = par_type.get("cellule_illisible")
-    if r:
-        for ill in tableau.illisibles:
-            champs = {"cellule": ill.cellule, "colonne": ill.colonne.entete,
-                      "valeur": str(ill.valeur), "detail": ill.detail}
-            constats.append(_constat(r, dossiers.get(ill.ligne, f"ligne {ill.ligne}"), ill.ligne,
-                                     (ill.colonne.id,), (ill.colonne.entete,),
-                                     r.message.format_map(_Champs(champs))))
-    r = par_type.get("colonne_absente")
-    if r:
-        for col in tableau.absentes:
-            if col.requis == "F" and col.partenaire != "socle":
-                continue  # colonne propre à un partenaire : facultative et pas attendue partout
-            champs = {"colonne": col.entete, "requis": {"C": "conditionnelle", "F": "facultative"}.get(col.requis, "")}
-            gravite = r.gravite if col.requis == "C" else "info"
-            constats.append(Constat("", None, r.id, r.famille, gravite, r.partenaire, (col.id,),
-                                    r.message.format_map(_Champs(champs)), (col.entete,)))
-    for type_, noms in (("colonne_inconnue", tableau.inconnues), ("colonne_double", tableau.doubles)):
-        r = par_type.get(type_)
-        if r and noms:
-            champs = {"colonnes": ", ".join(f"« {n} »" for n in noms), "colonne": noms[0]}
-            constats.append(_constat(r, "", None, (), (), r.message.format_map(_Champs(champs))))
-    r = par_type.get("lignes_ignorees")
-    if r and tableau.ligne_donnees_ignorees:
-        champs = {"ligne": str(tableau.ligne_donnees_ignorees),
-                  "derniere": str(tableau.lignes[-1]) if tableau.lignes else str(tableau.ligne_donnees_ignorees)}
-        constats.append(_constat(r, "", None, (), (), r.message.format_map(_Champs(champs))))
-    for lecture in par_type:
-        if lecture not in LECTURES:
-            r = par_type[lecture]
-            raise RegleInvalide(r.chemin, f"lecture « {lecture} » inconnue ({', '.join(LECTURES)})", r.id)
+        constats.append(regle.constat(df["_dossier"][index], numero, (cid,), (col.entete,),
+                                      regle.rediger(champs)))
     return constats

@@ -16,6 +16,7 @@ from cdv_regles.conversion import Tableau, convertir
 from cdv_regles.erreurs import RegleInvalide
 from cdv_regles.greffons import Defaut, Greffons, charger, defaut_exception
 from cdv_regles.lecture import Limites, TableBrute, lire_table
+from cdv_regles.regle import Regle
 
 if TYPE_CHECKING:  # polars n'est chargé que pour vérifier
     from cdv_regles.moteur import Echec
@@ -79,19 +80,22 @@ def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
                   date_reference: dt.date) -> Resultat:
     """Une exécution : ses défauts (ceux du catalogue, puis ceux de l'exécution) sont dans le
     résultat, jamais dans un état partagé entre exécutions."""
+    from cdv_regles.constats_lecture import constats_lecture
     from cdv_regles.moteur import ERREURS_EVALUATION, Echec, cadre, compiler, evaluer
-    from cdv_regles.schema import constats_lecture, verifier_schema
+    from cdv_regles.schema import verifier_schema
 
     defauts: list[Defaut] = list(catalogue.defauts)
     tableau = convertir(brute, catalogue.colonnes, catalogue.referentiels)
     df = cadre(tableau)
-    regles_expr, regles_schema = [], []
+    # Trois sortes de règles, un évaluateur chacune (regle.GENRES) : « lecture: », « schema: »
+    # (pandera) et « exiger: » (le moteur des expressions).
+    par_genre: dict[str, list[Regle]] = {"lecture": [], "schema": [], "exiger": []}
+    for r in catalogue.regles:
+        par_genre[r.genre].append(r)
+    regles_expr = []
     illisibles = frozenset(i.colonne.id for i in tableau.illisibles)
     surcharges = repr(sorted(catalogue.surcharges.items()))
-    for r in catalogue.regles:
-        if r.schema is not None:
-            regles_schema.append(r)
-            continue
+    for r in par_genre["exiger"]:
         cle = (id(r), date_reference, illisibles, surcharges)
         try:
             if cle not in catalogue.compilees:
@@ -106,9 +110,13 @@ def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
         if compilee is not None:
             regles_expr.append(compilee)
     dossiers = dict(zip(tableau.lignes, df["_dossier"].to_list(), strict=True))
-    constats = constats_lecture(tableau, regles_schema, dossiers)
     try:
-        constats += verifier_schema(df, tableau, catalogue, regles_schema)
+        constats = constats_lecture(tableau, par_genre["lecture"], dossiers)
+    except ERREURS_EVALUATION as e:
+        constats = []
+        defauts.append(defaut_exception("socle", "les constats de lecture", e))
+    try:
+        constats += verifier_schema(df, tableau, catalogue, par_genre["schema"])
     except RegleInvalide as e:
         defauts.append(Defaut("socle", e.message))
     except ERREURS_EVALUATION as e:

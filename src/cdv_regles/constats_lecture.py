@@ -1,0 +1,43 @@
+"""Les règles ``lecture:`` : ce que la lecture du fichier a constaté elle-même.
+
+Cellules illisibles, colonnes absentes, inconnues ou en double, données après une ligne vide :
+la lecture et la conversion les notent ; ces règles en disent la gravité et le message.
+"""
+
+from __future__ import annotations
+
+from cdv_regles.constats import Constat
+from cdv_regles.conversion import Tableau
+from cdv_regles.regle import Regle
+
+
+def constats_lecture(tableau: Tableau, regles: list[Regle], dossiers: dict[int, str]) -> list[Constat]:
+    """Cellules illisibles, colonnes absentes, inconnues ou en double, lignes ignorées."""
+    par_type = {r.lecture: r for r in regles if r.genre == "lecture"}
+    constats: list[Constat] = []
+    r = par_type.get("cellule_illisible")
+    if r:
+        for ill in tableau.illisibles:
+            champs = {"cellule": ill.cellule, "colonne": ill.colonne.entete,
+                      "valeur": str(ill.valeur), "detail": ill.detail}
+            constats.append(r.constat(dossiers.get(ill.ligne, f"ligne {ill.ligne}"), ill.ligne,
+                                      (ill.colonne.id,), (ill.colonne.entete,), r.rediger(champs)))
+    r = par_type.get("colonne_absente")
+    if r:
+        for col in tableau.absentes:
+            if col.requis == "F" and col.partenaire != "socle":
+                continue  # colonne propre à un partenaire : facultative et pas attendue partout
+            champs = {"colonne": col.entete, "requis": {"C": "conditionnelle", "F": "facultative"}.get(col.requis, "")}
+            gravite = r.gravite if col.requis == "C" else "info"
+            constats.append(r.constat("", None, (col.id,), (col.entete,), r.rediger(champs), gravite))
+    for type_, noms in (("colonne_inconnue", tableau.inconnues), ("colonne_double", tableau.doubles)):
+        r = par_type.get(type_)
+        if r and noms:
+            champs = {"colonnes": ", ".join(f"« {n} »" for n in noms), "colonne": noms[0]}
+            constats.append(r.constat("", None, (), (), r.rediger(champs)))
+    r = par_type.get("lignes_ignorees")
+    if r and tableau.ligne_donnees_ignorees:
+        champs = {"ligne": str(tableau.ligne_donnees_ignorees),
+                  "derniere": str(tableau.lignes[-1]) if tableau.lignes else str(tableau.ligne_donnees_ignorees)}
+        constats.append(r.constat("", None, (), (), r.rediger(champs)))
+    return constats
