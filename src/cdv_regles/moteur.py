@@ -277,10 +277,7 @@ def _rediger(r: RegleCompilee, lignes: pl.DataFrame, types: dict[str, Colonne], 
 
 def _constat(r: RegleCompilee, dossier: str, ligne: int | None, message: str,
              types: dict[str, Colonne]) -> Constat:
-    g = r.regle
-    return Constat(dossier=dossier, ligne=ligne, regle=g.id, famille=g.famille, gravite=g.gravite,
-                   partenaire=g.partenaire, colonnes=r.colonnes, message=message,
-                   entetes=tuple(types[c].entete for c in r.colonnes))
+    return r.regle.constat(dossier, ligne, r.colonnes, tuple(types[c].entete for c in r.colonnes), message)
 
 
 def _formater(r: RegleCompilee, cols: dict[str, Any], vals: dict[str, Any], types: dict[str, Colonne],
