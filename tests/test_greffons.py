@@ -280,6 +280,25 @@ FAUX_MODULES = {
         def cdv_regles_controles(table, contexte):  # « table » au lieu de « tableau »
             return []
     """,
+    "formes": """
+        from cdv_regles.api import hookimpl
+
+        @hookimpl
+        def cdv_regles_partenaire():
+            return {"code": "faux", "nom": "Faux partenaire"}
+
+        @hookimpl
+        def cdv_regles_fichiers_regles(millesime):
+            return "regles.yaml"  # un texte, pas une liste
+
+        @hookimpl
+        def cdv_regles_colonnes():
+            return 5
+
+        @hookimpl
+        def cdv_regles_referentiels():
+            return ["dispositifs"]
+    """,
     "controle": """
         from cdv_regles.hookspecs import hookimpl
 
@@ -336,7 +355,7 @@ def test_un_greffon_en_panne_n_arrete_pas_la_verification(faux_greffon, tableau_
 
 
 @pytest.mark.parametrize("panne", ["import", "hook", "fichier-casse", "regle-invalide", "hook-mal-nomme",
-                                   "hook-mal-signe"])
+                                   "hook-mal-signe", "formes"])
 def test_plugins_signale_le_greffon_en_panne(faux_greffon, panne: str) -> None:
     faux_greffon(panne)
     r = invoquer("plugins")
@@ -354,6 +373,16 @@ def test_un_hook_mal_nomme_est_un_defaut_qui_le_nomme(faux_greffon) -> None:
     assert defaut.startswith("greffon « faux » : refusé : le hook « cdv_regles_controle » n'existe pas")
     assert "vouliez-vous dire « cdv_regles_controles » ?" in defaut
     assert "faux" not in [g["nom"] for g in json.loads(r.stdout)["greffons"]]
+
+
+def test_un_hook_qui_renvoie_une_mauvaise_forme_est_un_defaut(faux_greffon) -> None:
+    faux_greffon("formes")
+    defauts = json.loads(invoquer("plugins", "--format", "json").stdout)["defauts"]
+    assert defauts == [
+        "greffon « faux » : cdv_regles_colonnes doit renvoyer une liste de colonnes (une liste), pas int",
+        "greffon « faux » : cdv_regles_referentiels doit renvoyer un dictionnaire {liste: [valeurs]}, pas list",
+        "greffon « faux » : cdv_regles_fichiers_regles doit renvoyer des chemins de fichiers (une liste), pas str",
+    ]
 
 
 def test_un_hook_mal_signe_est_dit_en_francais(faux_greffon) -> None:
@@ -375,6 +404,9 @@ def test_le_defaut_garde_la_trace_pour_l_auteur_du_greffon(faux_greffon, tableau
     assert "\n" not in str(defaut)
     assert defaut.trace.startswith("Traceback") and "faux_greffon_controle.py" in defaut.trace
     assert "ZeroDivisionError: panne volontaire du contrôle" in defaut.trace
+    from cdv_regles.greffons import traces
+
+    assert traces(resultat.defauts) == f"{defaut}\n{defaut.trace}"  # ce qu'affiche --debug
 
 
 def test_les_defauts_sont_ceux_de_chaque_execution(faux_greffon, tableau_partenaires: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from cdv_regles.contexte import Contexte
 from cdv_regles.contrat import Colonne, colonnes_socle
 from cdv_regles.erreurs import RegleInvalide
-from cdv_regles.greffons import Defaut, Greffons
+from cdv_regles.greffons import Defaut, Greffon, Greffons
 from cdv_regles.parametres import Parametres
 from cdv_regles.referentiels import Referentiels, referentiels_socle
 from cdv_regles.regle import Regle, lire_fichier_regles
@@ -48,14 +48,14 @@ def construire(greffons: Greffons, millesime: int) -> Catalogue:
     colonnes = list(colonnes_socle())
     ids = {c.id for c in colonnes}
     for greffon, ajout in greffons.appeler("cdv_regles_colonnes", defauts):
-        for c in ajout or []:
+        for c in _liste(ajout, greffon, "cdv_regles_colonnes", "une liste de colonnes", defauts):
             try:
                 col = Colonne(id=c["id"], entete=c["entete"], type=c["type"], requis="F",
                               groupe=c.get("groupe", greffon.nom_partenaire),
                               referentiel=c.get("referentiel"), alias=tuple(c.get("alias", ())),
                               partenaire=greffon.partenaire)
-            except (KeyError, TypeError) as e:
-                defauts.append(Defaut(greffon.nom, f"colonne mal décrite ({e}) : {c!r}"))
+            except (KeyError, TypeError, ValueError, AttributeError) as e:
+                defauts.append(Defaut(greffon.nom, f"colonne mal décrite ({e}) : {c!r}"[:300]))
                 continue
             if col.id in ids:
                 defauts.append(Defaut(greffon.nom, f"la colonne « {col.id} » existe déjà"))
@@ -65,15 +65,20 @@ def construire(greffons: Greffons, millesime: int) -> Catalogue:
 
     refs = referentiels_socle()
     for greffon, ajout in greffons.appeler("cdv_regles_referentiels", defauts):
-        for nom, valeurs in (ajout or {}).items():
+        if not isinstance(ajout, dict):
+            defauts.append(Defaut(greffon.nom, "cdv_regles_referentiels doit renvoyer un dictionnaire "
+                                  f"{{liste: [valeurs]}}, pas {type(ajout).__name__}"))
+            continue
+        for nom, valeurs in ajout.items():
             try:
-                refs.etendre(nom, list(valeurs), f"greffon {greffon.nom}")
+                refs.etendre(str(nom), _liste(valeurs, greffon, "cdv_regles_referentiels", "des listes", defauts),
+                             f"greffon {greffon.nom}")
             except RegleInvalide as e:
                 defauts.append(Defaut(greffon.nom, e.message))
 
     parametres = Parametres()
     for greffon, fichiers in greffons.appeler("cdv_regles_fichiers_parametres", defauts):
-        for chemin in fichiers or []:
+        for chemin in _chemins(fichiers, greffon, "cdv_regles_fichiers_parametres", defauts):
             try:
                 parametres.ajouter_fichier(Path(chemin), greffon.partenaire)
             except RegleInvalide as e:
@@ -83,8 +88,9 @@ def construire(greffons: Greffons, millesime: int) -> Catalogue:
     ensembles = ensembles_pour_chaque(catalogue)
     vus: dict[str, str] = {}
     for greffon, fichiers in greffons.appeler("cdv_regles_fichiers_regles", defauts, millesime=millesime):
-        catalogue.fichiers[greffon.nom] = [Path(f) for f in fichiers or []]
-        for chemin in fichiers or []:
+        fichiers = _chemins(fichiers, greffon, "cdv_regles_fichiers_regles", defauts)
+        catalogue.fichiers[greffon.nom] = fichiers
+        for chemin in fichiers:
             try:
                 regles = lire_fichier_regles(Path(chemin), greffon.partenaire, ensembles)
             except RegleInvalide as e:
@@ -100,6 +106,24 @@ def construire(greffons: Greffons, millesime: int) -> Catalogue:
                 catalogue.regles.append(r)
     catalogue.defauts = tuple(defauts)
     return catalogue
+
+
+def _liste(ajout: Any, greffon: Greffon, hook: str, quoi: str, defauts: list[Defaut]) -> list[Any]:
+    """Ce qu'un hook a renvoyé, s'il a la forme d'une liste ; sinon un défaut, et rien."""
+    if isinstance(ajout, list | tuple):
+        return list(ajout)
+    defauts.append(Defaut(greffon.nom, f"{hook} doit renvoyer {quoi} (une liste), pas {type(ajout).__name__}"))
+    return []
+
+
+def _chemins(fichiers: Any, greffon: Greffon, hook: str, defauts: list[Defaut]) -> list[Path]:
+    chemins = []
+    for f in _liste(fichiers, greffon, hook, "des chemins de fichiers", defauts):
+        if isinstance(f, str | Path):
+            chemins.append(Path(f))
+        else:
+            defauts.append(Defaut(greffon.nom, f"{hook} : « {str(f)[:60]} » n'est pas un chemin de fichier"))
+    return chemins
 
 
 def ensembles_pour_chaque(catalogue: Catalogue) -> dict[str, list[dict[str, Any]]]:
