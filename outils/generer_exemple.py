@@ -117,7 +117,11 @@ def _valeur_cellule(valeur: Any, type_: str) -> tuple[Any, str | None]:
         return str(valeur), FORMAT_TEXTE  # montant saisi en texte à la française
     if type_ in ("entier", "marqueur") and isinstance(valeur, int):
         return valeur, None
-    return " ".join(str(valeur).split()), FORMAT_TEXTE if type_ == "texte" else None
+    from cdv_regles.types_colonnes import type_colonne
+
+    # Texte, SIRET, RNA : cellules au format texte, comme le classeur partagé.
+    texte = type_colonne(type_).format_excel == FORMAT_TEXTE and type_ != "choix"
+    return " ".join(str(valeur).split()), FORMAT_TEXTE if texte else None
 
 
 def _largeur(entete: str, valeurs: list[Any]) -> float:

@@ -160,7 +160,8 @@ def test_junit_echappe_le_texte_du_classeur(tmp_path: Path, catalogue_socle) -> 
     assert suite.get("name") == "prog & <co>.csv"
     echec = suite.find("testcase[@name='schema']")
     assert echec.get("classname") == 'Dossier A&B <"1"> (ligne 2)'
-    assert "« 12<&>\ufffd3 »" in echec.find("failure").get("message")
+    # Le caractère de contrôle est montré (« ␋ ») avant même d'arriver au XML.
+    assert "« 12<&>␋3 »" in echec.find("failure").get("message")
 
 
 def test_junit_ecrit_par_sortie(trois_dossiers: Path, tmp_path: Path) -> None:

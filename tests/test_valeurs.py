@@ -9,15 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cdv_regles.affichage import date as format_date
+from cdv_regles.affichage import montant as format_montant
+from cdv_regles.affichage import valeur as format_valeur
 from cdv_regles.contrat import normaliser_entete
 from cdv_regles.valeurs import (
     DATE_MAX,
     DATE_MIN,
+    MONTANT_MAX,
     ValeurIllisible,
     erreur_formule,
-    format_date,
-    format_montant,
-    format_valeur,
     lire_booleen,
     lire_date,
     lire_entier,
@@ -105,7 +106,7 @@ def test_erreur_de_formule_a_un_message_a_part(code):
     assert erreur_formule("REF") is None
 
 
-@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+@given(st.floats(min_value=-MONTANT_MAX, max_value=MONTANT_MAX, allow_nan=False))
 def test_montant_formate_se_relit_au_centime(x):
     assert lire_montant(format_montant(x)) == pytest.approx(round(x * 100) / 100, abs=1e-6)
 
@@ -147,7 +148,7 @@ def test_dates_acceptees(saisie, attendu):
     ("29/02/2023", "n'existe pas"),
     ("2023", "n'est pas une date"),
     (2023, "n'est pas une date"),
-    ("16/09/22", "quatre chiffres"),
+    ("16/09/223", "quatre chiffres"),  # « 16/09/22 » se lit désormais 2022 (pivot, 11.3)
     ("16/09-2022", "n'est pas une date"),
     ("le 16 septembre", "n'est pas une date"),
     (dt.date(1905, 7, 15), "invraisemblable"),
@@ -303,7 +304,7 @@ def test_texte_proche_d_un_nombre_ne_leve_que_valeur_illisible(texte):
 
 
 @pytest.mark.parametrize(("v", "texte"), [
-    (None, "vide"), (True, "VRAI"), (12500.5, "12500,5"), (3.0, "3"),
+    (None, "vide"), (True, "Oui"), (False, "Non"), (12500.5, f"12{NBSP}500,5"), (3.0, "3"),
     (dt.datetime(2022, 9, 16), "16/09/2022"), (dt.datetime(2022, 9, 16, 8, 5), "16/09/2022 08:05"),
     (dt.time(8, 5), "08:05"), ("abc", "abc")])
 def test_format_valeur(v, texte):
@@ -333,3 +334,210 @@ def test_normaliser_entete_insensible_casse_accents_espaces(entete, espace):
     variante = espace + entete.upper().replace(" ", espace) + espace
     sans_accents = entete.translate(str.maketrans("éèêàâçîïôûù", "eeeaaciiouu"))
     assert normaliser_entete(variante) == normaliser_entete(entete) == normaliser_entete(sans_accents)
+
+
+# --- valeurs telles que les agents les tapent (issue 11.3) ---------------------------------------
+
+from cdv_regles import affichage  # noqa: E402
+from cdv_regles.valeurs import (  # noqa: E402
+    ENTIER_MAX,
+    SANS_OBJET,
+    cle_luhn_valide,
+    lire_rna,
+    lire_siret,
+)
+
+
+@pytest.mark.parametrize("saisie", [
+    "732 829 320 00074", "732\u00a0829\u00a0320\u00a000074", "732\u202f829\u202f320\u202f00074",
+    "732.829.320.00074", " 73282932000074 ", 73282932000074, 73282932000074.0])
+def test_siret_avec_espaces_ou_points(saisie):
+    assert lire_siret(saisie) == "73282932000074"
+    assert siret_valide(lire_siret(saisie))
+
+
+@pytest.mark.parametrize("saisie", [
+    "٧٣٢٨٢٩٣٢٠٠٠٠٧٤",  # chiffres arabes-indiens
+    "７３２８２９３２０００７４",  # chiffres pleine chasse
+    "۷۳۲۸۲۹۳۲۰۰۰۰۷۴",  # chiffres persans
+    "7328293200007４", "7328293200007", "732829320000745", "", None, 73282932000074.5])
+def test_siret_en_chiffres_ascii_seulement(saisie):
+    assert not siret_valide(lire_siret(saisie) if saisie is not None else None)
+    assert not cle_luhn_valide("٧٣٢٨٢٩٣٢٠٠٠٠٧٤")
+
+
+@pytest.mark.parametrize(("saisie", "attendu"), [
+    ("W595000001", "W595000001"), ("w595000001", "W595000001"), ("W 595 000 001", "W595000001")])
+def test_rna_lu(saisie, attendu):
+    assert lire_rna(saisie) == attendu and rna_valide(attendu)
+
+
+@pytest.mark.parametrize("saisie", ["W٥٩٥٠٠٠٠٠١", "W５９５０００００１", "W59500000", "X595000001"])
+def test_rna_en_chiffres_ascii_seulement(saisie):
+    assert not rna_valide(lire_rna(saisie))
+
+
+@pytest.mark.parametrize(("saisie", "attendu"), [
+    ("8.000,00", 8000.0), ("8 000,00 €", 8000.0), (f"12{NBSP}500", 12500.0), (f"12{FINE}500{NBSP}€", 12500.0),
+    (f"1{FINE}250{FINE}000,50{FINE}€", 1250000.5), ("12 500 EUR", 12500.0), ("€ 300", 300.0),
+])
+def test_montants_tels_que_tapes(saisie, attendu):
+    assert lire_montant(saisie) == attendu
+
+
+@pytest.mark.parametrize("saisie", ["✓", "✔", "☑", "✅", "Oui", " oui ", "X", "VRAI", "o"])
+def test_coches_pour_oui(saisie):
+    assert lire_booleen(saisie) is True
+
+
+@pytest.mark.parametrize("saisie", ["☐", "☒", "✗", "✘", "Non", "FAUX"])
+def test_croix_et_case_vide_pour_non(saisie):
+    assert lire_booleen(saisie) is False
+
+
+@pytest.mark.parametrize("saisie", ["Sans objet", "sans objet", "SO", "S/O", "NA", "N/A", "n/a", "-", "–",
+                                    "Non applicable", "Non concerné", "non concernée"])
+def test_sans_objet_est_une_reponse_distincte(saisie):
+    assert lire_booleen(saisie) is SANS_OBJET
+    assert not SANS_OBJET and str(SANS_OBJET) == "Sans objet"
+
+
+def test_l_erreur_de_formule_na_n_est_pas_sans_objet():
+    with pytest.raises(ValeurIllisible, match="erreur de formule"):
+        lire_booleen("#N/A")
+
+
+@pytest.mark.parametrize(("saisie", "attendu"), [
+    ("15/11/22", dt.date(2022, 11, 15)), ("01/02/29", dt.date(2029, 2, 1)), ("15/11/00", dt.date(2000, 11, 15)),
+    ("15/11/99", dt.date(1999, 11, 15)), ("2022-11-15", dt.date(2022, 11, 15)), ("15.11.2022", dt.date(2022, 11, 15)),
+    ("15.11.22", dt.date(2022, 11, 15)), ("15-11-2022", dt.date(2022, 11, 15)),
+    ("15/11/2022 10:30", dt.date(2022, 11, 15)), ("15/11/2022 10:30:00", dt.date(2022, 11, 15)),
+    ("2022-11-15T10:30:00", dt.date(2022, 11, 15)), ("2022-11-15T10:30:00Z", dt.date(2022, 11, 15)),
+    ("2022-11-15 10:30:00+01:00", dt.date(2022, 11, 15)), ("15/11/2022 10h30", dt.date(2022, 11, 15)),
+    (dt.datetime(2022, 11, 15, 10, 30), dt.date(2022, 11, 15)), (44880.4375, dt.date(2022, 11, 15)),
+])
+def test_dates_telles_que_tapees(saisie, attendu):
+    assert lire_date(saisie) == attendu
+
+
+def test_annee_a_deux_chiffres_hors_pivot_est_signalee():
+    # 35 → 1935 (pivot d'Excel) : hors plage, signalé ; jamais « deviné » en 2035.
+    with pytest.raises(ValeurIllisible, match="invraisemblable"):
+        lire_date("15/11/35")
+
+
+@pytest.mark.parametrize(("saisie", "attendu"), [
+    ("Anzin; Marly", ["Anzin", "Marly"]), ("Anzin, Marly", ["Anzin", "Marly"]), ("Anzin/Marly", ["Anzin", "Marly"]),
+    ("Anzin et Marly", ["Anzin", "Marly"]), ("Anzin\nMarly", ["Anzin", "Marly"]),
+    ("Anzin\r\nMarly", ["Anzin", "Marly"]),
+    ("Anzin, Marly et Onnaing", ["Anzin", "Marly", "Onnaing"]), ("Anzin ;; Marly ;", ["Anzin", "Marly"]),
+    ("Etterbeek", ["Etterbeek"]),
+])
+def test_listes_separees_de_toutes_les_facons(saisie, attendu):
+    assert lire_liste(saisie) == attendu
+
+
+def test_un_nom_connu_n_est_pas_redecoupe():
+    connus = {"rombies et marchipont", "quatre chasses, poudriere"}
+    connu = lambda m: m.casefold() in connus  # noqa: E731
+    assert lire_liste("Rombies et Marchipont; Anzin et Marly", connu) == ["Rombies et Marchipont", "Anzin", "Marly"]
+    assert lire_liste("Quatre Chasses, Poudriere\nAnzin, Marly", connu) == [
+        "Quatre Chasses, Poudriere", "Anzin", "Marly"]
+
+
+@pytest.mark.parametrize(("saisie", "officiel"), [
+    ("Condé-sur-escaut", "Condé-sur-l'Escaut"), ("Bruay sur l'escaut", "Bruay-sur-l'Escaut"),
+    ("Saint-saulve", "Saint-Saulve"), ("ST SAULVE", "Saint-Saulve"), ("bruay sur l’escaut", "Bruay-sur-l'Escaut"),
+    ("Vieux Condé", "Vieux-Condé"), ("Rombies et Marchipont", "Rombies-et-Marchipont"),
+])
+def test_communes_comme_la_note_de_cadrage_les_ecrit(saisie, officiel):
+    from cdv_regles.referentiels import referentiels_socle
+
+    assert referentiels_socle()["communes"].officiel(saisie) == officiel
+
+
+def test_codes_en_chiffres_non_ascii_ne_sont_pas_reconnus():
+    from cdv_regles.referentiels import referentiels_socle
+
+    refs = referentiels_socle()
+    assert refs["qpv_2024"].officiel("QN05920M") == "QN05920M"
+    assert refs["qpv_2024"].officiel("QN０５９２０M") is None
+    assert refs["communes"].officiel("59014") == "Anzin"
+    assert refs["communes"].officiel("٥٩٠١٤") is None
+
+
+# --- valeurs absurdes (issue 14.2) ----------------------------------------------------------------
+
+@pytest.mark.parametrize("saisie", [1e308, -1e308, float("inf"), float("-inf"), float("nan"), 10**400,
+                                    MONTANT_MAX + 1, "100 000 001", "1 000 000 000 €", 123456789012])
+def test_montant_absurde_illisible(saisie):
+    with pytest.raises(ValeurIllisible) as e:
+        lire_montant(saisie)
+    assert "montant" in e.value.message
+
+
+def test_le_plafond_est_admis():
+    assert lire_montant(MONTANT_MAX) == MONTANT_MAX
+    assert lire_montant("100 000 000 €") == MONTANT_MAX
+
+
+@pytest.mark.parametrize("saisie", [-1, -45000.0, 10**12, 2958466, float("inf"), float("nan"),
+                                    dt.datetime(9999, 12, 31), dt.date(1, 1, 1), "31/12/9999", "0001-01-01"])
+def test_date_absurde_illisible(saisie):
+    with pytest.raises(ValeurIllisible):
+        lire_date(saisie)
+
+
+@pytest.mark.parametrize("saisie", [ENTIER_MAX + 1, 10**40, 1e308, "9 999 999 999"])
+def test_entier_absurde_illisible(saisie):
+    with pytest.raises(ValeurIllisible, match="invraisemblable"):
+        lire_entier(saisie)
+
+
+# --- affichage : un seul, total (issues 17.3 et 14.2) ---------------------------------------------
+
+class _Hostile:
+    def __str__(self) -> str:
+        raise RuntimeError("boum")
+
+
+@pytest.mark.parametrize("x", [1e308, -1e308, float("inf"), float("-inf"), float("nan"), 10**400, -(10**400),
+                               10**25, 1e-300, 0.1 + 0.2, True, None, "", "\x1b[2J", dt.date.max,
+                               dt.datetime.min, dt.timedelta(days=3), [1e308, None], {"a": 1}, _Hostile(),
+                               object(), b"\x00", complex(1, 2)])
+def test_chaque_formateur_est_total(x):
+    for f in (affichage.valeur, affichage.montant, affichage.nombre, affichage.pourcentage, affichage.date,
+              affichage.cite, affichage.visible):
+        texte = f(x)
+        assert isinstance(texte, str) and "\x1b" not in texte
+    for sorte in (*affichage.SORTES, None, "inconnue"):
+        assert isinstance(affichage.valeur(x, sorte), str)
+
+
+@pytest.mark.parametrize(("x", "texte"), [
+    (1e308, f"1,000×10^308{NBSP}€"), (float("inf"), "infini"), (float("nan"), "non numérique"),
+    (-0.004, f"0{NBSP}€"), (-0.5, f"-0,50{NBSP}€"), (MONTANT_MAX, f"100{NBSP}000{NBSP}000{NBSP}€"),
+])
+def test_montants_extremes_affiches(x, texte):
+    assert affichage.montant(x) == texte
+
+
+def test_oui_non_partout():
+    from cdv_regles.moteur import formater_valeur
+    from cdv_regles.synthese.format import nombre, valeur_lisible
+
+    assert affichage.valeur(True) == formater_valeur(True) == valeur_lisible("x", True) == nombre(True) == "Oui"
+    assert affichage.cite(False) == "« Non »"
+
+
+@pytest.mark.parametrize(("brut", "vu"), [
+    ("a\x1bb", "a␛b"), ("a\rb", "a↵b"), ("a\nb", "a↵b"), ("a\r\nb", "a↵b"), ("\x00", "␀"), ("\x7f", "␡"),
+    ("\x85", "↵"), ("\u2028", "↵"), ("\u202e", "<U+202E>"), ("\x9b", "<U+009B>"), ("a\tb", "a␉b"),
+    ("texte ordinaire « é »", "texte ordinaire « é »"),
+])
+def test_controles_visibles(brut, vu):
+    assert affichage.visible(brut) == vu
+
+
+def test_controles_visibles_en_gardant_les_sauts():
+    assert affichage.visible("a\r\nb\rc\x1b", sauts=True) == "a\nb\nc␛"

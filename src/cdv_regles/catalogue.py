@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cdv_regles.contexte import Contexte
-from cdv_regles.contrat import Colonne, colonnes_socle
+from cdv_regles.contrat import Colonne, colonnes_socle, types_admis
 from cdv_regles.erreurs import RegleInvalide
 from cdv_regles.greffons import Defaut, Greffon, Greffons
 from cdv_regles.parametres import Parametres
@@ -59,6 +59,11 @@ def construire(greffons: Greffons, millesime: int) -> Catalogue:
                 continue
             if col.id in ids:
                 defauts.append(Defaut(greffon.nom, f"la colonne « {col.id} » existe déjà"))
+                continue
+            if col.type not in types_admis():
+                defauts.append(Defaut(
+                    greffon.nom, f"la colonne « {col.id} » a un type inconnu « {col.type} » "
+                    f"(types : {', '.join(types_admis())})"))
                 continue
             ids.add(col.id)
             colonnes.append(col)

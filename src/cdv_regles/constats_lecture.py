@@ -6,6 +6,7 @@ la lecture et la conversion les notent ; ces règles en disent la gravité et le
 
 from __future__ import annotations
 
+from cdv_regles import affichage
 from cdv_regles.constats import Constat
 from cdv_regles.conversion import Tableau
 from cdv_regles.regle import Regle
@@ -19,7 +20,7 @@ def constats_lecture(tableau: Tableau, regles: list[Regle], dossiers: dict[int, 
     if r:
         for ill in tableau.illisibles:
             champs = {"cellule": ill.cellule, "colonne": ill.colonne.entete,
-                      "valeur": str(ill.valeur), "detail": ill.detail}
+                      "valeur": affichage.valeur(ill.valeur), "detail": ill.detail}
             constats.append(r.constat(dossiers.get(ill.ligne, f"ligne {ill.ligne}"), ill.ligne,
                                       (ill.colonne.id,), (ill.colonne.entete,), r.rediger(champs)))
     r = par_type.get("colonne_absente")

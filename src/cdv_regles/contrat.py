@@ -10,8 +10,12 @@ from functools import cache
 from cdv_regles.chemins import dossier_regles
 from cdv_regles.donnees import lire_yaml
 
-TYPES = ("texte", "booleen", "montant", "date", "entier", "choix", "choix_multiple",
-         "orientation", "marqueur")
+
+def types_admis() -> tuple[str, ...]:
+    """Les types de colonnes connus (déclarés dans :mod:`cdv_regles.types_colonnes`)."""
+    from cdv_regles.types_colonnes import noms_types
+
+    return noms_types()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ typé et produit un constat qui donne son adresse A1 et la valeur vue.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,8 +16,7 @@ from cdv_regles.contrat import Colonne, index_entetes, normaliser_entete
 from cdv_regles.erreurs import EntreeInvalide
 from cdv_regles.lecture import TableBrute
 from cdv_regles.referentiels import Referentiels
-
-_ORIENTATION = re.compile(r"^\s*(?:orientation\s*)?(\d+)\s*(?:[-–—:.)]\s*.*)?$", re.IGNORECASE | re.DOTALL)
+from cdv_regles.types_colonnes import type_colonne
 
 
 @dataclass
@@ -45,6 +43,8 @@ class Tableau:
     inconnues: list[str] = field(default_factory=list)
     doubles: list[str] = field(default_factory=list)
     illisibles: list[Illisible] = field(default_factory=list)
+    # Cases Oui/Non répondues « Sans objet » : id -> lignes (la valeur typée est vide).
+    sans_objet: dict[str, set[int]] = field(default_factory=dict)
     chemin: str = ""
     feuille: str | None = None
     # Première ligne de données restée hors du tableau, après une ligne vide (non contrôlée).
@@ -59,45 +59,8 @@ class Tableau:
         return adresse_a1(pos, ligne) if pos is not None else None
 
 
-def _orientation(x: Any) -> int | None:
-    if x is None or (isinstance(x, str) and not x.strip()):
-        return None
-    if isinstance(x, bool):
-        raise v.ValeurIllisible(f"« {x} » n'est pas une orientation : écrivez un numéro de 1 à 6")
-    if isinstance(x, int | float):
-        if float(x).is_integer():
-            return int(x)
-        raise v.ValeurIllisible(f"« {x} » n'est pas une orientation : écrivez un numéro de 1 à 6")
-    m = _ORIENTATION.match(str(x))
-    if not m:
-        raise v.ValeurIllisible(
-            f"« {x} » n'est pas une orientation : écrivez un numéro de 1 à 6, éventuellement suivi "
-            "de « - » et de son libellé (p. ex. « 2 - Santé et accès aux soins »)")
-    return int(m[1])
-
-
-def _choix(ref: Any) -> Callable[[Any], Any]:
-    def lire(x: Any) -> Any:
-        texte = v.lire_texte(x)
-        if texte is None or ref is None:
-            return texte
-        return ref.officiel(texte) or texte  # une valeur hors liste est signalée par le schéma
-    return lire
-
-
 def _lecteur(col: Colonne, refs: Referentiels) -> Callable[[Any], Any]:
-    ref = refs.tous.get(col.referentiel) if col.referentiel else None
-    return {
-        "texte": v.lire_texte,
-        "booleen": v.lire_booleen,
-        "montant": v.lire_montant,
-        "date": v.lire_date,
-        "entier": v.lire_entier,
-        "marqueur": v.lire_entier,
-        "choix": _choix(ref),
-        "choix_multiple": lambda x: v.lire_liste(x) or None,
-        "orientation": _orientation,
-    }[col.type]
+    return type_colonne(col.type).lecteur(col, refs)
 
 
 def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentiels) -> Tableau:
@@ -161,7 +124,10 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
                 except v.ValeurIllisible as e:
                     valeur = e
                 deja[cle] = valeur
-            if isinstance(valeur, v.ValeurIllisible):
+            if valeur is v.SANS_OBJET:
+                ajouter(None)
+                tableau.sans_objet.setdefault(col.id, set()).add(numero)
+            elif isinstance(valeur, v.ValeurIllisible):
                 ajouter(None)
                 tableau.illisibles.append(Illisible(
                     col, numero, adresse_a1(brute.colonnes_excel[i], numero), brut, valeur.message))

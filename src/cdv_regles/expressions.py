@@ -346,7 +346,9 @@ class Compilateur:
         return x is not None
 
     def _siret_valide(self, x: Valeur) -> pl.Expr:
-        """14 chiffres et clé de Luhn ; La Poste (SIREN 356000000) : somme des chiffres multiple de 5."""
+        """14 chiffres ASCII et clé de Luhn ; La Poste (SIREN 356000000) : somme des chiffres
+        multiple de 5. Vide : nul (la règle « obligatoire » le signale) ; une clé qui ne se
+        calcule pas (chiffres non ASCII) : faux, jamais nul."""
         s = _lit(x).cast(pl.String)
         chiffres = [s.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(14)]
         termes = []
@@ -358,12 +360,12 @@ class Compilateur:
                 termes.append(c)
         luhn = pl.sum_horizontal(termes) % 10 == 0
         la_poste = s.str.starts_with("356000000") & (pl.sum_horizontal(chiffres) % 5 == 0)
-        forme = s.str.contains(r"^\d{14}$")
-        return pl.when(s.is_null()).then(None).otherwise(forme & (luhn | la_poste))
+        forme = s.str.contains(r"^[0-9]{14}$")  # pas \d : le moteur de regex admet tout chiffre Unicode
+        return pl.when(s.is_null()).then(None).otherwise((forme & (luhn | la_poste)).fill_null(False))
 
     def _rna_valide(self, x: Valeur) -> pl.Expr:
         s = _lit(x).cast(pl.String)
-        return pl.when(s.is_null()).then(None).otherwise(s.str.contains(r"^W\d{9}$"))
+        return pl.when(s.is_null()).then(None).otherwise(s.str.contains(r"^W[0-9]{9}$").fill_null(False))
 
     def _referentiel(self, nom: Valeur) -> Referentiel:
         if not isinstance(nom, str) or nom not in self.portee.referentiels:

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from cdv_regles import valeurs as v
+from cdv_regles import affichage
 from cdv_regles.catalogue import Catalogue
 from cdv_regles.constats import Constat
 from cdv_regles.contrat import Colonne
@@ -23,12 +23,8 @@ from cdv_regles.derivations import Derivation
 from cdv_regles.erreurs import RegleInvalide
 from cdv_regles.expressions import Colonnes, Compilateur, ExpressionInvalide, Portee
 from cdv_regles.regle import Regle
+from cdv_regles.types_colonnes import TYPES, type_colonne
 
-TYPES_POLARS = {
-    "texte": pl.String, "choix": pl.String, "booleen": pl.Boolean, "montant": pl.Float64,
-    "date": pl.Date, "entier": pl.Int64, "marqueur": pl.Int64, "orientation": pl.Int64,
-    "choix_multiple": pl.List(pl.String),
-}
 SPECIAUX = {"dossier", "ligne", "date_reference", "millesime"}
 # Formats admis dans un message : {ecart:montant}, {part:pourcent} (0,42 -> « 42 % »), {n:nombre}.
 FORMATS_MESSAGE = ("", "montant", "pourcent", "nombre", "date")
@@ -91,6 +87,9 @@ def cadre(tableau: Tableau) -> pl.DataFrame:
     if illisibles:
         df = df.with_columns([pl.col("_ligne").is_in(list(lignes)).alias(f"{cid}__illisible")
                               for cid, lignes in illisibles.items()])
+    if tableau.sans_objet:
+        df = df.with_columns([pl.col("_ligne").is_in(list(lignes)).alias(f"{cid}__sans_objet")
+                              for cid, lignes in tableau.sans_objet.items()])
     return df.with_columns(
         pl.coalesce(pl.col("numero_dossier"), pl.format("ligne {}", pl.col("_ligne"))).alias("_dossier"))
 
@@ -98,12 +97,12 @@ def cadre(tableau: Tableau) -> pl.DataFrame:
 _SEPARATEUR = "\x1f"  # absent des cellules : lire_liste découpe sur « ; » et nettoie
 
 
-def _serie(nom: str, valeurs: list[Any], type_colonne: str) -> pl.Series:
-    if type_colonne == "choix_multiple":
+def _serie(nom: str, valeurs: list[Any], type_: str) -> pl.Series:
+    if type_colonne(type_).polars == "List(String)":
         # Construire une liste polars élément par élément est lent : on joint puis on redécoupe en bloc.
         jointes = [None if x is None else _SEPARATEUR.join(x) for x in valeurs]
         return pl.Series(nom, jointes, dtype=pl.String).str.split(_SEPARATEUR)
-    return pl.Series(nom, valeurs, dtype=TYPES_POLARS[type_colonne], strict=False)
+    return pl.Series(nom, valeurs, dtype=type_colonne(type_).dtype(), strict=False)
 
 
 def portee(catalogue: Catalogue, date_reference: dt.date, vues: set[str] | None = None,
@@ -262,13 +261,14 @@ def _violation(r: RegleCompilee) -> pl.Expr:
 def _rediger(r: RegleCompilee, lignes: pl.DataFrame, types: dict[str, Colonne], params: dict[str, Any],
              date_reference: dt.date, millesime: int) -> list[Constat]:
     besoins = [f for f in r.champs if f in lignes.columns]
+    sans_objet = [f"{f}__sans_objet" for f in besoins if f"{f}__sans_objet" in lignes.columns]
     calculs = [_expr(val).alias(f"v_{nom}") for nom, val in r.valeurs.items()]
-    table = lignes.select(["_dossier", "_ligne", *besoins, *calculs]) if calculs or besoins else \
-        lignes.select(["_dossier", "_ligne"])
+    table = lignes.select(["_dossier", "_ligne", *besoins, *sans_objet, *calculs])
     constats = []
     for ligne in table.iter_rows(named=True):
         vals = {nom: ligne[f"v_{nom}"] for nom in r.valeurs}
-        cols = {f: ligne[f] for f in besoins}
+        # Une case « Sans objet » est citée comme telle (elle est vide dans le tableau typé).
+        cols = {f: affichage.SANS_OBJET if ligne.get(f"{f}__sans_objet") else ligne[f] for f in besoins}
         texte = _formater(r, cols, vals, types, params, date_reference, millesime,
                           dossier=ligne["_dossier"], numero=ligne["_ligne"])
         constats.append(_constat(r, ligne["_dossier"], ligne["_ligne"], texte, types))
@@ -307,37 +307,14 @@ def _formater(r: RegleCompilee, cols: dict[str, Any], vals: dict[str, Any], type
 
 
 def formater_valeur(x: Any, type_colonne: str | None = None) -> str:
-    """Une valeur telle qu'un agent la lit : montants en euros, dates JJ/MM/AAAA, Oui/Non.
+    """Une valeur dans un message : voir :func:`cdv_regles.affichage.valeur`.
 
     ``type_colonne`` : le type de la colonne, ou le format demandé par le message (« pourcent »,
-    « nombre », « montant »). Sans indication, un nombre décimal est un montant.
+    « nombre », « montant », « date »). Sans indication, un nombre décimal est un montant (les
+    valeurs calculées des règles sont presque toujours des sommes d'euros).
     """
-    if x is None:
-        return "vide"
-    if type_colonne == "pourcent" and isinstance(x, int | float):
-        return _nombre(round(x * 100, 1)) + "\u00a0%"
-    if type_colonne in ("nombre", "entier") and isinstance(x, int | float) and not isinstance(x, bool):
-        return _nombre(x)
-    if isinstance(x, bool):
-        return "Oui" if x else "Non"
-    if isinstance(x, dt.date):
-        return v.format_date(x)
-    if isinstance(x, float) or type_colonne == "montant":
-        return v.format_montant(float(x))
-    if isinstance(x, list):
-        return enumerer([formater_valeur(e) for e in x]) if x else "aucun"
-    return str(x)
-
-
-def enumerer(elements: list[str], conjonction: str = "et") -> str:
-    """Une liste comme on l'écrit en français : « 1, 2 et 5 »."""
-    if len(elements) <= 1:
-        return "".join(elements)
-    return f"{', '.join(elements[:-1])} {conjonction} {elements[-1]}"
-
-
-def _nombre(x: float) -> str:
-    """1234.5 -> « 1 234,5 » (espaces insécables, virgule décimale)."""
-    if float(x).is_integer():
-        return f"{int(x):,}".replace(",", "\u00a0")
-    return f"{x:,}".replace(",", "\u00a0").replace(".", ",")
+    if type_colonne in TYPES:
+        sorte = TYPES[type_colonne].affichage
+    else:
+        sorte = type_colonne or ("montant" if isinstance(x, float) else None)
+    return affichage.valeur(x, sorte)

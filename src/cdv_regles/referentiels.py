@@ -21,6 +21,9 @@ _ELIDES = {"l", "d"}
 @cache
 def cle_nom(texte: str) -> str:
     """Clé de comparaison d'un nom de lieu : sans casse, accents, tirets, apostrophes ni article élidé."""
+    # Un chiffre non ASCII (arabe-indien, pleine chasse…) ne se lit pas comme son équivalent : un
+    # code QPV ou INSEE qui en contient n'est pas reconnu (au lieu d'être deviné).
+    texte = "".join("\ufffd" if c.isdigit() and not c.isascii() else c for c in texte)
     s = unicodedata.normalize("NFKD", texte)
     s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
     s = s.replace("œ", "oe").replace("æ", "ae")

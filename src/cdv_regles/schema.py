@@ -16,8 +16,9 @@ from cdv_regles.constats import Constat
 from cdv_regles.contrat import Colonne
 from cdv_regles.conversion import Tableau
 from cdv_regles.erreurs import RegleInvalide
-from cdv_regles.moteur import TYPES_POLARS, formater_valeur
+from cdv_regles.moteur import formater_valeur
 from cdv_regles.regle import Regle
+from cdv_regles.types_colonnes import type_colonne
 
 
 class TableauNonConforme(Exception):
@@ -90,7 +91,8 @@ def verifier_schema(df: pl.DataFrame, tableau: Tableau, catalogue: Catalogue,
         return []
     types = {c.id: c for c in catalogue.colonnes}
     schema = pa.DataFrameSchema(
-        {cid: pa.Column(TYPES_POLARS[types[cid].type], checks=[c for _, c in lst], nullable=True, required=True)
+        {cid: pa.Column(type_colonne(types[cid].type).dtype(), checks=[c for _, c in lst], nullable=True,
+                        required=True)
          for cid, lst in par_colonne.items()},
         strict=False,
     )

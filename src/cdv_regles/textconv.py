@@ -17,7 +17,6 @@ obligatoire absente n'est pas une erreur ici ; une cellule illisible est montré
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import sys
 from dataclasses import replace
@@ -31,9 +30,6 @@ if TYPE_CHECKING:
     from cdv_regles.lecture import TableBrute
     from cdv_regles.referentiels import Referentiels
 
-_NBSP = "\u00a0"
-
-
 def _orientation(n: int, refs: Referentiels) -> str:
     ref = refs.tous.get("orientations")
     for d in ref.details if ref else []:
@@ -43,39 +39,45 @@ def _orientation(n: int, refs: Referentiels) -> str:
 
 
 def valeur_texte(x: Any, col: Colonne | None, refs: Referentiels) -> str:
-    """Une valeur typée (ou brute, hors contrat) en texte normalisé."""
-    from cdv_regles import valeurs as v
+    """Une valeur typée (ou brute, hors contrat) en texte normalisé (:mod:`cdv_regles.affichage`),
+    espaces ordinaires, listes séparées par « ; », orientation avec son libellé."""
+    from cdv_regles import affichage
+    from cdv_regles.types_colonnes import TYPES
 
-    if isinstance(x, bool):
-        return "Oui" if x else "Non"
-    if col is not None and col.type == "montant" and isinstance(x, int | float):
-        return v.format_montant(x).replace(_NBSP, " ")
-    if col is not None and col.type == "orientation" and isinstance(x, int):
+    type_ = TYPES.get(col.type) if col is not None else None
+    if col is not None and col.type == "orientation" and isinstance(x, int) and not isinstance(x, bool):
         return _orientation(x, refs)
     if isinstance(x, list):
-        return "; ".join(str(e) for e in x)
-    if isinstance(x, dt.date | dt.datetime | int | float):
-        return v.format_valeur(x)
-    return str(x).strip()
+        return affichage.liste(x, separateur="; ")
+    if isinstance(x, str):
+        return affichage.visible(x.strip(), sauts=True)
+    sorte = type_.affichage if type_ else None
+    if sorte != "montant" and isinstance(x, int | float) and not isinstance(x, bool):
+        return affichage.nombre(x, milliers=False)  # un nombre hors montant peut être un identifiant
+    return affichage.valeur(x, type_.affichage if type_ else None).replace(affichage.NBSP, " ")
 
 
 def _ligne(entete: str, valeur: str) -> str:
-    # Une valeur sur plusieurs lignes garde une ligne par ligne, en retrait : le diff reste précis.
-    morceaux = re.split(r"\r\n|\r|\n", valeur)
-    return "\n".join([f"{entete} : {morceaux[0]}", *(f"    {m}" for m in morceaux[1:])])
+    # Une valeur sur plusieurs lignes garde une ligne par ligne, en retrait : le diff reste précis,
+    # et aucune cellule ne peut commencer une ligne (un faux « === Dossier … === »).
+    from cdv_regles.affichage import visible
+
+    morceaux = visible(valeur, sauts=True).split("\n")
+    return "\n".join([f"{visible(entete)} : {morceaux[0]}", *(f"    {m}" for m in morceaux[1:])])
 
 
 def _cle_tri(numero: str | None, ligne: int) -> tuple:
     if not numero:
         return (1, (), ligne)  # dossiers sans numéro à la fin, dans l'ordre de la feuille
     # Tri « naturel » : 2023-EX-9 avant 2023-EX-10.
-    morceaux = tuple((0, int(m), "") if m.isdigit() else (1, 0, m.casefold())
-                     for m in re.findall(r"\d+|\D+", numero))
+    morceaux = tuple((0, int(m), "") if m[0] in "0123456789" else (1, 0, m.casefold())
+                     for m in re.findall(r"[0-9]+|[^0-9]+", numero))
     return (0, morceaux, ligne)
 
 
 def texte_tableau(brute: TableBrute) -> str:
     """Le texte stable du tableau lu (voir le module)."""
+    from cdv_regles import affichage
     from cdv_regles import valeurs as v
     from cdv_regles.adresses import lettres_colonne
     from cdv_regles.contrat import colonnes_socle, index_entetes, normaliser_entete
@@ -87,6 +89,7 @@ def texte_tableau(brute: TableBrute) -> str:
     refs = referentiels_socle()
     tableau = convertir(brute, colonnes, refs)
     illisibles = {(i.colonne.id, i.ligne): i.valeur for i in tableau.illisibles}
+    sans_objet = {(cid, ligne) for cid, lignes in tableau.sans_objet.items() for ligne in lignes}
 
     # Colonnes hors contrat (ou en double) : montrées telles quelles, sous leur en-tête.
     index, vues, hors_contrat = index_entetes(colonnes), set(), []
@@ -101,17 +104,19 @@ def texte_tableau(brute: TableBrute) -> str:
 
     numeros = tableau.colonnes["numero_dossier"]
     ordre = sorted(range(len(tableau.lignes)), key=lambda k: _cle_tri(numeros[k], tableau.lignes[k]))
-    feuille = f" (feuille {brute.feuille})" if brute.feuille else ""
+    feuille = f" (feuille {affichage.visible(brute.feuille)})" if brute.feuille else ""
     n = len(tableau.lignes)
     blocs = [f"Tableau de programmation{feuille} : {n} dossier{'s' if n > 1 else ''}"]
     for k in ordre:
         ligne = tableau.lignes[k]
-        titre = f"Dossier {numeros[k]}" if numeros[k] else f"Dossier sans N° (ligne {ligne})"
+        titre = f"Dossier {affichage.visible(numeros[k])}" if numeros[k] else f"Dossier sans N° (ligne {ligne})"
         bloc = [f"=== {titre} ==="]
         for col in colonnes:
             x = tableau.colonnes[col.id][k]
             if x is None and (col.id, ligne) in illisibles:
-                bloc.append(_ligne(col.entete, f"{v.format_valeur(illisibles[col.id, ligne])} (illisible)"))
+                bloc.append(_ligne(col.entete, f"{affichage.valeur(illisibles[col.id, ligne])} (illisible)"))
+            elif (col.id, ligne) in sans_objet:
+                bloc.append(_ligne(col.entete, affichage.SANS_OBJET))
             elif x is not None and x != [] and (texte := valeur_texte(x, col, refs)):
                 bloc.append(_ligne(col.entete, texte))
         for i, nom in hors_contrat:

@@ -12,10 +12,27 @@ Décisions prises là où la spécification est muette :
 - Dates : toutes (texte, numéro de série Excel ou date du classeur) doivent tomber entre
   :data:`DATE_MIN` et :data:`DATE_MAX` ; une date hors de cette plage vient presque toujours
   d'une saisie erronée (« 2023 » tapé dans une cellule au format date donne le 15/07/1905).
-- SIRET : :func:`siret_valide` n'accepte que 14 chiffres collés ; :func:`normaliser_siret` ôte
-  d'abord les espaces (ordinaires ou insécables), comme dans « 362 521 879 00034 ».
-- Affichage des montants : espace insécable U+00A0 entre les milliers et avant « € », comme
-  Excel en français ; la lecture accepte aussi U+202F (espace fine insécable).
+- Années à deux chiffres (« 15/11/22 ») : pivot d'Excel, 00 à 29 → 2000 à 2029, 30 à 99 →
+  1930 à 1999 (« 15/11/35 » donne 1935, hors plage : signalé, jamais deviné autrement). Les
+  dates s'écrivent aussi « 15.11.2022 », « 15-11-2022 », « 2022-11-15 » (ISO), avec ou sans
+  heure (« 15/11/2022 10:30 », « 2022-11-15T10:30:00Z ») : l'heure est ignorée.
+- Montants : au-delà de :data:`MONTANT_MAX` (100 millions d'euros dans une seule cellule, plus
+  que le budget annuel entier de la politique de la ville de l'agglomération) ou non finis
+  (« inf », NaN, 1e308), la cellule est illisible : c'est une faute de frappe ou de formule.
+  Entiers (bénéficiaires, marqueur) : au-delà de :data:`ENTIER_MAX`, illisible aussi.
+- Booléens : Oui/Non et leurs variantes, cases cochées « ✓ ✔ ☑ ✅ » (Oui) et « ☐ ☒ ✗ ✘ »
+  (Non). « Sans objet », « SO », « S/O », « NA », « N/A », « Non applicable », « Non
+  concerné », « - » : :data:`SANS_OBJET`, une réponse distincte (ni Oui, ni Non, ni vide).
+  Pour une pièce qui n'est pas due, c'est sans conséquence ; pour une pièce due, la pièce
+  manque et sa règle le dit (la case est citée « Sans objet »).
+- Listes (communes, QPV) : séparées par « ; » ou un retour à la ligne, et aussi par « , »,
+  « / » ou « et » entouré d'espaces, sauf si le morceau entier est un nom connu
+  (« Rombies et Marchipont »).
+- Identifiants : chiffres ASCII seulement (``[0-9]``, jamais ``\\d`` qui admet les chiffres
+  arabes-indiens ou pleine chasse). SIRET : :func:`normaliser_siret` ôte les espaces (toutes
+  sortes) et les points de présentation (« 362 521 879 00034 », « 362.521.879.00034 ») ;
+  :func:`siret_valide` veut alors 14 chiffres ASCII et une clé juste.
+- Affichage : voir :mod:`cdv_regles.affichage`.
 """
 
 from __future__ import annotations
@@ -24,15 +41,23 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
+
+from cdv_regles import affichage
 
 DATE_MIN = dt.date(1950, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
 _ORIGINE_EXCEL = dt.date(1899, 12, 30)  # numéro de série 0 (calendrier 1900, bissextile fictif inclus)
+#: Années à deux chiffres : 00 à PIVOT_ANNEE - 1 → 20xx, au-delà → 19xx (comme Excel).
+PIVOT_ANNEE = 30
+#: Montant maximal d'une cellule (euros) : au-delà, c'est une faute de saisie.
+MONTANT_MAX = 100_000_000
+#: Entier maximal d'une cellule (bénéficiaires, marqueur).
+ENTIER_MAX = 1_000_000_000
 
 # Espaces rencontrées dans les nombres mis en forme : ordinaire, insécable, fine insécable, fine.
 _ESPACES = " \u00a0\u202f\u2009\t"
-_NBSP = "\u00a0"
 
 # Erreurs de formule telles qu'Excel les enregistre, et telles qu'un export CSV français les écrit.
 ERREURS_FORMULE = frozenset({
@@ -54,6 +79,29 @@ class ValeurIllisible(ValueError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class _SansObjet:
+    """La réponse « Sans objet » d'une case Oui/Non : ni Oui, ni Non, ni vide."""
+
+    _instance: _SansObjet | None = None
+
+    def __new__(cls) -> _SansObjet:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "SANS_OBJET"
+
+    def __str__(self) -> str:
+        return affichage.SANS_OBJET
+
+
+SANS_OBJET = _SansObjet()
 
 
 # --- outils communs -------------------------------------------------------------------------
@@ -78,12 +126,10 @@ def _refuser_erreur_formule(v: Any) -> None:
         raise ValeurIllisible(f"la cellule contient une erreur de formule {code} : corrigez la formule")
 
 
-def _cite(v: Any) -> str:
-    """La valeur entre guillemets, raccourcie si elle est longue, pour un message."""
-    s = format_valeur(v)
-    if len(s) > 60:
-        s = s[:57] + "…"
-    return f"« {s} »"
+def cite(v: Any) -> str:
+    """La valeur vue entre guillemets, raccourcie si elle est longue, pour un message."""
+    return affichage.cite(v)
+
 
 
 def _sans_espaces(s: str) -> str:
@@ -145,68 +191,84 @@ def _analyser_nombre(texte: str) -> float | None:
         if not groupes or groupes.group(1) == decimal:
             return None
         entier = re.sub(r"[ .,]", "", entier)
-    if len(entier) > 15:
+    if len(entier) > 15 or len(fraction) > 15:
         return None  # au-delà, un float ne garde plus les centimes
     return signe * float(f"{entier}.{fraction or '0'}")
+
+
+def _plausible(montant: float, v: Any) -> float:
+    if not math.isfinite(montant):
+        raise ValeurIllisible(f"{cite(v)} n'est pas un montant (valeur infinie ou non numérique, "
+                              f"souvent une formule en erreur) : {_EXEMPLE_MONTANT}")
+    if abs(montant) > MONTANT_MAX:
+        raise ValeurIllisible(
+            f"{cite(v)} est un montant invraisemblable (plus de {affichage.montant(MONTANT_MAX)} dans "
+            "une seule cellule) : vérifiez la saisie (zéros en trop, formule erronée)")
+    return montant
 
 
 def lire_montant(v: Any) -> float | None:
     """Un montant en euros : nombre, ou texte « 12 500 », « 12 500,50 € », « 12.500,50 »…
 
-    Les montants négatifs sont lus (une règle les signale).
+    Les montants négatifs sont lus (une règle les signale) ; les montants invraisemblables
+    (au-delà de :data:`MONTANT_MAX`, infinis) sont illisibles.
     """
     if est_vide(v):
         return None
     if isinstance(v, bool):
-        raise ValeurIllisible(f"{_cite(v)} n'est pas un montant : {_EXEMPLE_MONTANT}")
+        raise ValeurIllisible(f"{cite(v)} n'est pas un montant : {_EXEMPLE_MONTANT}")
     if isinstance(v, int | float):
-        if not math.isfinite(v):
-            raise ValeurIllisible(f"{_cite(v)} n'est pas un montant : {_EXEMPLE_MONTANT}")
-        return float(v)
+        try:
+            return _plausible(float(v), v)
+        except OverflowError:  # entier trop grand pour un float
+            raise ValeurIllisible(f"{cite(v)} est un montant invraisemblable : vérifiez la saisie") from None
     if isinstance(v, dt.date | dt.time | dt.timedelta):
-        raise ValeurIllisible(f"{_cite(v)} est une date ou une heure, pas un montant : {_EXEMPLE_MONTANT}")
+        raise ValeurIllisible(f"{cite(v)} est une date ou une heure, pas un montant : {_EXEMPLE_MONTANT}")
     _refuser_erreur_formule(v)
-    sans_devise = _DEVISE.sub("", str(v).strip())
+    sans_devise = _DEVISE.sub("", str(v).strip(_ESPACES + "\r\n"))
     if _AMBIGU.fullmatch(_sans_espaces(sans_devise)):
         raise ValeurIllisible(
-            f"{_cite(v)} est ambigu : écrivez 12 500 pour des milliers ou 12,5 pour des décimales")
+            f"{cite(v)} est ambigu : écrivez 12 500 pour des milliers ou 12,5 pour des décimales")
     nombre = _analyser_nombre(sans_devise) if sans_devise else None
     if nombre is None:
-        raise ValeurIllisible(f"{_cite(v)} n'est pas un montant : {_EXEMPLE_MONTANT}")
-    return nombre
+        raise ValeurIllisible(f"{cite(v)} n'est pas un montant : {_EXEMPLE_MONTANT}")
+    return _plausible(nombre, v)
 
 
 # --- dates ----------------------------------------------------------------------------------
 
 _DATE_JMA = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]+)")
 _DATE_AMJ = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-_HEURE = re.compile(r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
+_HEURE = re.compile(r"(?:[ T][0-9]{1,2}[:h][0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
+                    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?", re.IGNORECASE)
 
 
 def _verifier_plage(d: dt.date, v: Any) -> dt.date:
     if not DATE_MIN <= d <= DATE_MAX:
         raise ValeurIllisible(
-            f"{_cite(v)} est une date invraisemblable (attendu entre {format_date(DATE_MIN)} et "
-            f"{format_date(DATE_MAX)}) : vérifiez la saisie ; {_EXEMPLE_DATE}")
+            f"{cite(v)} est une date invraisemblable (attendu entre {affichage.date(DATE_MIN)} et "
+            f"{affichage.date(DATE_MAX)}) : vérifiez la saisie ; {_EXEMPLE_DATE}")
     return d
 
 
 def lire_date(v: Any) -> dt.date | None:
-    """Une date : date du classeur, numéro de série Excel, ou texte JJ/MM/AAAA ou AAAA-MM-JJ."""
+    """Une date : date du classeur, numéro de série Excel, ou texte (voir le module)."""
     if est_vide(v):
         return None
     if isinstance(v, bool):
-        raise ValeurIllisible(f"{_cite(v)} n'est pas une date : {_EXEMPLE_DATE}")
+        raise ValeurIllisible(f"{cite(v)} n'est pas une date : {_EXEMPLE_DATE}")
     if isinstance(v, dt.datetime):
         return _verifier_plage(v.date(), v)
     if isinstance(v, dt.date):
         return _verifier_plage(v, v)
     if isinstance(v, dt.time | dt.timedelta):
-        raise ValeurIllisible(f"{_cite(v)} est une heure ou une durée, pas une date : {_EXEMPLE_DATE}")
+        raise ValeurIllisible(f"{cite(v)} est une heure ou une durée, pas une date : {_EXEMPLE_DATE}")
     if isinstance(v, int | float):
         # Numéro de série Excel (cellule au format nombre) ; une année seule n'est pas une date.
-        if not math.isfinite(v) or not (_serie(DATE_MIN) <= v < _serie(DATE_MAX) + 1):
-            raise ValeurIllisible(f"{_cite(v)} n'est pas une date : {_EXEMPLE_DATE}")
+        if not (isinstance(v, int) or math.isfinite(v)) or not (_serie(DATE_MIN) <= v < _serie(DATE_MAX) + 1):
+            raise ValeurIllisible(
+                f"{cite(v)} n'est pas une date (numéro de date hors de la plage "
+                f"{affichage.date(DATE_MIN)} – {affichage.date(DATE_MAX)}) : {_EXEMPLE_DATE}")
         return _ORIGINE_EXCEL + dt.timedelta(days=math.floor(v))
     _refuser_erreur_formule(v)
     s = str(v).strip(_ESPACES + "\r\n")
@@ -216,15 +278,17 @@ def lire_date(v: Any) -> dt.date | None:
     else:
         m = _DATE_AMJ.match(s)
         if not (m and _HEURE.fullmatch(s, m.end())):
-            raise ValeurIllisible(f"{_cite(v)} n'est pas une date : {_EXEMPLE_DATE}")
+            raise ValeurIllisible(f"{cite(v)} n'est pas une date : {_EXEMPLE_DATE}")
         annee, mois, jour = m.groups()
+    if len(annee) == 2:
+        annee = ("20" if int(annee) < PIVOT_ANNEE else "19") + annee
     if len(annee) != 4:
         raise ValeurIllisible(
-            f"{_cite(v)} : l'année doit avoir quatre chiffres ; {_EXEMPLE_DATE}")
+            f"{cite(v)} : l'année doit avoir quatre chiffres ; {_EXEMPLE_DATE}")
     try:
         d = dt.date(int(annee), int(mois), int(jour))
     except ValueError:
-        raise ValeurIllisible(f"{_cite(v)} : cette date n'existe pas ; {_EXEMPLE_DATE}") from None
+        raise ValeurIllisible(f"{cite(v)} : cette date n'existe pas ; {_EXEMPLE_DATE}") from None
     return _verifier_plage(d, v)
 
 
@@ -234,8 +298,12 @@ def _serie(d: dt.date) -> int:
 
 # --- booléens, entiers, textes, listes ------------------------------------------------------
 
-_VRAI = frozenset({"oui", "x", "1", "true", "vrai"})
-_FAUX = frozenset({"non", "0", "false", "faux"})
+_VRAI = frozenset({"oui", "x", "1", "true", "vrai", "o", "✓", "✔", "☑", "✅", "🗹", "☑️", "✔️"})
+_FAUX = frozenset({"non", "0", "false", "faux", "n", "☐", "☒", "✗", "✘", "❌", "✖", "☒️"})
+_SANS_OBJET = frozenset({
+    "sans objet", "so", "s/o", "s.o", "s.o.", "na", "n/a", "n.a", "n.a.", "-", "–", "—",
+    "non applicable", "non concerne", "non concernee", "pas concerne", "pas concernee",
+})
 
 
 def _sans_accents(s: str) -> str:
@@ -243,22 +311,26 @@ def _sans_accents(s: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c))
 
 
-def lire_booleen(v: Any) -> bool | None:
-    """Oui/Non (aussi oui, non, X, x, 1, 0, TRUE, FALSE, VRAI, FAUX) ; vide → None."""
+def lire_booleen(v: Any) -> bool | _SansObjet | None:
+    """Oui/Non (voir le module pour les variantes admises) ; « Sans objet » → :data:`SANS_OBJET` ;
+    vide → None."""
     if est_vide(v):
         return None
     if isinstance(v, bool):
         return v
-    if isinstance(v, int | float) and not isinstance(v, bool) and v in (0, 1):
+    if isinstance(v, int | float) and v in (0, 1):
         return v == 1
     if isinstance(v, str):
         _refuser_erreur_formule(v)
-        cle = _sans_accents(v.strip(_ESPACES + "\r\n")).casefold()
+        cle = re.sub(r"\s+", " ", _sans_accents(v.strip(_ESPACES + "\r\n")).casefold())
         if cle in _VRAI:
             return True
         if cle in _FAUX:
             return False
-    raise ValeurIllisible(f"{_cite(v)} n'est pas une réponse Oui/Non : écrivez Oui ou Non")
+        if cle in _SANS_OBJET:
+            return SANS_OBJET
+    raise ValeurIllisible(f"{cite(v)} n'est pas une réponse Oui/Non : écrivez Oui ou Non "
+                          "(ou « Sans objet » si la question ne s'applique pas)")
 
 
 def lire_entier(v: Any) -> int | None:
@@ -267,19 +339,25 @@ def lire_entier(v: Any) -> int | None:
         return None
     attendu = "écrivez un nombre entier, par ex. 12"
     if isinstance(v, bool | dt.date | dt.time | dt.timedelta):
-        raise ValeurIllisible(f"{_cite(v)} n'est pas un nombre entier : {attendu}")
+        raise ValeurIllisible(f"{cite(v)} n'est pas un nombre entier : {attendu}")
     if isinstance(v, int):
-        return v
-    if isinstance(v, float):
-        nombre: float | None = v
+        nombre: float | None = None
+        entier = v
     else:
-        _refuser_erreur_formule(v)
-        nombre = _analyser_nombre(str(v))
-    if nombre is None or not math.isfinite(nombre):
-        raise ValeurIllisible(f"{_cite(v)} n'est pas un nombre entier : {attendu}")
-    if not nombre.is_integer():
-        raise ValeurIllisible(f"{_cite(v)} n'est pas un nombre entier (il a des décimales) : {attendu}")
-    return int(nombre)
+        if isinstance(v, float):
+            nombre = v
+        else:
+            _refuser_erreur_formule(v)
+            nombre = _analyser_nombre(str(v))
+        if nombre is None or not math.isfinite(nombre):
+            raise ValeurIllisible(f"{cite(v)} n'est pas un nombre entier : {attendu}")
+        if not nombre.is_integer():
+            raise ValeurIllisible(f"{cite(v)} n'est pas un nombre entier (il a des décimales) : {attendu}")
+        entier = ENTIER_MAX + 1 if abs(nombre) > ENTIER_MAX else int(nombre)
+    if abs(entier) > ENTIER_MAX:
+        raise ValeurIllisible(f"{cite(v)} est un nombre invraisemblable (plus de "
+                              f"{affichage.nombre(ENTIER_MAX)}) : vérifiez la saisie")
+    return entier
 
 
 def lire_texte(v: Any) -> str | None:
@@ -289,30 +367,73 @@ def lire_texte(v: Any) -> str | None:
         return None
     if isinstance(v, str):
         return v.strip(_ESPACES + "\r\n")
-    return format_valeur(v)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return affichage.nombre(v, milliers=False)
+    return affichage.valeur(v)
 
 
-def lire_liste(v: Any) -> list[str]:
-    """Une liste séparée par « ; » ou des retours à la ligne ; éléments nettoyés, vides ignorés."""
+# Séparateurs sûrs (« ; », retour à la ligne) puis, dans chaque morceau qui n'est pas un nom
+# connu, « , » et « / », puis « et » entouré d'espaces.
+_SEPARATEURS = (re.compile(r"[;\r\n\x1f\u2028\u2029]+"), re.compile(r"[,/]"),
+                re.compile(r"\s+et\s+", re.IGNORECASE))
+
+
+def lire_liste(v: Any, connu: Callable[[str], Any] | None = None) -> list[str]:
+    """Les éléments d'une cellule-liste, nettoyés, vides ignorés (voir le module).
+
+    ``connu`` : dit si un morceau est un nom connu tel quel (il n'est alors pas redécoupé).
+    """
     texte = lire_texte(v)
     if texte is None:
         return []
-    morceaux = re.split(r"[;\r\n]+", texte)
+    morceaux = [texte]
+    for n, separateur in enumerate(_SEPARATEURS):
+        suivants = []
+        for m in morceaux:
+            m = m.strip(_ESPACES)
+            if not m:
+                continue
+            if n and connu is not None and connu(m):
+                suivants.append(m)
+            else:
+                suivants += separateur.split(m)
+        morceaux = suivants
     return [m.strip(_ESPACES) for m in morceaux if m.strip(_ESPACES)]
 
 
 # --- identifiants ---------------------------------------------------------------------------
 
 _SIREN_LA_POSTE = "356000000"
+_SIRET = re.compile(r"[0-9]{14}")
+_RNA = re.compile(r"W[0-9]{9}")
+_PRESENTATION_SIRET = _ESPACES + "."
 
 
 def normaliser_siret(s: str) -> str:
-    """Le SIRET sans les espaces de présentation (« 362 521 879 00034 » → « 36252187900034 »)."""
-    return _sans_espaces(s.strip())
+    """Le SIRET sans les espaces ni les points de présentation (« 362 521 879 00034 » et
+    « 362.521.879.00034 » → « 36252187900034 ») ; le reste (autres chiffres) est gardé tel quel."""
+    return "".join(c for c in str(s).strip() if c not in _PRESENTATION_SIRET)
+
+
+def lire_siret(v: Any) -> str | None:
+    """La cellule SIRET en texte normalisé (sa validité est une règle : SCH-SIRET)."""
+    texte = lire_texte(v)
+    return normaliser_siret(texte) if texte is not None else None
+
+
+def lire_rna(v: Any) -> str | None:
+    """La cellule RNA sans espaces, « w » mis en capitale (sa validité est une règle : SCH-RNA)."""
+    texte = lire_texte(v)
+    if texte is None:
+        return None
+    texte = _sans_espaces(texte)
+    return "W" + texte[1:] if texte[:1] == "w" else texte
 
 
 def cle_luhn_valide(chiffres: str) -> bool:
-    """Vrai si la suite de chiffres (ASCII) a une clé de Luhn correcte."""
+    """Vrai si la suite de chiffres ASCII a une clé de Luhn correcte (faux sinon)."""
+    if not chiffres.isascii() or not chiffres.isdigit():
+        return False
     total = 0
     for i, c in enumerate(reversed(chiffres)):
         n = ord(c) - 48
@@ -324,68 +445,19 @@ def cle_luhn_valide(chiffres: str) -> bool:
     return total % 10 == 0
 
 
-def siret_valide(s: str) -> bool:
-    """14 chiffres collés (pas d'espace : voir :func:`normaliser_siret`) et clé de Luhn valide.
+def siret_valide(s: Any) -> bool:
+    """14 chiffres ASCII collés (voir :func:`normaliser_siret`) et clé de Luhn valide.
 
     Exception connue : les établissements de La Poste (SIREN 356000000), dont la somme des
     chiffres du SIRET est un multiple de 5.
     """
-    if not isinstance(s, str) or not re.fullmatch(r"[0-9]{14}", s):
+    if not isinstance(s, str) or not _SIRET.fullmatch(s):
         return False
     if cle_luhn_valide(s):
         return True
     return s.startswith(_SIREN_LA_POSTE) and sum(ord(c) - 48 for c in s) % 5 == 0
 
 
-def rna_valide(s: str) -> bool:
-    """Numéro RNA d'association : « W » majuscule suivi de 9 chiffres."""
-    return isinstance(s, str) and re.fullmatch(r"W[0-9]{9}", s) is not None
-
-
-# --- affichage ------------------------------------------------------------------------------
-
-def format_montant(x: float) -> str:
-    """« 12 500 € » ou « 12 500,50 € », espaces insécables U+00A0 (milliers et avant €)."""
-    if not math.isfinite(x):
-        return format_valeur(x)
-    centimes = round(x * 100)
-    signe = "-" if centimes < 0 else ""
-    euros, cts = divmod(abs(centimes), 100)
-    entier = f"{euros:,}".replace(",", _NBSP)
-    decimales = f",{cts:02d}" if cts else ""
-    return f"{signe}{entier}{decimales}{_NBSP}€"
-
-
-def format_date(d: dt.date) -> str:
-    """« 16/09/2022 »."""
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
-
-
-def _format_nombre(x: float) -> str:
-    if x.is_integer() and abs(x) < 1e16:
-        return str(int(x))
-    s = repr(x)
-    if "e" in s or "E" in s:
-        s = f"{x:.15f}".rstrip("0").rstrip(".")
-    return s.replace(".", ",")
-
-
-def format_valeur(v: Any) -> str:
-    """La valeur telle qu'on la montre dans un message (None → « vide »)."""
-    if v is None:
-        return "vide"
-    if isinstance(v, bool):
-        return "VRAI" if v else "FAUX"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return _format_nombre(v) if math.isfinite(v) else str(v)
-    if isinstance(v, dt.datetime):
-        if v.time() == dt.time(0):
-            return format_date(v)
-        return f"{format_date(v)} {v:%H:%M}"
-    if isinstance(v, dt.date):
-        return format_date(v)
-    if isinstance(v, dt.time):
-        return f"{v:%H:%M}"
-    return str(v)
+def rna_valide(s: Any) -> bool:
+    """Numéro RNA d'association : « W » majuscule suivi de 9 chiffres ASCII."""
+    return isinstance(s, str) and _RNA.fullmatch(s) is not None

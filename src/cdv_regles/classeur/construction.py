@@ -26,6 +26,7 @@ from cdv_regles.classeur.projet_vba import (
 )
 from cdv_regles.contrat import Colonne
 from cdv_regles.erreurs import ErreurCdv
+from cdv_regles.types_colonnes import TYPES, type_colonne
 
 ORDRE_FEUILLES = (F.FEUILLE_PROGRAMMATION, F.FEUILLE_REFERENTIELS, F.FEUILLE_CONFIGURATION)
 #: Lignes de données couvertes par les validations (le tableau s'agrandit tout seul).
@@ -42,34 +43,11 @@ COULEURS_GROUPES = {
 }
 COULEUR_GROUPE_PARTENAIRE = "#E7E6E6"
 
-FORMATS_NOMBRE = {
-    "montant": '#,##0.00 "€"',
-    "date": "dd/mm/yyyy",
-    "entier": "0",
-    "marqueur": "0",
-    "texte": "@",
-}
-LARGEURS = {
-    "texte": 18, "booleen": 12, "montant": 16, "date": 13, "entier": 12, "choix": 22,
-    "choix_multiple": 28, "orientation": 34, "marqueur": 12,
-}
-LARGEURS_COLONNES = {"numero_dossier": 14, "porteur": 28, "siret": 17, "intitule": 36,
+#: Largeurs propres à une colonne (les autres : la largeur de leur type, ``types_colonnes``).
+LARGEURS_COLONNES = {"numero_dossier": 14, "porteur": 28, "intitule": 36,
                      "observations": 40, "public_prioritaire": 24}
-AIDE_TYPES = {
-    "texte": "Texte libre.",
-    "booleen": "Oui ou Non.",
-    "montant": "Montant en euros (nombre, p. ex. 12500 ou 12500,50).",
-    "date": "Date au format JJ/MM/AAAA.",
-    "entier": "Nombre entier positif ou nul.",
-    "choix": "Choisissez dans la liste.",
-    "choix_multiple": "Choisissez dans la liste ; pour plusieurs valeurs, séparez-les par « ; ».",
-    "orientation": "Choisissez l'orientation du Contrat de Ville (1 à 6).",
-    "marqueur": "0, 1 ou 2, déclaré à l'instruction ; doit concorder avec les critères.",
-}
 AIDE_COLONNES = {
     "numero_dossier": "Identifiant unique du dossier dans le tableau.",
-    "siret": "14 chiffres, sans espace (clé de contrôle vérifiée).",
-    "rna": "W suivi de 9 chiffres ; obligatoire pour une association.",
 }
 AIDE_REQUIS = {"O": "Obligatoire.", "C": "Obligatoire selon le cas (voir les contrôles).",
                "F": "Facultatif."}
@@ -250,10 +228,9 @@ def _feuille_programmation(wb: Any, ws: Any, contenu: Contenu) -> None:
                 "font_color": "#000000", "border": 1,
             })
     formats_colonne: dict[str, Any] = {}
-    for type_, motif in FORMATS_NOMBRE.items():
-        formats_colonne[type_] = wb.add_format({"num_format": motif})
-    formats_colonne["booleen"] = wb.add_format({"align": "center"})
-    formats_colonne["marqueur"] = wb.add_format({"num_format": "0", "align": "center"})
+    for nom, t in TYPES.items():
+        reglages = {cle: val for cle, val in (("num_format", t.format_excel), ("align", t.alignement)) if val}
+        formats_colonne[nom] = wb.add_format(reglages) if reglages else None
 
     ws.add_table(0, 0, 1, len(colonnes) - 1, {
         "name": F.TABLEAU,
@@ -266,7 +243,7 @@ def _feuille_programmation(wb: Any, ws: Any, contenu: Contenu) -> None:
     })
     ws.set_row(0, HAUTEUR_ENTETE)
     for i, c in enumerate(colonnes):
-        largeur = LARGEURS_COLONNES.get(c.id, LARGEURS.get(c.type, 16))
+        largeur = LARGEURS_COLONNES.get(c.id, type_colonne(c.type).largeur)
         ws.set_column(i, i, largeur, formats_colonne.get(c.type))
         ws.data_validation(1, i, LIGNES_VALIDEES, i, _validation(c, contenu))
     ws.freeze_panes(1, 2)
@@ -287,8 +264,8 @@ def _feuille_programmation(wb: Any, ws: Any, contenu: Contenu) -> None:
 def _validation(c: Colonne, contenu: Contenu) -> dict[str, Any]:
     """Validation de données d'une colonne : liste déroulante ou bornes, et message de saisie."""
     liste = contenu.listes.get(c.id)
-    aide = " ".join(filter(None, (AIDE_REQUIS.get(c.requis, ""), AIDE_COLONNES.get(c.id),
-                                  AIDE_TYPES.get(c.type, ""))))
+    t = type_colonne(c.type)
+    aide = " ".join(filter(None, (AIDE_REQUIS.get(c.requis, ""), AIDE_COLONNES.get(c.id), t.aide)))
     v: dict[str, Any] = {
         "input_title": c.entete[:32],
         "input_message": aide[:255],
@@ -301,18 +278,8 @@ def _validation(c: Colonne, contenu: Contenu) -> dict[str, Any]:
                               f"(feuille {F.FEUILLE_REFERENTIELS}). Continuer quand même ?")
         if not liste.stricte:
             v["show_error"] = False  # « A ; B » n'est pas dans la liste et reste permis
-    elif c.type == "montant":
-        v.update(validate="decimal", criteria=">=", value=0,
-                 error_message="Un montant est un nombre positif ou nul, en euros. Continuer quand même ?")
-    elif c.type == "entier":
-        v.update(validate="integer", criteria=">=", value=0,
-                 error_message="Un nombre entier positif ou nul est attendu. Continuer quand même ?")
-    elif c.type == "date":
-        m = contenu.millesime
-        v.update(validate="date", criteria="between", minimum=dt.date(m - 3, 1, 1),
-                 maximum=dt.date(m + 2, 12, 31),
-                 error_message=(f"Date attendue au format JJ/MM/AAAA, entre {m - 3} et {m + 2}. "
-                                "Continuer quand même ?"))
+    elif t.validation is not None:
+        v.update(t.validation(c, contenu.millesime))
     else:
         v["validate"] = "any"
     return v

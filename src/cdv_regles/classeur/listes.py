@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from cdv_regles.contrat import Colonne
+from cdv_regles.types_colonnes import type_colonne
 
 #: Première géographie prioritaire 2024 (décret 2023-1314) : avant, les QPV de 2015.
 MILLESIME_QPV_2024 = 2024
@@ -32,23 +34,31 @@ def _orientations(refs: Any) -> Liste:
     return Liste("liste_orientations", "Orientation", valeurs)
 
 
-def listes_des_colonnes(colonnes: tuple[Colonne, ...], refs: Any, millesime: int) -> dict[str, Liste]:
-    """Colonne (id) -> liste de sa validation, pour chaque colonne à liste."""
+def _referentiel(c: Colonne, refs: Any, millesime: int, *, stricte: bool) -> Liste | None:
     qpv = "qpv_2024" if millesime >= MILLESIME_QPV_2024 else "qpv_2015"
+    nom_ref = c.referentiel or {"communes": "communes", "qpv": qpv}.get(c.id)
+    if nom_ref and nom_ref in refs:
+        return Liste(f"liste_{nom_ref}", c.entete, tuple(refs[nom_ref].valeurs), stricte=stricte)
+    return None
+
+
+#: Sorte de liste d'un type de colonne (``TypeColonne.liste``) -> (colonne, référentiels, millésime) -> liste.
+SORTES: dict[str, Callable[[Colonne, Any, int], Liste | None]] = {
+    "oui_non": lambda _c, _r, _m: OUI_NON,
+    "marqueur": lambda _c, _r, _m: MARQUEUR,
+    "orientations": lambda _c, refs, _m: _orientations(refs),
+    "referentiel": lambda c, refs, m: _referentiel(c, refs, m, stricte=True),
+    # Choix multiples : « Anzin ; Bruay-sur-l'Escaut » n'est pas dans la liste et reste permis.
+    "referentiel_ouverte": lambda c, refs, m: _referentiel(c, refs, m, stricte=False),
+}
+
+
+def listes_des_colonnes(colonnes: tuple[Colonne, ...], refs: Any, millesime: int) -> dict[str, Liste]:
+    """Colonne (id) -> liste de sa validation, pour chaque colonne dont le type a une liste."""
     resultat: dict[str, Liste] = {}
     for c in colonnes:
-        liste = None
-        if c.type == "booleen":
-            liste = OUI_NON
-        elif c.type == "marqueur":
-            liste = MARQUEUR
-        elif c.type == "orientation":
-            liste = _orientations(refs)
-        elif c.type in ("choix", "choix_multiple"):
-            nom_ref = c.referentiel or {"communes": "communes", "qpv": qpv}.get(c.id)
-            if nom_ref and nom_ref in refs:
-                liste = Liste(f"liste_{nom_ref}", c.entete, tuple(refs[nom_ref].valeurs),
-                              stricte=c.type == "choix")
+        sorte = type_colonne(c.type).liste
+        liste = SORTES[sorte](c, refs, millesime) if sorte else None
         if liste is not None:
             resultat[c.id] = liste
     return resultat

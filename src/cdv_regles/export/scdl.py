@@ -8,8 +8,8 @@ Correspondance (décisions prises là où le tableau ou le schéma sont muets) :
   le tableau l'a et qu'elle est remplie, sinon l'option ``--date-convention``.
 - ``referenceDecision`` : le N° dossier (référence interne du dossier ; le tableau n'a pas le
   numéro de l'acte d'attribution).
-- ``nomBeneficiaire`` : Porteur ; ``idBeneficiaire`` : SIRET (espaces ôtés, clé de Luhn
-  vérifiée) ; ``rnaBeneficiaire`` : RNA ; au moins l'un des deux.
+- ``nomBeneficiaire`` : Porteur ; ``idBeneficiaire`` : SIRET (espaces et points ôtés, clé de
+  contrôle vérifiée) ; ``rnaBeneficiaire`` : RNA ; au moins l'un des deux.
 - ``objet`` : Intitulé de l'action (256 caractères au plus, apostrophe de neutralisation comprise).
 - ``montant`` : montant du financeur (plus le bonus égalité pour Valenciennes Métropole), au
   centime, point décimal ; seuls les montants strictement positifs font une ligne.
@@ -190,8 +190,9 @@ def _champs_beneficiaire(i: int, ligne: int, tableau: Tableau, selection: Select
 
     siret = v.normaliser_siret(str(col["siret"][i])) if col["siret"][i] else ""
     if siret and not v.siret_valide(siret):
-        signaler("SIRET invalide (14 chiffres et clé de Luhn attendus)",
-                 f"Corrigez la colonne « {entete['siret']} » avec le SIRET de l'établissement du porteur.")
+        signaler("SIRET invalide (14 chiffres, et ce numéro ne correspond à aucun établissement possible)",
+                 f"Corrigez la colonne « {entete['siret']} » : recopiez le SIRET de l'établissement du "
+                 "porteur depuis son avis de situation SIRENE.")
     rna = texte_publie(str(col["rna"][i])).upper() if col.get("rna") and col["rna"][i] else ""
     if rna and not v.rna_valide(rna):
         signaler("RNA invalide (W suivi de 9 chiffres attendu)", f"Corrigez la colonne « {entete['rna']} ».")
@@ -269,7 +270,8 @@ def _verifier_attribuant(f: Financeur, signaler: Callable[..., None]) -> None:
                  "exportez sans ce financeur (--financeur CODE pour choisir les financeurs).")
     elif not v.siret_valide(f.siret):
         signaler(f"SIRET de l'attribuant « {f.libelle} » invalide : « {f.siret} »",
-                 f"Corrigez « siret » dans {ou} (14 chiffres, clé de Luhn valide).")
+                 f"Corrigez « siret » dans {ou} : recopiez-le depuis l'avis de situation SIRENE "
+                 "(14 chiffres ; ce numéro ne correspond à aucun établissement possible).")
 
 
 def exporter_fichier(chemin: str | Path, *, statuts: tuple[str, ...] = (STATUT_PAR_DEFAUT,),

@@ -6,30 +6,22 @@ import datetime as dt
 import re
 from typing import Any
 
-from cdv_regles.valeurs import format_montant
+from cdv_regles import affichage
 
-NBSP = "\u00a0"
+NBSP = affichage.NBSP
 _MOTS_MONTANT = ("montant", "total", "enveloppe", "credit", "somme", "ecart", "depassement", "reste")
 _MOTS_PART = ("part", "taux", "pourcentage", "proportion")
+ABSENT = "—"
 
 
 def montant(x: float | int | None) -> str:
     """« 12 500 € » (centimes seulement s'il y en a) ; « — » pour une valeur absente."""
-    if x is None:
-        return "—"
-    return format_montant(float(x))
+    return ABSENT if x is None else affichage.montant(x)
 
 
 def nombre(x: float | int | None) -> str:
-    """« 1 250 » ou « 12,5 »."""
-    if x is None:
-        return "—"
-    if isinstance(x, bool):
-        return "oui" if x else "non"
-    if float(x).is_integer():
-        return f"{int(x):,}".replace(",", NBSP)
-    entier, _, decimales = f"{float(x):,.2f}".partition(".")
-    return entier.replace(",", NBSP) + "," + decimales.rstrip("0")
+    """« 1 250 » ou « 12,5 » (deux décimales au plus)."""
+    return ABSENT if x is None else affichage.nombre(x, decimales=2)
 
 
 def pourcentage(p: float | None, *, ratio: bool = False) -> str:
@@ -40,18 +32,15 @@ def pourcentage(p: float | None, *, ratio: bool = False) -> str:
     pourcentage déjà calculé.
     """
     if p is None:
-        return "—"
-    valeur = p * 100 if ratio or abs(p) <= 1 else p
-    arrondi = round(valeur, 1)
-    return nombre(arrondi) + NBSP + "%"
+        return ABSENT
+    if isinstance(p, int | float) and not ratio and abs(p) > 1:
+        p = p / 100
+    return affichage.pourcentage(p)
 
 
 def date_fr(texte: str | dt.date | None) -> str:
     """« 2023-03-01 » (ISO) → « 01/03/2023 »."""
-    if texte is None:
-        return "—"
-    d = texte if isinstance(texte, dt.date) else dt.date.fromisoformat(str(texte)[:10])
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+    return ABSENT if texte is None else affichage.date(texte)
 
 
 def sorte_de_cle(cle: str) -> str:
@@ -67,9 +56,9 @@ def sorte_de_cle(cle: str) -> str:
 def valeur_lisible(cle: str, x: Any) -> str:
     """Une valeur de rubrique telle qu'un agent la lit, selon le nom de sa clé."""
     if x is None:
-        return "—"
+        return ABSENT
     if isinstance(x, bool):
-        return "Oui" if x else "Non"
+        return affichage.booleen(x)
     if isinstance(x, int | float):
         sorte = sorte_de_cle(cle)
         if sorte == "montant":
@@ -79,9 +68,9 @@ def valeur_lisible(cle: str, x: Any) -> str:
         return nombre(x)
     if isinstance(x, list):
         return ", ".join(valeur_lisible(cle, e) for e in x) if x else "aucun"
-    if isinstance(x, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", x):
+    if isinstance(x, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", x):
         return date_fr(x)
-    return str(x)
+    return affichage.valeur(x)
 
 
 def libelle_cle(cle: str) -> str:

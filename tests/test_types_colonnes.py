@@ -1,0 +1,123 @@
+"""Un type de colonne est déclaré une fois (``types_colonnes``) et tout le reste le lit."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from cdv_regles import affichage, types_colonnes
+from cdv_regles import valeurs as v
+from cdv_regles.classeur.listes import SORTES, listes_des_colonnes
+from cdv_regles.contrat import Colonne, colonnes_socle
+from cdv_regles.conversion import convertir
+from cdv_regles.lecture import TableBrute
+from cdv_regles.referentiels import referentiels_socle
+from cdv_regles.types_colonnes import TYPES, TypeColonne
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "cdv_regles"
+
+
+def test_chaque_type_est_complet() -> None:
+    for nom, t in TYPES.items():
+        assert t.nom == nom
+        assert isinstance(t.dtype(), pl.DataType)
+        assert t.affichage in affichage.SORTES
+        assert t.liste is None or t.liste in SORTES
+        assert t.aide and t.largeur > 0
+
+
+def test_chaque_colonne_du_contrat_a_un_type_declare() -> None:
+    for c in colonnes_socle():
+        assert c.type in TYPES, c
+
+
+def _cles_de_types(noeud: ast.Dict) -> set[str]:
+    return {k.value for k in noeud.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)} & set(TYPES)
+
+
+def test_aucun_autre_module_ne_tient_un_dictionnaire_par_type() -> None:
+    """Un dict littéral dont les clés sont des noms de types, hors du registre : un doublon."""
+    fautifs = []
+    for chemin in SRC.rglob("*.py"):
+        if chemin.name == "types_colonnes.py":
+            continue
+        for noeud in ast.walk(ast.parse(chemin.read_text(encoding="utf-8"))):
+            if isinstance(noeud, ast.Dict) and len(_cles_de_types(noeud)) >= 3:
+                fautifs.append(f"{chemin.relative_to(SRC)}:{noeud.lineno}")
+    assert not fautifs, f"dictionnaires par type de colonne hors de types_colonnes.py : {fautifs}"
+
+
+def _lire_code_postal(x: object) -> str | None:
+    texte = v.lire_texte(x)
+    if texte is not None and not (len(texte) == 5 and texte.isascii() and texte.isdigit()):
+        raise v.ValeurIllisible(f"{v.cite(x)} n'est pas un code postal : écrivez 5 chiffres")
+    return texte
+
+
+@pytest.fixture
+def type_code_postal(monkeypatch: pytest.MonkeyPatch) -> TypeColonne:
+    """Un type déclaré par les tests seulement, avec enregistrer() : rien d'autre n'est modifié."""
+    monkeypatch.setattr(types_colonnes, "TYPES", dict(TYPES))
+    return types_colonnes.enregistrer(TypeColonne(
+        "code_postal", lambda _c, _r: _lire_code_postal, "String", "texte", "Code postal à 5 chiffres.",
+        largeur=9, format_excel="00000",
+        validation=lambda _c, _m: {"validate": "length", "criteria": "==", "value": 5,
+                                   "error_message": "5 chiffres"}))
+
+
+def test_un_nouveau_type_se_declare_en_un_seul_endroit(type_code_postal: TypeColonne, tmp_path: Path) -> None:
+    from cdv_regles.classeur import construction
+    from cdv_regles.moteur import cadre, formater_valeur
+
+    socle = colonnes_socle()
+    cp = Colonne("code_postal", "Code postal", "code_postal", "F", "Partenaire", partenaire="essai")
+    colonnes = (*socle, cp)
+    refs = referentiels_socle()
+    entetes = [c.entete for c in socle if c.requis == "O"] + ["Code postal"]
+    lignes = [[None] * (len(entetes) - 1) + [59300], [None] * (len(entetes) - 1) + ["5930"]]
+    brute = TableBrute("essai.xlsx", "Programmation", entetes, list(range(len(entetes))), lignes, [2, 3], 1)
+
+    # Conversion : le lecteur du type.
+    tableau = convertir(brute, colonnes, refs)
+    assert tableau.colonnes["code_postal"] == ["59300", None]
+    assert [(i.cellule, i.detail) for i in tableau.illisibles if i.colonne.id == "code_postal"] == [
+        (f"{construction.lettres_colonne(len(entetes) - 1)}3",
+         "« 5930 » n'est pas un code postal : écrivez 5 chiffres")]
+    # Moteur : le type polars ; messages : la sorte d'affichage.
+    assert cadre(tableau).schema["code_postal"] == pl.String
+    assert formater_valeur("59300", "code_postal") == "59300"
+    # Classeur : largeur, format, validation et aide du type.
+    contenu = construction.Contenu(2023, colonnes, listes_des_colonnes(colonnes, refs, 2023), [], "0", "0")
+    regle = construction._validation(cp, contenu)
+    assert regle["validate"] == "length" and "Code postal à 5 chiffres." in regle["input_message"]
+    assert "code_postal" not in contenu.listes
+
+
+def test_un_type_inconnu_est_nomme() -> None:
+    with pytest.raises(KeyError, match="type de colonne inconnu « pourcent »"):
+        types_colonnes.type_colonne("pourcent")
+
+
+def test_enregistrer_refuse_un_doublon() -> None:
+    with pytest.raises(ValueError, match="déjà déclaré"):
+        types_colonnes.enregistrer(replace(TYPES["texte"]))
+
+
+def test_validations_du_classeur_viennent_du_type() -> None:
+    from cdv_regles.classeur import construction
+
+    colonnes = colonnes_socle()
+    refs = referentiels_socle()
+    contenu = construction.Contenu(2023, colonnes, listes_des_colonnes(colonnes, refs, 2023), [], "0", "0")
+    par_id = {c.id: c for c in colonnes}
+    date = construction._validation(par_id["date_debut"], contenu)
+    assert (date["validate"], date["minimum"], date["maximum"]) == ("date", dt.date(2020, 1, 1), dt.date(2025, 12, 31))
+    assert construction._validation(par_id["cout_total"], contenu)["validate"] == "decimal"
+    assert construction._validation(par_id["beneficiaires_femmes"], contenu)["validate"] == "integer"
+    assert "14 chiffres" in construction._validation(par_id["siret"], contenu)["input_message"]
+    assert contenu.listes["piece_cerfa"].valeurs == ("Oui", "Non")
