@@ -465,3 +465,28 @@ def test_exemple_de_bout_en_bout(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert erreurs_schema(sortie) == []
     verifier_regles_personnalisees(lire(sortie))
+
+
+def test_cellules_hostiles_et_siret_a_points(tmp_path: Path) -> None:
+    """Caractères de contrôle montrés (« ␛ »), jamais écrits bruts dans le CSV publié ; SIRET tapé
+    avec des points publié en 14 chiffres (14.6, 11.3)."""
+    import csv as _csv
+
+    cols = colonnes_contrat()
+    d = dossier(intitule="Atelier\x1b[2J\r\n=FAUX", porteur="Asso\x07", siret="443.061.841.00047",
+                cout_total="40\u202f000 €")
+    entree = tmp_path / "p.csv"
+    with entree.open("w", encoding="utf-8", newline="") as f:
+        ecrire = _csv.writer(f, delimiter=";")
+        ecrire.writerow([c["entete"] for c in cols])
+        ecrire.writerow([d.get(c["id"]).strftime("%d/%m/%Y") if isinstance(d.get(c["id"]), dt.date)
+                         else d.get(c["id"]) for c in cols])
+    sortie = tmp_path / "s.csv"
+    r = exporter(entree, "--sortie", sortie, "--date-convention", "2023-04-15", "--financeur", "etat")
+    assert r.exit_code == 0, r.output
+    brut = sortie.read_bytes().decode("utf-8")
+    assert not re.search("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]", brut)
+    ligne = lire(sortie)[0]
+    assert ligne["objet"] == "Atelier␛[2J =FAUX"
+    assert ligne["nomBeneficiaire"] == "Asso␇"
+    assert ligne["idBeneficiaire"] == SIRET_ASSO

@@ -304,3 +304,107 @@ def test_statut_de_sortie_selon_le_seuil(classeur) -> None:
     for f in ("junit", "github", "markdown"):
         assert verifier(str(alertes), "--format", f).exit_code == 0
         assert verifier(str(alertes), "--format", f, "--echec-si", "alerte").exit_code == 1
+
+
+# --- saisies réelles, valeurs absurdes, cellules hostiles (issues 11.3, 14.2, 14.3, 14.6) -----------
+
+def _json(chemin: Path) -> dict:
+    r = verifier(str(chemin), "--format", "json")
+    assert r.exit_code in (0, 1), r.output
+    return json.loads(r.stdout)
+
+
+@pytest.mark.parametrize("saisie", ["Sans objet", "SO", "NA", "N/A", "-"])
+def test_piece_sans_objet_non_due_ne_dit_rien(classeur, saisie: str) -> None:
+    # Fiches PRE : dues seulement pour le dispositif PRE (le dossier type est en droit commun).
+    donnees = _json(classeur([{"piece_pre": saisie, "statut": "Dossier définitif"}]))
+    assert [c for c in donnees["constats"] if "Fiches PRE (annexes 6, 6B, 6C)" in c["colonnes"]] == []
+    assert [c["regle"] for c in donnees["constats"] if c["regle"] == "SCH-CELLULE"] == []
+
+
+@pytest.mark.parametrize("saisie", ["Sans objet", "SO", "NA", "N/A", "-"])
+def test_piece_due_marquee_sans_objet_manque(classeur, saisie: str) -> None:
+    donnees = _json(classeur([{"piece_cerfa": saisie, "statut": "Dossier définitif"}]))
+    cerfa = [c for c in donnees["constats"] if c["regle"] == "PIE-CERFA"]
+    assert len(cerfa) == 1 and "n'est pas fourni" in cerfa[0]["message"]
+    assert "Sans objet" in cerfa[0]["message"]  # la case est citée comme l'agent l'a remplie
+    assert [c for c in donnees["constats"] if c["regle"] == "SCH-CELLULE"] == []
+
+
+@pytest.mark.parametrize("saisie", ["✓", "✔", "☑"])
+def test_coche_vaut_oui_de_bout_en_bout(classeur, saisie: str) -> None:
+    donnees = _json(classeur([{"piece_cerfa": saisie, "statut": "Dossier définitif"}]))
+    assert [c["regle"] for c in donnees["constats"] if c["regle"] in ("PIE-CERFA", "SCH-CELLULE")] == []
+
+
+def test_saisies_reelles_sans_fausse_alerte(classeur) -> None:
+    """Un dossier en règle tapé comme les agents le tapent : aucun bloquant ni alerte."""
+    donnees = _json(classeur([{
+        "siret": "732.829.320.00074", "cout_total": "20\u202f000,00\u00a0€", "montant_etat": "8.000,00",
+        "montant_cavm": "5 000 €", "fonds_propres": "7\u00a0000", "date_note_intention": "12/09/22",
+        "date_dossier_definitif": "2022-11-25", "date_debut": "01.01.2023", "date_fin": "31/12/2023 00:00",
+        "communes": "Valenciennes, Anzin", "qpv": "Dutemple Chasse Royale Saint-Waast - La Sentinelle",
+        "piece_cerfa": "✔", "presence_reunion": "☑",
+    }, {"numero_dossier": "2023-EX-002", "communes": "Condé-sur-escaut et Saint-saulve\nBruay sur l'escaut",
+        "qpv": "Lecocq / La Pépinière"}]))
+    graves = [(c["regle"], c["message"]) for c in donnees["constats"] if c["gravite"] != "info"]
+    assert graves == []
+
+
+@pytest.mark.parametrize("siret", ["٧٣٢٨٢٩٣٢٠٠٠٠٧٤", "７３２８２９３２０００７４", "7328293200007４"])
+def test_siret_en_chiffres_non_ascii_refuse(classeur, siret: str) -> None:
+    donnees = _json(classeur([{"siret": siret}]))
+    sirets = [c for c in donnees["constats"] if c["regle"] == "SCH-SIRET"]
+    assert len(sirets) == 1
+    assert "ne correspond à aucun établissement possible" in sirets[0]["message"]
+    assert "avis de situation SIRENE" in sirets[0]["message"] and "Luhn" not in sirets[0]["message"]
+
+
+def test_rna_en_chiffres_non_ascii_refuse(classeur) -> None:
+    donnees = _json(classeur([{"rna": "W٥٩٥٠٠٠٠٠١"}]))
+    assert [c["regle"] for c in donnees["constats"] if c["regle"] == "SCH-RNA"] == ["SCH-RNA"]
+
+
+def test_valeurs_absurdes_sont_des_constats_avec_leur_cellule(tmp_path: Path, catalogue_socle) -> None:
+    from cdv_regles.exemples import table_exemple
+
+    table = table_exemple({"lignes": [
+        {"cout_total": 1e308, "montant_etat": -1e308, "date_debut": dt.datetime(9999, 12, 31),
+         "date_fin": -5, "beneficiaires_femmes": 10**15, "montant_cavm": 250_000_000},
+    ]}, catalogue_socle)
+    chemin = ecrire_xlsx(table, tmp_path / "absurde.xlsx")
+    r = verifier(str(chemin), "--format", "json")
+    assert r.exit_code == 1, r.output
+    entetes = {c.id: c.entete for c in catalogue_socle.colonnes}
+    cellules = {c["colonnes"][0]: c["message"] for c in json.loads(r.stdout)["constats"] if c["regle"] == "SCH-CELLULE"}
+    assert set(cellules) >= {entetes[x] for x in ("cout_total", "montant_etat", "date_debut", "date_fin",
+                                                  "beneficiaires_femmes", "montant_cavm")}
+    assert re.match(r"Cellule [A-Z]+2 ", cellules[entetes["cout_total"]])
+    assert "invraisemblable" in cellules[entetes["montant_cavm"]]
+    # Les autres commandes lisent le même fichier sans échouer.
+    for commande in (["synthese", str(chemin), "--format", "json"], ["texte-git", str(chemin)]):
+        r = CliRunner().invoke(cdv_regles, commande, catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+
+
+_HOSTILE = "1\x1b[2J\r\n::error file=forge.xlsx::faux bloquant\n=== Dossier FAUX ===\u202e\x85"
+
+
+def _sans_controle(texte: str) -> None:
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]", texte), repr(texte[:200])
+    assert not re.search(r"(?m)^::error file=forge", texte)
+    assert not re.search(r"(?m)^=== Dossier FAUX", texte)
+
+
+@pytest.mark.parametrize("format_", ["texte", "github", "markdown", "junit", "json"])
+def test_cellule_hostile_dans_chaque_format(tmp_path: Path, catalogue_socle, format_: str) -> None:
+    chemin = csv_de(tmp_path, catalogue_socle, [{"siret": _HOSTILE, "numero_dossier": "N\x1b[31m1"}],
+                    "hostile\x1b.csv")
+    r = verifier(str(chemin), "--format", format_)
+    assert r.exit_code == 1, r.output
+    _sans_controle(r.stdout)
+    if format_ == "json":  # données exactes, échappées par JSON
+        siret = [c for c in json.loads(r.stdout)["constats"] if c["regle"] == "SCH-SIRET"]
+        assert "␛" in siret[0]["message"]
+    else:
+        assert "␛" in r.stdout

@@ -419,3 +419,28 @@ def test_capture_chromium(calcul, tmp_path: Path) -> None:
     assert _taille_png(png) == (1280, 1600)
     # Une page blanche (rendu raté) compresse en quelques kilo-octets ; la synthèse, non.
     assert png.stat().st_size > 40_000
+
+
+def test_cellules_hostiles_et_absurdes_dans_le_html(tmp_path: Path) -> None:
+    """Une cellule à caractères de contrôle et un montant de 1e308 : le rapport HTML s'écrit, sans
+    caractère de contrôle brut (14.2, 14.6)."""
+    import csv
+
+    from cdv_regles.exemples import table_exemple
+    from cdv_regles.verification import preparer
+
+    table = table_exemple({"lignes": [
+        {"numero_dossier": "X\x1b[2J", "porteur": "P\r\n<b>\x07", "siret": "1\x1b2", "montant_etat": 1e308},
+        {"numero_dossier": "Y", "montant_etat": 8000}]}, preparer(2023)[1])
+    chemin = tmp_path / "hostile.csv"
+    with chemin.open("w", encoding="utf-8", newline="") as f:
+        ecrire = csv.writer(f, delimiter=";")
+        ecrire.writerow(table.entetes)
+        ecrire.writerows(table.lignes)
+    sortie = tmp_path / "s.html"
+    r = CliRunner().invoke(cdv_regles, ["synthese", str(chemin), "--sortie", str(sortie), "--date", "2023-03-01"],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    html = sortie.read_text(encoding="utf-8")
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", html)
+    assert "X␛[2J" in html and "&lt;b&gt;" in html

@@ -125,3 +125,50 @@ def test_git_diff_montre_la_cellule_changee(classeur, tmp_path: Path) -> None:
     assert len(entetes) == 1 and entetes[0].endswith("@@ === Dossier 2023-001 ===")
     # Sans le pilote, git ne montrerait qu'un fichier binaire : c'est bien lui qui a servi.
     assert "Binary files" not in diff
+
+
+def _csv(tmp_path: Path, environnement_2023, lignes: list[dict], nom: str = "t.csv") -> Path:
+    """Un CSV (point-virgule, UTF-8) : il peut porter des caractères qu'un .xlsx refuse."""
+    import csv
+
+    from cdv_regles.exemples import table_exemple
+
+    table = table_exemple({"lignes": lignes}, environnement_2023[1])
+    chemin = tmp_path / nom
+    with chemin.open("w", encoding="utf-8", newline="") as f:
+        ecrire = csv.writer(f, delimiter=";")
+        ecrire.writerow(table.entetes)
+        ecrire.writerows(table.lignes)
+    return chemin
+
+
+def test_une_cellule_ne_forge_pas_de_ligne(tmp_path: Path, environnement_2023) -> None:
+    hostile = "vrai\n=== Dossier FAUX ===\r::error::x\x1b[2J\u2028fin"
+    chemin = _csv(tmp_path, environnement_2023, [
+        {"numero_dossier": "A\n=== Dossier B ===", "observations": hostile, "porteur": "P\x1b]0;titre\x07"}])
+    r = texte_git(chemin)
+    assert r.exit_code == 0, r.output
+    lignes = r.stdout.splitlines()
+    assert [x for x in lignes if x.startswith("===")] == ["=== Dossier A↵=== Dossier B === ==="]
+    assert not any(x.startswith("::") for x in lignes)
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout and "\r" not in r.stdout
+    i = lignes.index("Observations : vrai")
+    assert lignes[i + 1:i + 4] == ["    === Dossier FAUX ===", "    ::error::x␛[2J", "    fin"]
+    assert "Porteur : P␛]0;titre␇" in lignes
+
+
+def test_saisies_reelles_normalisees(tmp_path: Path, environnement_2023) -> None:
+    chemin = _csv(tmp_path, environnement_2023, [
+        {"numero_dossier": "A", "siret": "732 829 320 00074", "cout_total": "20\u202f000,00 €",
+         "date_debut": "01/01/23", "piece_pre": "SO", "communes": "Anzin, Marly", "beneficiaires_femmes": 1e308},
+        {"numero_dossier": "B", "cout_total": 1e308}])
+    r = texte_git(chemin)
+    assert r.exit_code == 0, r.output
+    assert "SIRET : 73282932000074" in r.stdout
+    assert "Coût total de l'action : 20 000 €" in r.stdout
+    assert "Date de début de l'action : 01/01/2023" in r.stdout
+    assert "Fiches PRE (annexes 6, 6B, 6C) : Sans objet" in r.stdout
+    assert "Commune(s) : Anzin; Marly" in r.stdout
+    # 1e308 (écrit « 1e+308 » dans le CSV) : cellule illisible, montrée telle quelle, sans échec.
+    assert "Coût total de l'action : 1e+308 (illisible)" in r.stdout
+    assert "Bénéficiaires prévus (femmes) : 1e+308 (illisible)" in r.stdout

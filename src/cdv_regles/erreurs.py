@@ -17,6 +17,10 @@ class ErreurCdv(Exception):
     code_sortie = 2
 
     def __init__(self, message: str) -> None:
+        # Un nom de fichier ou une valeur cité peut porter des caractères de contrôle : montrés.
+        from cdv_regles.affichage import visible
+
+        message = visible(message, sauts=True)
         super().__init__(message)
         self.message = message
 

@@ -18,6 +18,8 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from cdv_regles.affichage import visible
+
 DECLENCHEURS = frozenset("=+-@\t\r\n＝＋－＠")
 PREFIXE = "'"
 
@@ -32,8 +34,9 @@ def neutraliser(texte: str) -> str:
 
 
 def texte_publie(texte: str) -> str:
-    """Texte d'une cellule publiée : espaces, tabulations et retours à la ligne réduits à une espace."""
-    return _BLANCS.sub(" ", texte).strip()
+    """Texte d'une cellule publiée : espaces, tabulations et retours à la ligne réduits à une
+    espace ; les autres caractères de contrôle montrés (ESC → « ␛ »)."""
+    return visible(_BLANCS.sub(" ", texte).strip())
 
 
 def en_csv(champs: Sequence[str], lignes: Iterable[Mapping[str, str]]) -> bytes:

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cdv_regles.affichage import visible
 from cdv_regles.rapports.texte import resume_une_ligne
 
 if TYPE_CHECKING:
@@ -27,6 +28,9 @@ COMMANDES = {"bloquant": "error", "alerte": "warning", "info": "notice"}
 
 
 def echapper_message(texte: str) -> str:
+    # Contrôles montrés (␛…) ; les retours à la ligne restent dans l'annotation (%0A), jamais une
+    # nouvelle commande de workflow.
+    texte = re.sub(r"[^\r\n]+", lambda m: visible(m.group(0)), texte)
     return texte.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from cdv_regles.affichage import visible
 from cdv_regles.constats import FAMILLES, atteint
 from cdv_regles.rapports.github import cite
 
@@ -32,7 +33,8 @@ _LIBELLES = {"bloquant": "BLOQUANT", "alerte": "ALERTE", "info": "INFO"}
 
 
 def _xml(texte: object) -> str:
-    return _INTERDITS.sub("\ufffd", str(texte))
+    # Contrôles montrés (␛, ␋…) ; restent interdits en XML les demi-codets isolés et U+FFFE/F.
+    return _INTERDITS.sub("\ufffd", visible(texte, sauts=True))
 
 
 def dossiers(resultat: Resultat) -> list[tuple[str, int]]:

@@ -14,6 +14,7 @@ import re
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from cdv_regles.affichage import visible
 from cdv_regles.constats import GRAVITES, atteint
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ _SPECIAUX = re.compile(r"([\\`*_\[\]|~])")
 
 def echapper(texte: object) -> str:
     """Texte sûr dans une cellule de tableau Markdown (GitHub, GitLab)."""
-    s = str(texte).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = visible(texte, sauts=True).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _SPECIAUX.sub(r"\\\1", s)
     return re.sub(r"\r\n|\r|\n", "<br>", s)
 

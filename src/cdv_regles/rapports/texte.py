@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from cdv_regles.affichage import visible
 from cdv_regles.constats import GRAVITES
 
 if TYPE_CHECKING:
@@ -40,8 +41,10 @@ _SECTIONS = {"bloquant": "Constats bloquants", "alerte": "Alertes", "info": "Inf
 
 def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant", infos: bool = False) -> str:
     del seuil
-    lignes: list[str] = [f"Vérification de {resultat.tableau.chemin}"
-                         + (f" (feuille {resultat.tableau.feuille})" if resultat.tableau.feuille else ""), ""]
+    # Tout texte venu du classeur ou d'un greffon passe par visible() : une cellule ne peut ni
+    # colorer le terminal ni commencer une ligne du rapport.
+    lignes: list[str] = [f"Vérification de {visible(resultat.tableau.chemin)}"
+                         + (f" (feuille {visible(resultat.tableau.feuille)})" if resultat.tableau.feuille else ""), ""]
     for gravite in GRAVITES:
         constats = [c for c in resultat.constats if c.gravite == gravite]
         if not constats:
@@ -56,7 +59,7 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
     if not resultat.constats:
         lignes += ["Aucun constat : le tableau est en règle.", ""]
     for d in resultat.defauts:
-        lignes.append(_style(f"DÉFAUT    {d}", "bloquant", couleur))
+        lignes.append(_style(f"DÉFAUT    {visible(d)}", "bloquant", couleur))
     lignes.append(resume_une_ligne(resultat))
     return "\n".join(lignes) + "\n"
 
@@ -70,14 +73,14 @@ def _par_dossier(constats: list, couleur: bool) -> list[str]:
         elif dossier == f"ligne {ligne}":  # N° dossier manquant : le moteur nomme la ligne
             titre = f"Dossier sans N° (ligne {ligne})"
         else:
-            titre = f"Dossier {dossier} (ligne {ligne})"
+            titre = f"Dossier {visible(dossier)} (ligne {ligne})"
         lignes.append(_gras(titre) if couleur else titre)
         for c in groupe:
             etiquette = _style(f"{_LIBELLES[c.gravite]:<9}", c.gravite, couleur)
             qui = "" if c.partenaire == "socle" else f" [{c.partenaire}]"
-            lignes.append(f"  {etiquette} {c.regle}{qui} : {c.message}")
+            lignes.append(f"  {etiquette} {visible(c.regle)}{visible(qui)} : {visible(c.message)}")
             if c.source:
-                lignes.append(f"  {'':<9} Source : {c.source}")
+                lignes.append(f"  {'':<9} Source : {visible(c.source)}")
         lignes.append("")
     return lignes
 

@@ -4,13 +4,20 @@ réseau (ni police, ni script, ni image externe), imprimable sur A4."""
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
+from html import escape as _escape_html
 from typing import Any
 
+from cdv_regles.affichage import visible
 from cdv_regles.constats import GRAVITES, RANG_GRAVITE
 from cdv_regles.synthese import svg
 from cdv_regles.synthese.format import date_fr, montant, nombre, pourcentage
 from cdv_regles.synthese.vues import COULEURS_GRAVITE, LIBELLES_GRAVITE, Section, Vue, sections
+
+
+def escape(texte: object) -> str:
+    """Texte sûr en HTML : caractères spéciaux échappés, caractères de contrôle montrés (␛…)."""
+    return _escape_html(visible(texte, sauts=True))
+
 
 CSS = """
 :root { --encre: #1b1b1b; --doux: #5f6368; --trait: #d0d4d9; --fond: #f4f6f8; --accent: #2f6690; }

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
+from html import escape as _escape_html
+
+from cdv_regles.affichage import visible
 
 LARGEUR = 1000
 TAILLE_TEXTE = 13
@@ -21,6 +23,11 @@ COULEUR = "#2f6690"
 COULEUR_ALERTE = "#b3261e"
 COULEUR_REPERE = "#1b1b1b"
 LIBELLES_MAX = 0.40  # part de la largeur laissée aux libellés
+
+
+def escape(texte: object) -> str:
+    """Texte sûr en SVG : caractères spéciaux échappés, caractères de contrôle montrés."""
+    return _escape_html(visible(texte))
 
 
 @dataclass(frozen=True)
