@@ -20,6 +20,7 @@ import os
 import platform
 import re
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,6 +43,11 @@ CAS: list[tuple[str, Callable[[Path, int], Path], str]] = [
     ("CSV de texte sans en-têtes",
      lambda chemin, octets: hostiles.csv_sans_tableau(chemin, octets // 28), "csv"),
 ]
+
+
+def _nom(libelle: str) -> str:
+    sans_accents = unicodedata.normalize("NFKD", libelle).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", sans_accents.lower()).strip("-")
 
 
 def _mo(octets: float) -> str:
@@ -84,7 +90,7 @@ def main() -> int:
     for libelle, fabrique, extension in CAS:
         # Un CSV n'est pas compressé : il pèse sur le disque ce qu'il pèse en mémoire.
         for taille in [t for t in tailles if extension != "csv" or t <= CSV_MAX_MO]:
-            chemin = dossier / f"{re.sub(r'[^a-z]+', '-', libelle.lower()).strip('-')}-{taille}.{extension}"
+            chemin = dossier / f"{_nom(libelle)}-{taille}.{extension}"
             if not chemin.exists():
                 print(f"Fabrication : {chemin.name}…", flush=True)
                 fabrique(chemin, taille * MIO)

@@ -881,3 +881,10 @@ def test_csv_le_bom_n_apparait_pas_dans_l_en_tete(tmp_path):
     flux = io.BytesIO(texte.encode("utf-16"))
     (tmp_path / "u16.csv").write_bytes(flux.getvalue())
     assert lire_table(tmp_path / "u16.csv").entetes[0] == "N° dossier"
+
+
+@pytest.mark.parametrize("texte", ["a\r\nb\rc\nd", "\r\r\n\n", "x", "a\nb\n", "\r", "é;\"a\r\nb\"\r\n"])
+def test_csv_lignes_decoupees_comme_stringio(texte):
+    from cdv_regles.lecture.csv import _lignes
+
+    assert list(_lignes(texte)) == list(io.StringIO(texte, newline=""))

@@ -48,8 +48,7 @@ def _decoder(donnees: bytes, nom: str) -> str:
     raise pas_un_tableur(nom, "son contenu n'est pas du texte (fichier binaire d'un autre type)")
 
 
-# Un caractère non ASCII bien formé en UTF-8 (2, 3 ou 4 octets).
-_UTF8 = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
 def _melange(donnees: bytes, position: int, nom: str) -> EntreeInvalide | None:
@@ -58,17 +57,29 @@ def _melange(donnees: bytes, position: int, nom: str) -> EntreeInvalide | None:
     Le décoder tout en Windows-1252 rendrait méconnaissables ses lignes UTF-8 (« CoÃ»t »), en-têtes
     compris : mieux vaut dire l'encodage que « colonnes absentes ». Une ligne entière valide en
     UTF-8 et non ASCII suffit à reconnaître l'UTF-8 : en Windows-1252, un texte français n'en
-    forme pas par hasard.
+    forme pas par hasard. ``position`` : le premier octet qui n'est pas de l'UTF-8.
     """
-    for i, m in enumerate(_UTF8.finditer(donnees)):
-        if i >= 200:
+    debut_ligne = donnees.rfind(b"\n", 0, position) + 1
+    # Avant la ligne fautive, tout s'est décodé en UTF-8 : un caractère non ASCII y suffit.
+    utf8 = not donnees[:debut_ligne].isascii()
+    suite = donnees.find(b"\n", position)
+    if suite < 0 or donnees[suite:].isascii():
+        suite = -1  # rien de non ASCII après la ligne fautive : pas d'UTF-8 à y trouver
+    for _ in range(200 if not utf8 and suite >= 0 else 0):
+        m = _NON_ASCII.search(donnees, suite)
+        if not m:
             break
         debut = donnees.rfind(b"\n", 0, m.start()) + 1
-        fin = donnees.find(b"\n", m.end())
+        suite = donnees.find(b"\n", m.end())
         try:
-            donnees[debut:fin if fin >= 0 else len(donnees)].decode("utf-8")
+            donnees[debut:suite if suite >= 0 else len(donnees)].decode("utf-8")
         except UnicodeDecodeError:
+            if suite < 0:
+                break
             continue
+        utf8 = True
+        break
+    if utf8:
         ligne = donnees.count(b"\n", 0, position) + 1
         octet = donnees[position]
         caractere = bytes([octet]).decode("cp1252", "replace")
@@ -121,6 +132,27 @@ def _choisir_separateur(texte: str) -> str:
     return meilleur
 
 
+def _lignes(texte: str) -> Iterator[str]:
+    """Les lignes du texte, fins de ligne comprises, découpées comme ``StringIO(newline="")``
+    (``\\r\\n``, ``\\n`` ou ``\\r`` seul).
+
+    Sans copie du texte : StringIO le recopierait en 4 octets par caractère (400 Mo pour un
+    CSV de 100 Mo), et le lecteur csv s'arrête souvent bien avant la fin (limites, en-têtes).
+    """
+    debut, n = 0, len(texte)
+    while debut < n:
+        lf = texte.find("\n", debut)
+        cr = texte.find("\r", debut, lf if lf >= 0 else n)
+        if cr < 0:
+            fin = lf + 1 if lf >= 0 else n
+        elif cr + 1 == lf:
+            fin = cr + 2  # \r\n
+        else:
+            fin = cr + 1
+        yield texte[debut:fin]
+        debut = fin
+
+
 def _enregistrements(lecteur: Any) -> Iterator[tuple[int, list[str]]]:
     precedent = 0
     for enregistrement in lecteur:
@@ -134,7 +166,7 @@ def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
         raise EntreeInvalide(f"Le fichier « {nom} » ne contient que des lignes vides. {CONSEIL_FORMAT}")
     separateur = _choisir_separateur(texte)
     # strict : un guillemet mal fermé est une erreur signalée, pas des lignes fusionnées en silence.
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur, strict=True)
+    lecteur = csv.reader(_lignes(texte), delimiter=separateur, strict=True)
     grille: list[list[Any]] = []
     numeros: list[int] = []
     maximum = LIGNES_ENTETE_MAX + limites.lignes_max + 1

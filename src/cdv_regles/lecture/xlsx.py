@@ -16,7 +16,7 @@ from cdv_regles.lecture.limites import MO, MORCEAU, Limites
 from cdv_regles.lecture.messages import abime, chaines_trop_grosses, detail, trop_de_chaines
 from cdv_regles.lecture.table import Feuille
 
-_SI = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
+_SST = re.compile(rb"<(?:([\w.-]+):)?sst[\s>]")
 
 
 def est_chaines(membre: str) -> bool:
@@ -31,17 +31,21 @@ class CompteurChaines:
         self.nom, self.limites = nom, limites
         self.chaines = self.octets = 0
         self._reste = b""
+        self._balises: tuple[bytes, ...] | None = None
 
     def nourrir(self, morceau: bytes) -> None:
         self.octets += len(morceau)
         if self.octets > self.limites.chaines_taille_max:
             raise chaines_trop_grosses(self.nom, self.limites)
-        # Une balise coupée entre deux morceaux : la fin du précédent est revue, et seules les
-        # balises qui débordent sur le nouveau morceau sont comptées (les autres l'ont été).
-        # (findall en C : les balises entières du reste, déjà comptées, sont retranchées.)
+        if self._balises is None:  # « <si> », ou « <x:si> » si la racine est préfixée
+            m = _SST.search(morceau[:4096])
+            prefixe = m.group(1) + b":" if m and m.group(1) else b""
+            self._balises = tuple(b"<" + prefixe + b"si" + fin for fin in (b">", b" ", b"/>", b"\t", b"\n"))
+        # bytes.count (en C) ; une balise coupée entre deux morceaux est comptée au suivant : la
+        # fin du précédent est revue, ses balises entières (déjà comptées) retranchées.
         tampon = self._reste + morceau
-        self.chaines += len(_SI.findall(tampon)) - len(_SI.findall(self._reste))
-        self._reste = tampon[-64:]
+        self.chaines += sum(tampon.count(b) - self._reste.count(b) for b in self._balises)
+        self._reste = tampon[-16:]
         if self.chaines > self.limites.chaines_max:
             raise trop_de_chaines(self.nom, self.chaines, self.limites)
 
