@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableSequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -160,15 +160,9 @@ def _lire_feuille(classeur: Any, feuille: str, nom: str, fmt: str, archive: Arch
         if depart is None or f.height == 0:
             return None
         nlignes = LIGNES_ENTETE_MAX + limites.lignes_max + 1
-        grille = f.to_python(nrows=nlignes)
         fusions = f.merged_cell_ranges or []
+        grille = Rangees(f, depart, min(f.height, nlignes), details.erreurs if details else {}, nom, fmt)
     ligne0, colonne0 = depart
-    if details is not None and details.erreurs:
-        # calamine rend vides les erreurs de formule : on remet le code lu dans le XML.
-        for (r, c), code in details.erreurs.items():
-            i, j = r - ligne0, c - colonne0
-            if 0 <= i < len(grille) and 0 <= j < len(grille[i]) and vide(grille[i][j]):
-                grille[i][j] = code
     try:
         table = construire(
             grille, chemin=nom, feuille=feuille, premiere_ligne=ligne0 + 1,
@@ -180,6 +174,61 @@ def _lire_feuille(classeur: Any, feuille: str, nom: str, fmt: str, archive: Arch
     if details is not None and details.sans_valeur:
         _verifier_formules(table, details, nom, feuille)
     return table
+
+
+class Rangees(MutableSequence[list[Any]]):
+    """Les rangées d'une feuille, converties en objets Python à la demande, dans l'ordre.
+
+    ``to_python`` convertirait toute la feuille ; or le tableau s'arrête à sa première ligne vide
+    et ce qui suit n'est lu que jusqu'à la première rangée non vide. Les codes d'erreur de formule
+    relevés dans le XML (calamine les rend vides) sont remis au passage.
+    """
+
+    def __init__(self, feuille: Any, depart: tuple[int, int], hauteur: int,
+                 erreurs: dict[tuple[int, int], str], nom: str, fmt: str) -> None:
+        self._iterateur = iter(feuille.iter_rows())
+        self._a_sauter = depart[0]  # iter_rows part de la ligne 1, to_python de la première remplie
+        self._hauteur, self._nom, self._fmt = hauteur, nom, fmt
+        self._lues: list[list[Any]] = []
+        self._erreurs: dict[int, list[tuple[int, str]]] = {}
+        for (r, c), code in erreurs.items():
+            self._erreurs.setdefault(r - depart[0], []).append((c - depart[1], code))
+
+    def __len__(self) -> int:
+        return self._hauteur
+
+    def _lire_jusqua(self, i: int) -> None:
+        # Par paquets : une entrée dans appel_calamine pour 256 rangées, pas pour chacune.
+        i = min(max(i, len(self._lues) + 255), self._hauteur - 1)
+        with appel_calamine(self._nom, self._fmt):
+            while self._a_sauter:
+                next(self._iterateur)
+                self._a_sauter -= 1
+            while len(self._lues) <= i:
+                rangee = next(self._iterateur)
+                for j, code in self._erreurs.get(len(self._lues), ()):
+                    if 0 <= j < len(rangee) and vide(rangee[j]):
+                        rangee[j] = code
+                self._lues.append(rangee)
+
+    def __getitem__(self, i: int) -> list[Any]:  # type: ignore[override]
+        if i < len(self._lues) and i >= 0:
+            return self._lues[i]
+        if not 0 <= i < self._hauteur:
+            raise IndexError(i)
+        self._lire_jusqua(i)
+        return self._lues[i]
+
+    def __setitem__(self, i: int, rangee: list[Any]) -> None:  # type: ignore[override]
+        if i >= len(self._lues):
+            self._lire_jusqua(i)
+        self._lues[i] = rangee
+
+    def __delitem__(self, i: int) -> None:  # type: ignore[override]
+        raise TypeError("rangées en lecture seule")
+
+    def insert(self, i: int, rangee: list[Any]) -> None:
+        raise TypeError("rangées en lecture seule")
 
 
 def _verifier_formules(table: TableBrute, details: Feuille, nom: str, feuille: str) -> None:

@@ -7,7 +7,7 @@ moins ``ENTETES_MIN`` en-têtes du contrat ; les données s'arrêtent à la prem
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableSequence
 from typing import Any
 
 from cdv_regles.erreurs import EntreeInvalide
@@ -83,7 +83,7 @@ def table_depuis_valeurs(
 
 
 def construire(
-    grille: list[list[Any]],
+    grille: MutableSequence[list[Any]],
     *,
     chemin: str,
     feuille: str | None,
@@ -98,7 +98,10 @@ def construire(
     def numero(i: int) -> int:
         return numeros_lignes[i] if numeros_lignes is not None else premiere_ligne + i
 
-    grille = list(grille)  # les fusions remplacent des rangées : ne pas toucher celle de l'appelant
+    # Les fusions remplacent des rangées : ne pas toucher la liste de l'appelant. Une grille
+    # lue à la demande (calamine.Rangees) est à nous : ses rangées ne sont lues que si besoin.
+    if isinstance(grille, list):
+        grille = list(grille)
 
     # Fusions ramenées aux indices de la grille ; celles qui débordent de la grille sont ignorées.
     locales = []
