@@ -299,6 +299,19 @@ FAUX_MODULES = {
         def cdv_regles_referentiels():
             return ["dispositifs"]
     """,
+    "panique": """
+        from cdv_regles.api import hookimpl
+
+        @hookimpl
+        def cdv_regles_partenaire():
+            return {"code": "faux", "nom": "Faux partenaire"}
+
+        @hookimpl
+        def cdv_regles_controles(tableau, contexte):
+            import polars as pl
+
+            raise pl.exceptions.PanicException("panique volontaire de polars")  # une BaseException
+    """,
     "controle": """
         from cdv_regles.hookspecs import hookimpl
 

@@ -83,7 +83,9 @@ class Greffons:
                 continue
             try:
                 sorties = appel(**kwargs)
-            except Exception as e:  # un greffon tiers peut lever n'importe quoi
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as e:  # un greffon tiers peut lever n'importe quoi, même une panique de polars
                 defauts.append(defaut_exception(greffon.nom, hook, e))
                 continue
             resultats += [(greffon, r) for r in sorties]
