@@ -168,7 +168,7 @@ def test_fonctions_a_valeur_fixe() -> None:
     assert "PRE (Programme de réussite éducative)" in evaluer_large("valeurs_de(referentiel('dispositifs'))")
     with pytest.raises(ExpressionInvalide, match="mois et jour invalides"):
         evaluer_large("date_du_millesime(99999999999999999999, 1)")
-    with pytest.raises(ExpressionInvalide, match="types différents"):
+    with pytest.raises(ExpressionInvalide, match="comparez des valeurs de même type"):
         evaluer_large("'abc' < 1")
 
 
@@ -198,3 +198,16 @@ def test_chaque_fonction_du_langage_est_documentee_avec_un_exemple(environnement
             Compilateur(p).compiler(exemple)
         except ExpressionInvalide as e:
             pytest.fail(f"l'exemple de {nom}() « {exemple} » ne se compile pas : {e}")
+
+
+@pytest.mark.parametrize("texte", ["d > 3", "a == 'abc'", "case == 1", "'2023-07-01' < 5", "dispositif > 2"])
+def test_comparer_des_sortes_differentes_est_refuse_au_chargement(texte: str) -> None:
+    """polars comparerait une date à un nombre sans rien dire : la règle est refusée avant."""
+    with pytest.raises(ExpressionInvalide, match="comparez des valeurs de même type"):
+        evaluer(texte)
+
+
+def test_les_comparaisons_de_meme_sorte_restent_admises() -> None:
+    assert evaluer("d <= '2022-09-16'") == [True, False, None]
+    assert evaluer("a >= b") == [True, None, None]
+    assert evaluer("case == vrai") == [True, None, False]

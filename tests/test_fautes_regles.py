@@ -86,7 +86,8 @@ def reference(tableau: Path) -> list[dict]:
 
 
 CAS_FAUTIFS = {
-    "montant-compare-a-un-texte": ("montant_etat > 'abc'", "types incompatibles"),
+    "montant-compare-a-un-texte": ("montant_etat > 'abc'", "comparez des valeurs de même type"),  # au chargement
+    "montant-calcule-compare-a-un-texte": ("montant_etat * 2 > 'abc'", "types incompatibles"),  # à l'évaluation
     "texte-additionne": ("intitule + 1 > 2", "types incompatibles"),
     "pas-une-condition": ("montant_etat + 1", "n'est pas vrai/faux"),
     "nombre-demesure": ("date_debut <= date_du_millesime(99999999999999999999, 1)", "mois et jour invalides"),
@@ -129,7 +130,7 @@ def test_la_trace_de_la_regle_fautive_est_gardee(greffon_de_regles, tableau: Pat
 
     from cdv_regles.verification import verifier_fichier
 
-    greffon_de_regles([regle("FAUX-CASSEE", "montant_etat > 'abc'")])
+    greffon_de_regles([regle("FAUX-CASSEE", "montant_etat * 2 > 'abc'")])
     resultat = verifier_fichier(tableau, millesime=2023, date_reference=dt.date(2023, 3, 1))
     (defaut,) = resultat.defauts
     assert "\n" not in str(defaut) and "polars" not in str(defaut)  # une ligne, en français

@@ -217,11 +217,38 @@ class Compilateur:
         for op, (ga, da) in zip(n.ops, itertools.pairwise(termes), strict=True):
             g, d = self.noeud(ga), self.noeud(da)
             g, d = self._canoniser(ga, g, d), self._canoniser(da, d, g)
+            if not isinstance(op, ast.In | ast.NotIn):
+                self._memes_types(g, d)
             resultats.append(self._comparer(op, g, d))
         resultat = resultats[0]
         for r in resultats[1:]:
             resultat = _lit(resultat) & _lit(r)
         return resultat
+
+    def _sorte(self, v: Valeur) -> str | None:
+        """La sorte d'une colonne nue ou d'un littéral (None : inconnue, p. ex. un calcul)."""
+        if isinstance(v, pl.Expr):
+            if not v.meta.is_column():
+                return None
+            type_ = self.portee.colonnes.get(v.meta.output_name(), (None, None))[0]
+            return _SORTES.get(type_ or "")
+        if isinstance(v, bool):
+            return "booléen"
+        if isinstance(v, int | float):
+            return "nombre"
+        if isinstance(v, dt.date):
+            return "date"
+        if isinstance(v, str):
+            return "texte"
+        return None
+
+    def _memes_types(self, g: Valeur, d: Valeur) -> None:
+        """Comparer une date à un nombre, un montant à un texte… est une faute du fichier de
+        règles, dite au chargement (polars comparerait une date à un nombre sans rien dire)."""
+        sg, sd = self._sorte(g), self._sorte(d)
+        if sg and sd and sg != sd:
+            raise ExpressionInvalide(f"comparaison d'un(e) {sg} ({_decrire(g)}) avec un(e) {sd} ({_decrire(d)}) : "
+                                     "comparez des valeurs de même type")
 
     def _comparer(self, op: ast.cmpop, g: Valeur, d: Valeur) -> Valeur:
         if isinstance(op, ast.In | ast.NotIn):
@@ -476,6 +503,14 @@ class Compilateur:
 
     def _nb_elements(self, x: Valeur) -> pl.Expr:
         return _lit(x).list.len()
+
+
+_SORTES = {"texte": "texte", "choix": "texte", "montant": "nombre", "entier": "nombre", "marqueur": "nombre",
+           "orientation": "nombre", "date": "date", "booleen": "booléen"}
+
+
+def _decrire(v: Valeur) -> str:
+    return f"colonne {v.meta.output_name()}" if isinstance(v, pl.Expr) else repr(v)
 
 
 def _ressemble_date(s: str) -> bool:
