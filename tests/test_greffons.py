@@ -417,9 +417,12 @@ def test_le_defaut_garde_la_trace_pour_l_auteur_du_greffon(faux_greffon, tableau
     assert "\n" not in str(defaut)
     assert defaut.trace.startswith("Traceback") and "faux_greffon_controle.py" in defaut.trace
     assert "ZeroDivisionError: panne volontaire du contrôle" in defaut.trace
-    from cdv_regles.greffons import traces
-
-    assert traces(resultat.defauts) == f"{defaut}\n{defaut.trace}"  # ce qu'affiche --debug
+    # L'agent voit la ligne ; --debug montre aussi la trace à l'auteur du greffon.
+    r = invoquer("verifier", str(tableau_partenaires), "--date", DATE, "--millesime", "2023")
+    assert f"Défaut : {defaut}" in r.stderr and "Traceback" not in r.output
+    r = invoquer("--debug", "verifier", str(tableau_partenaires), "--date", DATE, "--millesime", "2023")
+    assert r.exit_code == 3
+    assert f"Défaut : {defaut}" in r.stderr and "ZeroDivisionError: panne volontaire du contrôle" in r.stderr
 
 
 def test_les_defauts_sont_ceux_de_chaque_execution(faux_greffon, tableau_partenaires: Path) -> None:

@@ -40,12 +40,6 @@ class Defaut:
         return f"greffon « {self.greffon} » : {self.message}"
 
 
-def traces(defauts: list[Defaut]) -> str:
-    """Pour l'auteur d'un greffon (option ``--debug``) : chaque défaut qui a une trace Python,
-    suivi de cette trace."""
-    return "".join(f"{d}\n{d.trace}" for d in defauts if d.trace)
-
-
 def defaut_exception(greffon: str, quoi: str, e: BaseException) -> Defaut:
     """Le défaut d'un greffon dont ``quoi`` a levé ``e`` : une ligne, et la trace à part."""
     detail = " ".join(str(e).split())[:300]
