@@ -121,3 +121,28 @@ def test_validations_du_classeur_viennent_du_type() -> None:
     assert construction._validation(par_id["beneficiaires_femmes"], contenu)["validate"] == "integer"
     assert "14 chiffres" in construction._validation(par_id["siret"], contenu)["input_message"]
     assert contenu.listes["piece_cerfa"].valeurs == ("Oui", "Non")
+
+
+def test_une_colonne_de_greffon_au_type_inconnu_est_un_defaut_du_greffon() -> None:
+    import types
+
+    from cdv_regles.api import hookimpl
+    from cdv_regles.catalogue import construire
+    from cdv_regles.greffons import Greffon, charger
+
+    module = types.ModuleType("cdv_regles_essai_types")
+
+    @hookimpl
+    def cdv_regles_colonnes() -> list[dict]:
+        return [{"id": "taux_essai", "entete": "Taux d'essai", "type": "pourcentage"},
+                {"id": "montant_essai", "entete": "Montant d'essai", "type": "montant"}]
+
+    module.cdv_regles_colonnes = cdv_regles_colonnes
+    greffons = charger({"etat", "valenciennes-metropole", "departement-nord", "region-hdf", "caf-nord",
+                        "ars-hdf", "cpam-hainaut"})
+    greffons.gestionnaire.register(module, name="essai")
+    greffons.actifs.append(Greffon("essai", module, "0", "essai", "Essai"))
+    catalogue = construire(greffons, 2023)
+    ids = {c.id for c in catalogue.colonnes}
+    assert "montant_essai" in ids and "taux_essai" not in ids
+    assert any(d.greffon == "essai" and "type inconnu « pourcentage »" in d.message for d in catalogue.defauts)
