@@ -451,3 +451,17 @@ def test_verifier_sur_le_classeur_exemple_comme_la_cli() -> None:
         (c.dossier, c.regle, c.message) for c in cli.constats)
     prog = book.sheets[F.FEUILLE_PROGRAMMATION]
     assert {adresse(lc) for lc in prog.couleurs} == {a for c in cli.constats for a in cli.cellules(c)}
+
+
+def test_controles_sans_caractere_de_controle_brut(exemple) -> None:
+    """Une cellule à caractères de contrôle : la feuille Contrôles les montre (« ␛ ») (14.6)."""
+    date_ref, dossiers = exemple
+    hostiles = [dict(dossiers[0], numero_dossier="H\x1b[2J1", siret="1\x1b\x072")]
+    book = classeur_de_test(hostiles)
+    resume = verifier(book, date_reference=date_ref)
+    assert "erreur" not in resume, resume
+    lignes = book.sheets[F.FEUILLE_CONTROLES].used_range.options(ndim=2).value
+    textes = [str(v) for r in lignes for v in r if v is not None]
+    assert not any(re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", t) for t in textes)
+    assert "H␛[2J1" in textes
+    assert any("« 1␛␇2 »" in t for t in textes)

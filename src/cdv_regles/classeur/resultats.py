@@ -20,7 +20,11 @@ COULEUR_ENTETE = "#D9E1F2"
 
 
 def _sur(valeur: str) -> str:
-    """Un texte qui commence par « = » serait pris pour une formule."""
+    """Un texte qui commence par « = » serait pris pour une formule ; les caractères de contrôle
+    d'une cellule citée sont montrés (« ␛ »), les retours à la ligne gardés."""
+    from cdv_regles.affichage import visible
+
+    valeur = visible(valeur, sauts=True)
     return "'" + valeur if valeur.startswith("=") else valeur
 
 
