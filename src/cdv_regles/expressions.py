@@ -231,7 +231,9 @@ class Compilateur:
             if not v.meta.is_column():
                 return None
             type_ = self.portee.colonnes.get(v.meta.output_name(), (None, None))[0]
-            return _SORTES.get(type_ or "")
+            from cdv_regles.types_colonnes import TYPES
+
+            return TYPES[type_].sorte_valeur() if type_ in TYPES else None
         if isinstance(v, bool):
             return "booléen"
         if isinstance(v, int | float):
@@ -503,10 +505,6 @@ class Compilateur:
 
     def _nb_elements(self, x: Valeur) -> pl.Expr:
         return _lit(x).list.len()
-
-
-_SORTES = {"texte": "texte", "choix": "texte", "montant": "nombre", "entier": "nombre", "marqueur": "nombre",
-           "orientation": "nombre", "date": "date", "booleen": "booléen"}
 
 
 def _decrire(v: Valeur) -> str:

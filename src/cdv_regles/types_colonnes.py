@@ -51,6 +51,11 @@ class TypeColonne:
     #: Validation de données Excel hors liste : (colonne, millésime) -> réglages XlsxWriter.
     validation: Callable[[Colonne, int], dict[str, Any]] | None = None
 
+    def sorte_valeur(self) -> str | None:
+        """La sorte de ses valeurs pour comparer (« texte », « nombre », « date », « booléen ») ;
+        None pour une liste."""
+        return _SORTES_POLARS.get(self.polars)
+
     def dtype(self) -> Any:
         """Le type polars (polars est importé seulement ici)."""
         import polars as pl
@@ -59,6 +64,8 @@ class TypeColonne:
             return pl.List(getattr(pl, self.polars[5:-1])())
         return getattr(pl, self.polars)()
 
+
+_SORTES_POLARS = {"String": "texte", "Float64": "nombre", "Int64": "nombre", "Date": "date", "Boolean": "booléen"}
 
 TYPES: dict[str, TypeColonne] = {}
 
