@@ -171,7 +171,9 @@ def test_titre_au_dessus_de_l_entete_et_fin_a_la_premiere_ligne_vide(tmp_path):
     assert t.lignes[0] == ["2023-001", "Asso A", 73282932000074, 12500.5, dt.date(2022, 9, 16)]
     assert t.lignes[1][2:] == ["73282932000074", "12 500", None]
     assert t.lignes[2] == ["2023-003", None, None, None, "16/09/2022"]
-    assert t.ligne_donnees_ignorees == 8  # la ligne « Total » après la ligne vide n'est pas lue
+    # La ligne « Total » après la ligne vide est un total (dit à part), pas une donnée oubliée.
+    assert t.ligne_donnees_ignorees is None
+    assert t.totaux == [(8, "Total")]
 
 
 def test_feuille_qui_ne_commence_pas_en_a1(tmp_path):

@@ -1,6 +1,7 @@
 """Les règles ``lecture:`` : ce que la lecture du fichier a constaté elle-même.
 
-Cellules illisibles, colonnes absentes, inconnues ou en double, données après une ligne vide :
+Cellules illisibles, colonnes absentes, inconnues ou en double, données après une ligne vide,
+lignes de total écartées des dossiers :
 la lecture et la conversion les notent ; ces règles en disent la gravité et le message.
 """
 
@@ -40,5 +41,11 @@ def constats_lecture(tableau: Tableau, regles: list[Regle], dossiers: dict[int, 
     if r and tableau.ligne_donnees_ignorees:
         champs = {"ligne": str(tableau.ligne_donnees_ignorees),
                   "derniere": str(tableau.lignes[-1]) if tableau.lignes else str(tableau.ligne_donnees_ignorees)}
+        constats.append(r.constat("", None, (), (), r.rediger(champs)))
+    r = par_type.get("lignes_total")
+    if r and tableau.totaux:
+        # Un seul constat, sur le tableau (pas sur la ligne : ce n'est pas un dossier).
+        champs = {"lignes": ", ".join(f"ligne {n} (« {libelle} »)" for n, libelle in tableau.totaux),
+                  "nombre": str(len(tableau.totaux))}
         constats.append(r.constat("", None, (), (), r.rediger(champs)))
     return constats

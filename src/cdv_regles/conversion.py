@@ -49,6 +49,9 @@ class Tableau:
     feuille: str | None = None
     # Première ligne de données restée hors du tableau, après une ligne vide (non contrôlée).
     ligne_donnees_ignorees: int | None = None
+    # Ce que la lecture a compris, pour le dire à l'agent (rapports, feuille Contrôles).
+    ligne_entete: int | None = None
+    totaux: list[tuple[int, str]] = field(default_factory=list)  # (ligne, libellé), écartées
 
     @property
     def nb_dossiers(self) -> int:
@@ -97,6 +100,7 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
         position=position, entetes_lus=entetes_lus,
         absentes=[c for c in colonnes if c.id not in source], inconnues=inconnues, doubles=doubles,
         chemin=brute.chemin, feuille=brute.feuille, ligne_donnees_ignorees=brute.ligne_donnees_ignorees,
+        ligne_entete=brute.ligne_entete, totaux=list(brute.totaux),
     )
     n = len(brute.lignes)
     for col in colonnes:

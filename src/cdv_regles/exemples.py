@@ -11,6 +11,7 @@ partiel posé sur le dossier type du millésime (``regles/<AAAA>/exemples/dossie
     {colonnes_en_plus: {"Référent interne": "Mme X"}}     # colonne ajoutée
     {message_contient: "après la date limite", piece_cerfa: "Non"}
     {ligne_apres_vide: true}                              # données après une ligne vide
+    {ligne_total: true}                                   # une ligne « TOTAL » sous le dossier
 
 Un exemple valide ne doit produire aucun constat de la règle ; un exemple invalide au moins un.
 """
@@ -32,7 +33,7 @@ from cdv_regles.lecture import TableBrute
 from cdv_regles.regle import Regle
 
 CLES_SPECIALES = {"lignes", "date_reference", "parametres", "colonnes_absentes", "colonnes_en_plus",
-                  "message_contient", "ligne_apres_vide"}
+                  "message_contient", "ligne_apres_vide", "ligne_total"}
 
 
 @cache
@@ -62,10 +63,21 @@ def table_exemple(exemple: dict[str, Any], catalogue: Catalogue) -> TableBrute:
         donnees.append([_brut(ligne.get(c.id)) for c in colonnes] + list(en_plus.values()))
     # « ligne_apres_vide: true » : des données traînent après une ligne vide, hors du tableau.
     ignoree = len(donnees) + 3 if exemple.get("ligne_apres_vide") else None
+    numeros = list(range(2, len(donnees) + 2))
+    totaux: list[tuple[int, str]] = []
+    if exemple.get("ligne_total"):  # reconnue par la lecture, comme dans un vrai classeur
+        from cdv_regles.contrat import index_entetes
+        from cdv_regles.lecture.totaux import separer
+
+        somme = [sum(r[j] for r in donnees) if c.type == "montant" and all(
+            isinstance(r[j], int | float) for r in donnees) else None for j, c in enumerate(colonnes)]
+        donnees.append(["TOTAL"] + somme[1:] + [None] * len(en_plus))
+        numeros.append(len(donnees) + 1)
+        donnees, numeros, totaux = separer(entetes, donnees, numeros, index_entetes(catalogue.colonnes))
     return TableBrute(chemin="exemple", feuille="Programmation", entetes=entetes,
                       colonnes_excel=list(range(len(entetes))), lignes=donnees,
-                      numeros=list(range(2, len(donnees) + 2)), ligne_entete=1,
-                      ligne_donnees_ignorees=ignoree)
+                      numeros=numeros, ligne_entete=1,
+                      ligne_donnees_ignorees=ignoree, totaux=totaux)
 
 
 def _brut(v: Any) -> Any:

@@ -8,8 +8,9 @@ La ligne d'en-têtes et la fin du tableau sont repérées par :mod:`.entete`, su
 Les garde-fous (taille, lignes, colonnes) sont dans :mod:`.limites`.
 
 Limites connues : les erreurs de formule (« #REF! »…) sont rendues telles quelles pour les
-xlsx/xlsm et les CSV ; calamine les rend vides pour les .ods et .xls. Les cellules fusionnées ne
-sont connues que pour les xlsx/xlsm/xls.
+xlsx/xlsm et les CSV ; calamine les rend vides pour les .ods et .xls. Les cellules fusionnées
+viennent de calamine pour les xlsx/xlsm/xls et de content.xml pour les .ods (:mod:`.ods`). Les
+lignes de total et de sous-total sont écartées des dossiers par :mod:`.totaux`.
 """
 
 from __future__ import annotations

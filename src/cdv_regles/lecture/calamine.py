@@ -162,6 +162,8 @@ def _lire_feuille(classeur: Any, feuille: str, nom: str, fmt: str, archive: Arch
         nlignes = LIGNES_ENTETE_MAX + limites.lignes_max + 1
         fusions = f.merged_cell_ranges or []
         grille = Rangees(f, depart, min(f.height, nlignes), details.erreurs if details else {}, nom, fmt)
+    if not fusions and details is not None:
+        fusions = details.fusions  # .ods : relevées dans content.xml
     ligne0, colonne0 = depart
     try:
         table = construire(

@@ -146,9 +146,11 @@ def construire(
     fin_tableau = len(grille)
     ligne_entete = numero(i_entete)
     col_min, col_max = premiere_colonne + retenues[0], premiere_colonne + retenues[-1]
+    total_tableau = None  # la ligne de total d'un Tableau Excel : écartée, mais dite
     for t in tableaux or ():
         if t.ligne_entete == ligne_entete and t.colonne_debut <= col_max and t.colonne_fin >= col_min:
             fin_tableau = min(fin_tableau, max(debut, t.derniere_ligne - premiere_ligne + 1))
+            total_tableau = t.ligne_total
 
     # Une fusion verticale dans les données vaut pour toutes les lignes qu'elle couvre.
     for r0, c0, r1, _ in locales:
@@ -168,8 +170,7 @@ def construire(
     while i < fin_tableau:
         rangee = grille[i]
         if ligne_vide(rangee):
-            ignorees = next((numero(k) for k in range(i + 1, len(grille))
-                             if not ligne_vide(grille[k])), None)
+            ignorees = next((k for k in range(i + 1, len(grille)) if not ligne_vide(grille[k])), None)
             break
         if len(lignes) == limites.lignes_max:
             raise EntreeInvalide(
@@ -183,10 +184,30 @@ def construire(
         numeros.append(numero(i))
         i += 1
 
+    from cdv_regles.lecture.totaux import apres_la_fin, separer
+
+    entetes = [texte_entete(entete[j]) for j in retenues]
+    lignes, numeros, totaux = separer(entetes, lignes, numeros, index)
+    if ignorees is not None:
+        # Un total sous une ligne vide (présentation courante) n'est pas une donnée oubliée.
+        def projetee(k: int) -> list[Any]:
+            rangee = grille[k]
+            if len(rangee) < largeur:
+                rangee = list(rangee) + [None] * (largeur - len(rangee))
+            return list(prendre(rangee))
+
+        suite = range(ignorees, len(grille))
+        apres, premiere = apres_la_fin(entetes, suite, projetee, ligne_vide, index)
+        totaux += [(numero(k), libelle) for k, libelle in apres]
+        ignorees = numero(premiere) if premiere is not None else None
+    if total_tableau is not None and fin_tableau == total_tableau - premiere_ligne \
+            and fin_tableau < len(grille) and not ligne_vide(grille[fin_tableau]):
+        rangee = grille[fin_tableau]
+        libelle = next((v.strip() for v in rangee if isinstance(v, str) and v.strip()), "")
+        totaux.append((numero(fin_tableau), libelle or "ligne de total du Tableau Excel"))
     return TableBrute(
-        chemin=chemin, feuille=feuille,
-        entetes=[texte_entete(entete[j]) for j in retenues],
+        chemin=chemin, feuille=feuille, entetes=entetes,
         colonnes_excel=[premiere_colonne + j for j in retenues],
         lignes=lignes, numeros=numeros, ligne_entete=ligne_entete, format=format,
-        ligne_donnees_ignorees=ignorees)
+        ligne_donnees_ignorees=ignorees, totaux=totaux)
 

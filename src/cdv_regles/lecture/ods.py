@@ -1,7 +1,9 @@
 """Classeurs OpenDocument (.ods) : inspection en flux de content.xml, avant calamine.
 
 calamine charge tout content.xml (toutes les feuilles) à l'ouverture : les valeurs placées très
-loin du tableau et le nombre de cellules remplies (répétitions dépliées) sont relevés avant.
+loin du tableau et le nombre de cellules remplies (répétitions dépliées) sont relevés avant,
+ainsi que les cellules fusionnées (``table:number-rows-spanned`` / ``-columns-spanned``), que
+calamine ne donne pas pour un .ods : une valeur fusionnée sur deux lignes vaut pour les deux.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ class InspecteurOds:
     _REP_LIGNES = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
     _REP_COLONNES = re.compile(rb'table:number-columns-repeated="([0-9]+)"')
     _NOM = re.compile(rb'table:name="([^"]*)"')
+    _FUSION_LIGNES = re.compile(rb'table:number-rows-spanned="([0-9]+)"')
+    _FUSION_COLONNES = re.compile(rb'table:number-columns-spanned="([0-9]+)"')
+    FUSIONS_MAX = 100_000  # au-delà, les suivantes sont ignorées (mémoire bornée)
 
     def __init__(self, seuil_lignes: int, seuil_colonnes: int) -> None:
         self.seuil_lignes, self.seuil_colonnes = seuil_lignes, seuil_colonnes
@@ -50,6 +55,13 @@ class InspecteurOds:
         self._colonne, self._repetition, self._valeur_dans_ligne = 0, 1, False
         self._cellules_ligne = 0
 
+    def _fusion(self, attributs: bytes) -> None:
+        fl, fc = self._FUSION_LIGNES.search(attributs), self._FUSION_COLONNES.search(attributs)
+        lignes, colonnes = int(fl.group(1)) if fl else 1, int(fc.group(1)) if fc else 1
+        if (lignes > 1 or colonnes > 1) and len(self._feuille.fusions) < self.FUSIONS_MAX:
+            self._feuille.fusions.append(((self._ligne, self._colonne),
+                                          (self._ligne + lignes - 1, self._colonne + colonnes - 1)))
+
     def _examiner(self, t: bytes, fin: int) -> None:
         from html import unescape
 
@@ -73,6 +85,8 @@ class InspecteurOds:
             elif not fermante:
                 r = self._REP_COLONNES.search(attributs)
                 n = int(r.group(1)) if r else 1
+                if b"-spanned" in attributs and balise == b"table-cell":
+                    self._fusion(attributs)
                 if b"office:value-type" in attributs or not vide:
                     self._valeur_dans_ligne = True
                     self._cellules_ligne += n

@@ -101,6 +101,6 @@ def _tableaux(structure: dict[str, bytes], membre: str, nom: str) -> list[Tablea
         haut, bas = int(m.group(2)), int(m.group(4))
         if entete == 1:
             tableaux.append(TableauExcel(haut, bas - total, numero_colonne(m.group(1)),
-                                         numero_colonne(m.group(3))))
+                                         numero_colonne(m.group(3)), bas if total else None))
     return tableaux
 

@@ -24,6 +24,8 @@ class TableBrute:
     # Première ligne non vide après la ligne vide qui a terminé le tableau : ces lignes ne sont
     # pas lues, l'appelant peut le signaler (None s'il n'y en a pas).
     ligne_donnees_ignorees: int | None = None
+    # Lignes de total ou de sous-total écartées des dossiers (:mod:`.totaux`) : (numéro, libellé).
+    totaux: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class TableauExcel:
     derniere_ligne: int  # 1-based, dernière ligne de données (ligne de total exclue)
     colonne_debut: int  # 0-based
     colonne_fin: int  # 0-based, incluse
+    ligne_total: int | None = None  # 1-based, la ligne de total du Tableau (totalsRowCount), s'il y en a
 
 
 @dataclass
@@ -47,6 +50,8 @@ class Feuille:
     sans_valeur: list[tuple[int, int]] = field(default_factory=list)
     sans_valeur_total: int = 0
     sans_entete: bool = False  # l'aperçu de ses premières lignes n'a pas d'en-têtes du contrat
+    # Cellules fusionnées relevées dans le XML (ODS : calamine ne les donne pas), 0-based.
+    fusions: list[Fusion] = field(default_factory=list)
 
     def formule_sans_valeur(self, position: tuple[int, int]) -> None:
         self.sans_valeur_total += 1

@@ -1,0 +1,150 @@
+"""Lignes de total et de sous-total : écartées des dossiers, jamais en silence.
+
+Une ligne du tableau est une ligne de total (règle écrite dans regles/LISEZMOI.md, « Lignes de
+total ») quand elle n'a pas de N° de dossier (ou que son N° est lui-même le libellé du total),
+qu'elle ne porte rien d'autre que des nombres (montants, effectifs, quelle que soit la colonne)
+et, soit un libellé « Total… », « Sous-total… », « Totaux… » (casse et accents indifférents),
+soit, sans libellé, des montants égaux aux sommes de la colonne sur les lignes qui précèdent
+(depuis le début du tableau ou depuis le total précédent). La ligne de total d'un Tableau Excel
+(``totalsRowCount``) en est une par construction.
+
+Un dossier n'est donc jamais écarté pour son nom : « Total Sport » avec un SIRET, un intitulé ou
+des dates reste un dossier, N° ou pas.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+
+def vide(c: Any) -> bool:
+    return c is None or (c.__class__ is str and (not c or c.isspace()))
+
+NUMERIQUES = frozenset({"montant", "entier", "marqueur"})
+_LIBELLE = re.compile(r"^(?:sous[\s\-_]*)?tota(?:l|ux)\b", re.IGNORECASE)
+
+
+def est_libelle_total(v: Any) -> bool:
+    """« TOTAL », « Sous-total orientation 1 », « Total programmation », « Totaux »…"""
+    if not isinstance(v, str):
+        return False
+    from cdv_regles.contrat import normaliser_entete
+
+    return bool(_LIBELLE.match(normaliser_entete(v)))
+
+
+def _nombre(v: Any) -> float | None:
+    """La valeur d'une cellule de total si c'est un nombre (ou un montant écrit en texte)."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float):
+        return float(v) if math.isfinite(v) else None
+    if isinstance(v, str):
+        from cdv_regles import valeurs
+
+        if valeurs.erreur_formule(v):  # « #REF! » dans une somme : toujours un total
+            return math.nan
+        try:
+            return valeurs.lire_montant(v)
+        except valeurs.ValeurIllisible:  # pas un montant : ce n'est pas une cellule de total
+            return None
+    return None
+
+
+def separer(entetes: Sequence[str], lignes: list[list[Any]], numeros: list[int],
+            index: Mapping[str, Any]) -> tuple[list[list[Any]], list[int], list[tuple[int, str]]]:
+    """(lignes des dossiers, leurs numéros, [(numéro, libellé)] des lignes de total écartées)."""
+    from cdv_regles.contrat import normaliser_entete
+
+    colonnes = [index.get(normaliser_entete(e)) for e in entetes]
+    j_dossier = next((j for j, c in enumerate(colonnes) if c is not None and c.id == "numero_dossier"),
+                     None)
+    montants = [j for j, c in enumerate(colonnes) if c is not None and c.type == "montant"]
+    gardees: list[list[Any]] = []
+    gardes: list[int] = []
+    totaux: list[tuple[int, str]] = []
+    depuis_total = [0.0] * len(entetes)  # sommes depuis le dernier total
+    general = [0.0] * len(entetes)  # sommes de tous les dossiers
+    n_depuis = 0
+    for rangee, numero in zip(lignes, numeros, strict=True):
+        libelle = _libelle_total(rangee, j_dossier)
+        if libelle is None and _sommes(rangee, j_dossier, montants, depuis_total, general,
+                                              n_depuis, len(gardes)):
+            libelle = "montants égaux aux sommes des lignes précédentes"
+        if libelle is not None:
+            totaux.append((numero, libelle))
+            depuis_total, n_depuis = [0.0] * len(entetes), 0
+            continue
+        gardees.append(rangee)
+        gardes.append(numero)
+        n_depuis += 1
+        for j in montants:
+            x = _nombre(rangee[j]) if not vide(rangee[j]) else None
+            if x is not None and not math.isnan(x):
+                depuis_total[j] += x
+                general[j] += x
+    return gardees, gardes, totaux
+
+
+def apres_la_fin(entetes: Sequence[str], indices: Sequence[int], rangee: Callable[[int], list[Any]],
+                 est_vide: Callable[[list[Any]], bool], index: Mapping[str, Any],
+                 ) -> tuple[list[tuple[int, str]], int | None]:
+    """Les totaux libellés placés après la ligne vide qui clôt les données, et l'indice de la
+    première ligne non vide qui n'en est pas un (des données oubliées, à signaler), ou None."""
+    j_dossier = _j_dossier(entetes, index)
+    totaux = []
+    for k in indices:
+        r = rangee(k)
+        if est_vide(r):
+            continue
+        libelle = _libelle_total(r, j_dossier)
+        if libelle is None:
+            return totaux, k
+        totaux.append((k, libelle))
+    return totaux, None
+
+
+def _j_dossier(entetes: Sequence[str], index: Mapping[str, Any]) -> int | None:
+    from cdv_regles.contrat import normaliser_entete
+
+    return next((j for j, e in enumerate(entetes)
+                 if (c := index.get(normaliser_entete(e))) is not None and c.id == "numero_dossier"),
+                None)
+
+
+def _libelle_total(rangee: list[Any], j_dossier: int | None) -> str | None:
+    """Le libellé si la rangée est un total libellé : un seul texte, « Total… », et des nombres."""
+    libelle = None
+    for j, v in enumerate(rangee):
+        if vide(v):
+            continue
+        if est_libelle_total(v) and libelle is None:
+            libelle = v.strip()
+            continue
+        if j == j_dossier or _nombre(v) is None:
+            return None  # un N° de dossier, ou un texte qui n'est pas un nombre : un dossier
+    return libelle
+
+
+def _sommes(rangee: list[Any], j_dossier: int | None, montants: list[int], depuis_total: list[float],
+            general: list[float], n_depuis: int, n_dossiers: int) -> bool:
+    """Sans libellé : rien que des nombres, et au moins deux montants, non tous nuls, chacun égal
+    à la somme de sa colonne sur au moins deux dossiers (depuis le total précédent, ou tous)."""
+    if j_dossier is None or not vide(rangee[j_dossier]) or n_dossiers < 2:
+        return False
+    vus, non_nuls = 0, 0
+    for j, v in enumerate(rangee):
+        if vide(v):
+            continue
+        x = _nombre(v)
+        if x is None or math.isnan(x):
+            return False
+        if j in montants:
+            if not ((n_depuis >= 2 and math.isclose(x, depuis_total[j], abs_tol=0.005))
+                    or math.isclose(x, general[j], abs_tol=0.005)):
+                return False
+            vus, non_nuls = vus + 1, non_nuls + (x != 0)
+    return vus >= 2 and non_nuls > 0
