@@ -22,6 +22,7 @@ import pytest
 from cdv_regles.adresses import decouper_a1, lettres_colonne
 from cdv_regles.classeur import feuilles as F
 from cdv_regles.classeur.controle import verifier
+from cdv_regles.classeur.resultats import LIGNE_ENTETE_CONTROLES
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("XLWINGS_LICENSE_KEY"),
@@ -137,7 +138,8 @@ def test_premier_passage_sur_le_book_distant(exemple) -> None:
     position_controles = 2
     (ecrit,) = [a for a in actions if a["func"] == "setValues"
                 and a["sheet_position"] == position_controles]
-    assert len(ecrit["values"]) == len(ref.constats) + 1
+    assert len(ecrit["values"]) == len(ref.constats) + LIGNE_ENTETE_CONTROLES
+    assert ecrit["values"][0][0].startswith("Lecture : feuille « Programmation »")
     (alerte,) = [a for a in actions if a["func"] == "alert"]
     assert f"{len(ref.constats)} constat(s)" in alerte["args"][0]
     assert alerte["args"][3] == "info"

@@ -16,6 +16,7 @@ from faux_xlwings import ligne as ligne_de
 
 from cdv_regles.classeur import feuilles as F
 from cdv_regles.classeur.controle import verifier
+from cdv_regles.classeur.resultats import LIGNE_ENTETE_CONTROLES
 
 # --- Fabrication d'un classeur de test -------------------------------------------------------
 
@@ -105,7 +106,12 @@ def test_controles_une_ligne_par_constat_du_moteur(exemple) -> None:
     assert resume["constats"] == len(ref.constats) > 0
 
     controles = book.sheets[F.FEUILLE_CONTROLES]
-    lignes = controles.used_range.options(ndim=2).value
+    tout = controles.used_range.options(ndim=2).value
+    # D'abord ce que la lecture a compris, puis le tableau des constats.
+    assert tout[0][0].startswith("Lecture : feuille « Programmation », en-têtes en ligne 1, ")
+    assert tout[1][0].startswith("Lignes écartées : ") and tout[2][0].startswith("Colonnes non reconnues")
+    e = LIGNE_ENTETE_CONTROLES
+    lignes = tout[e - 1:]
     assert lignes[0][:9] == ["Gravité", "Dossier", "Ligne", "Règle", "Famille", "Partenaire",
                              "Colonne(s)", "Message", "Source"]
     assert len(lignes) - 1 == len(ref.constats)
@@ -115,9 +121,9 @@ def test_controles_une_ligne_par_constat_du_moteur(exemple) -> None:
     assert all(r[8] for r in lignes[1:]), [r[3] for r in lignes[1:] if not r[8]]
     # Le dossier 2023-02 (porteur vide) a son constat « obligatoire », avec un lien vers la cellule.
     cellule = adresse_de(book, "2023-02", "Porteur")
-    ligne = next(i for i, r in enumerate(lignes, start=1)
+    ligne = next(i for i, r in enumerate(tout, start=1)
                  if r[1] == "2023-02" and r[3].startswith("SCH-OBLIGATOIRE"))
-    assert lignes[ligne - 1][0] == "Bloquant"
+    assert tout[ligne - 1][0] == "Bloquant"
     assert controles.formules[(ligne, 10)] == f'=HYPERLINK("#\'Programmation\'!{cellule}","{cellule}")'
     # « 2023-02 » reste un texte (pas une date) : colonne au format texte.
     assert controles.formats[(ligne, 2)] == "@"
@@ -446,7 +452,7 @@ def test_verifier_sur_le_classeur_exemple_comme_la_cli() -> None:
     assert "erreur" not in resume, resume
     cli = verifier_fichier(EXEMPLE, millesime=2023, date_reference=date_ref)
     assert resume["constats"] == len(cli.constats) and resume["dossiers"] == cli.nb_dossiers
-    lignes = book.sheets[F.FEUILLE_CONTROLES].used_range.options(ndim=2).value[1:]
+    lignes = book.sheets[F.FEUILLE_CONTROLES].used_range.options(ndim=2).value[LIGNE_ENTETE_CONTROLES:]
     assert sorted((r[1] or "", r[3], r[7]) for r in lignes) == sorted(
         (c.dossier, c.regle, c.message) for c in cli.constats)
     prog = book.sheets[F.FEUILLE_PROGRAMMATION]

@@ -52,6 +52,8 @@ class Tableau:
     # Ce que la lecture a compris, pour le dire à l'agent (rapports, feuille Contrôles).
     ligne_entete: int | None = None
     totaux: list[tuple[int, str]] = field(default_factory=list)  # (ligne, libellé), écartées
+    lignes_vides: tuple[int, int] | None = None  # au bas d'un Tableau Excel : (première, dernière)
+    format: str = ""  # xlsx, ods, xls, csv, grille (classeur ouvert)
 
     @property
     def nb_dossiers(self) -> int:
@@ -100,7 +102,8 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
         position=position, entetes_lus=entetes_lus,
         absentes=[c for c in colonnes if c.id not in source], inconnues=inconnues, doubles=doubles,
         chemin=brute.chemin, feuille=brute.feuille, ligne_donnees_ignorees=brute.ligne_donnees_ignorees,
-        ligne_entete=brute.ligne_entete, totaux=list(brute.totaux),
+        ligne_entete=brute.ligne_entete, totaux=list(brute.totaux), lignes_vides=brute.lignes_vides,
+        format=brute.format,
     )
     n = len(brute.lignes)
     for col in colonnes:

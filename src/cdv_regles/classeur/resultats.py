@@ -33,12 +33,24 @@ def lien_cellule(feuille: str, cellule: str) -> str:
     return f'=HYPERLINK("{cible}","{cellule}")'
 
 
+#: Ligne des en-têtes du tableau des constats : au-dessus, ce que la lecture a compris.
+LIGNE_ENTETE_CONTROLES = 5
+
+
 def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
-    """Feuille Contrôles : en-tête puis un constat par ligne, avec un lien vers la cellule."""
+    """Feuille Contrôles : ce que la lecture a compris (feuille, ligne d'en-têtes, dossiers,
+    lignes écartées, colonnes inconnues), puis l'en-tête et un constat par ligne, avec un lien
+    vers la cellule."""
+    from cdv_regles.rapports.lecture import lignes_lecture
+
     ws = feuille_outil(book, F.FEUILLE_CONTROLES)
+    lecture = lignes_lecture(resultat)
+    while len(lecture) < LIGNE_ENTETE_CONTROLES - 1:
+        lecture.append("")
+    vide = [""] * (len(ENTETES_CONTROLES) - 2)
     # Colonnes A à I en valeurs ; la dernière (liens) en formules, écrite à part.
-    lignes: list[list[Any]] = [list(ENTETES_CONTROLES[:-1])]
-    liens: list[list[str]] = [[ENTETES_CONTROLES[-1]]]
+    lignes: list[list[Any]] = [[_sur(t), *vide] for t in lecture] + [list(ENTETES_CONTROLES[:-1])]
+    liens: list[list[str]] = [[""] for _ in lecture] + [[ENTETES_CONTROLES[-1]]]
     for c in resultat.constats:
         cellules = resultat.cellules(c)
         premiere = cellules[0].rsplit("!", 1)[-1].replace("$", "") if cellules else ""
@@ -48,25 +60,27 @@ def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
             _sur(", ".join(c.entetes or c.colonnes)), _sur(c.message), _sur(c.source),
         ])
         liens.append([lien_cellule(feuille_lue, premiere) if premiere else ""])
-    if len(lignes) == 1:
+    if len(lignes) == LIGNE_ENTETE_CONTROLES:
         lignes.append(["", "", "", "", "", "", "", "Aucun constat : le tableau respecte toutes les règles.", ""])
         liens.append([""])
     n = len(lignes)
     derniere = lettres_colonne(len(ENTETES_CONTROLES) - 1)
     # Colonnes de texte : « 2023-01 » ne doit pas devenir une date.
-    for col in ("B", "D", "E", "F", "G", "H", "I"):
+    for col in ("A", "B", "D", "E", "F", "G", "H", "I"):
         ws[f"{col}1:{col}{n}"].number_format = "@"
+    e = LIGNE_ENTETE_CONTROLES
     ws["A1"].value = lignes
     ws[f"{derniere}1"].formula = liens
-    entete = ws[f"A1:{derniere}1"]
+    ws[f"A1:A{e - 1}"].font.bold = True
+    entete = ws[f"A{e}:{derniere}{e}"]
     entete.font.bold = True
     entete.color = COULEUR_ENTETE
     for i, largeur in enumerate(LARGEURS_CONTROLES):
         ws[f"{lettres_colonne(i)}:{lettres_colonne(i)}"].column_width = largeur
-    ws[f"H2:I{n}"].wrap_text = True
+    ws[f"H{e + 1}:I{n}"].wrap_text = True
     # Gravité colorée comme les cellules en cause, par suites de lignes de même gravité.
     suites: list[list[Any]] = []
-    for i, c in enumerate(resultat.constats, start=2):
+    for i, c in enumerate(resultat.constats, start=e + 1):
         if suites and suites[-1][2] == c.gravite:
             suites[-1][1] = i
         else:

@@ -147,10 +147,11 @@ def construire(
     ligne_entete = numero(i_entete)
     col_min, col_max = premiere_colonne + retenues[0], premiere_colonne + retenues[-1]
     total_tableau = None  # la ligne de total d'un Tableau Excel : écartée, mais dite
+    fin_excel = None  # dernière ligne de données du Tableau Excel (1-based)
     for t in tableaux or ():
         if t.ligne_entete == ligne_entete and t.colonne_debut <= col_max and t.colonne_fin >= col_min:
             fin_tableau = min(fin_tableau, max(debut, t.derniere_ligne - premiere_ligne + 1))
-            total_tableau = t.ligne_total
+            total_tableau, fin_excel = t.ligne_total, t.derniere_ligne
 
     # Une fusion verticale dans les données vaut pour toutes les lignes qu'elle couvre.
     for r0, c0, r1, _ in locales:
@@ -205,9 +206,14 @@ def construire(
         rangee = grille[fin_tableau]
         libelle = next((v.strip() for v in rangee if isinstance(v, str) and v.strip()), "")
         totaux.append((numero(fin_tableau), libelle or "ligne de total du Tableau Excel"))
+    vides = None
+    if fin_excel is not None and ignorees is None and numeros_lignes is None:
+        derniere = max([ligne_entete] + numeros + [n for n, _ in totaux if n <= fin_excel])
+        if fin_excel > derniere:
+            vides = (derniere + 1, fin_excel)
     return TableBrute(
         chemin=chemin, feuille=feuille, entetes=entetes,
         colonnes_excel=[premiere_colonne + j for j in retenues],
         lignes=lignes, numeros=numeros, ligne_entete=ligne_entete, format=format,
-        ligne_donnees_ignorees=ignorees, totaux=totaux)
+        ligne_donnees_ignorees=ignorees, totaux=totaux, lignes_vides=vides)
 

@@ -26,6 +26,8 @@ class TableBrute:
     ligne_donnees_ignorees: int | None = None
     # Lignes de total ou de sous-total écartées des dossiers (:mod:`.totaux`) : (numéro, libellé).
     totaux: list[tuple[int, str]] = field(default_factory=list)
+    # Lignes vides (mises en forme) au bas d'un Tableau Excel, écartées : (première, dernière).
+    lignes_vides: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

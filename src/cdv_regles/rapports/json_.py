@@ -15,8 +15,10 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
     resume = resultat.resume()
     resume["seuil_echec"] = seuil
     resume["fichier"] = resultat.tableau.chemin
-    texte = json.dumps({"constats": [c.vers_dict() for c in resultat.constats], "resume": resume},
-                       ensure_ascii=False, indent=2)
+    from cdv_regles.rapports.lecture import lecture
+
+    texte = json.dumps({"lecture": lecture(resultat), "constats": [c.vers_dict() for c in resultat.constats],
+                        "resume": resume}, ensure_ascii=False, indent=2)
     # json échappe C0 ; on échappe aussi C1, DEL, U+2028/2029 et les contrôles de direction
     # (\uXXXX : la donnée reste exacte, aucun caractère de contrôle brut n'est écrit).
     return _CONTROLES.sub(lambda m: f"\\u{ord(m.group(0)):04x}", texte) + "\n"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from cdv_regles.affichage import visible
 from cdv_regles.constats import GRAVITES
+from cdv_regles.rapports.lecture import lignes_lecture
 
 if TYPE_CHECKING:
     from cdv_regles.verification import Resultat
@@ -45,6 +46,7 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
     # colorer le terminal ni commencer une ligne du rapport.
     lignes: list[str] = [f"Vérification de {visible(resultat.tableau.chemin)}"
                          + (f" (feuille {visible(resultat.tableau.feuille)})" if resultat.tableau.feuille else ""), ""]
+    lignes += [*map(visible, lignes_lecture(resultat)), ""]  # ce que la lecture a compris, d'abord
     for gravite in GRAVITES:
         constats = [c for c in resultat.constats if c.gravite == gravite]
         if not constats:
