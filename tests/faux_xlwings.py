@@ -196,6 +196,22 @@ class FauxRange:
                 self.feuille.ecrire_api(*c, v)
 
     @property
+    def merge_cells(self) -> bool | None:
+        """Comme Excel : True si la plage est une zone fusionnée, None si elle en touche une, False sinon."""
+        touchees = [f for f in self.feuille.fusions
+                    if f[0] <= self.l2 and f[2] >= self.l1 and f[1] <= self.c2 and f[3] >= self.c1]
+        if not touchees:
+            return False
+        return True if touchees == [(self.l1, self.c1, self.l2, self.c2)] else None
+
+    @property
+    def merge_area(self) -> FauxRange:
+        for l1, c1, l2, c2 in self.feuille.fusions:
+            if l1 <= self.l1 <= l2 and c1 <= self.c1 <= c2:
+                return FauxRange(self.feuille, f"{lettres(c1)}{l1}:{lettres(c2)}{l2}")
+        return FauxRange(self.feuille, f"{lettres(self.c1)}{self.l1}")
+
+    @property
     def formula(self) -> Any:
         return self.feuille.formules.get((self.l1, self.c1), "")
 
@@ -352,8 +368,8 @@ class FauxCharts:
 
 
 class FauxSheet:
-    __slots__ = ("book", "charts", "couleurs", "formats", "formules", "largeurs", "name", "polices",
-                 "renvois", "tables", "valeurs", "visible")
+    __slots__ = ("book", "charts", "couleurs", "formats", "formules", "fusions", "largeurs", "name",
+                 "polices", "renvois", "tables", "valeurs", "visible")
 
     def __init__(self, book: FauxBook, name: str) -> None:
         self.book, self.name = book, name
@@ -365,6 +381,7 @@ class FauxSheet:
         self.renvois: set[tuple[int, int]] = set()  # renvoi à la ligne automatique
         self.largeurs: dict[int, float] = {}  # par numéro de colonne
         self.tables: list[FauxTable] = []
+        self.fusions: list[tuple[int, int, int, int]] = []  # (l1, c1, l2, c2), numéros Excel
         self.charts = FauxCharts(self)
         self.visible = True
 

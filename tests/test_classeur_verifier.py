@@ -409,6 +409,8 @@ def faux_book_depuis_fichier(chemin: Path) -> FauxBook:
                     feuille.ecrire(c.row, c.column, float(c.value) if type(c.value) is int else c.value)
         for nom, ref in ws.tables.items():  # openpyxl : (nom, plage)
             feuille.tables.append(FauxTable(feuille, nom, ref))
+        for zone in ws.merged_cells.ranges:  # Excel ne garde la valeur qu'en haut à gauche
+            feuille.fusions.append((zone.min_row, zone.min_col, zone.max_row, zone.max_col))
     for nom, defini in wb.defined_names.items():
         for feuille, plage in defini.destinations:
             book.names.noms[nom] = FauxName(book, feuille, plage.replace("$", ""))

@@ -71,9 +71,12 @@ def _verifier(book: Any, date_reference: dt.date | None, maintenant: dt.datetime
                                  colonne_debut=grille.colonne - 1,
                                  colonne_fin=grille.colonne + len(grille.valeurs[0]) - 2)]
     # premiere_colonne est 0-based pour le lecteur (A -> 0), la grille est en numéros Excel.
+    from cdv_regles.classeur.fusions import fusions
+
     brute = table_depuis_valeurs(grille.valeurs, chemin=book.name, feuille=feuille.name,
                                  premiere_ligne=grille.ligne, premiere_colonne=grille.colonne - 1,
-                                 tableaux=tableaux)
+                                 tableaux=tableaux,
+                                 fusions=fusions(feuille, grille.valeurs, grille.ligne, grille.colonne))
     # Les greffons de la vérification servent aussi à la synthèse : chargés une seule fois.
     greffons, catalogue = preparer(millesime)
     resultat = verifier_avec(brute, greffons, catalogue, date_reference or dt.date.today())

@@ -154,10 +154,9 @@ def _lignes(texte: str) -> Iterator[str]:
 
 
 def _enregistrements(lecteur: Any) -> Iterator[tuple[int, list[str]]]:
-    precedent = 0
-    for enregistrement in lecteur:
-        yield precedent + 1, enregistrement
-        precedent = lecteur.line_num
+    """Chaque enregistrement et son rang (1 pour le premier) : la ligne qu'Excel affiche en ouvrant
+    le CSV, même quand une cellule entre guillemets tient sur plusieurs lignes du fichier."""
+    yield from enumerate(lecteur, start=1)
 
 
 def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
