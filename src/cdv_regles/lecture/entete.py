@@ -197,7 +197,7 @@ def construire(
                 rangee = list(rangee) + [None] * (largeur - len(rangee))
             return list(prendre(rangee))
 
-        suite = range(ignorees, len(grille))
+        suite = [k for k in range(ignorees, len(grille)) if numero(k) != total_tableau]
         apres, premiere = apres_la_fin(entetes, suite, projetee, ligne_vide, index)
         totaux += [(numero(k), libelle) for k, libelle in apres]
         ignorees = numero(premiere) if premiere is not None else None
