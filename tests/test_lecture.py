@@ -474,7 +474,9 @@ def test_csv_exports_excel(tmp_path, encodage, separateur):
         ["2023-002", None, "#REF!", "sur\r\ndeux lignes"],
         ["2023-003", "Régie", "1000", "ok"],
     ]
-    assert t.numeros == [2, 3, 5]  # le dossier 2023-003 est à la ligne 5 du fichier
+    # Le rang de l'enregistrement (en-tête = 1), la ligne qu'Excel montre en ouvrant le CSV : le
+    # dossier 2023-003 est le 4e, même si la cellule sur deux lignes le met à la 5e du fichier.
+    assert t.numeros == [2, 3, 4]
     assert t.ligne_entete == 1 and t.ligne_donnees_ignorees is None
 
 
