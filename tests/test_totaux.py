@@ -77,3 +77,12 @@ def test_ligne_de_total_d_un_tableau_excel_et_lignes_vides():
     assert t.numeros == [2]
     assert t.totaux == [(5, "ligne de total du Tableau Excel")]
     assert t.lignes_vides == (3, 4) and t.ligne_donnees_ignorees is None
+
+
+def test_total_tape_sous_un_tableau_excel():
+    grille = [E, ["A-1", "Asso", "73282932000074", "Action", 1000, 500],
+              ["A-2", "Asso", "73282932000074", "Action", 1000, 500],
+              ["TOTAL", None, None, None, 2000, 1000]]
+    t = table_depuis_valeurs(grille, chemin="x", feuille="Programmation", tableaux=[
+        TableauExcel(ligne_entete=1, derniere_ligne=3, colonne_debut=0, colonne_fin=5)])
+    assert t.numeros == [2, 3] and t.totaux == [(4, "TOTAL")]

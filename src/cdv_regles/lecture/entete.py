@@ -189,23 +189,30 @@ def construire(
 
     entetes = [texte_entete(entete[j]) for j in retenues]
     lignes, numeros, totaux = separer(entetes, lignes, numeros, index)
+
+    def projetee(k: int) -> list[Any]:
+        rangee = grille[k]
+        if len(rangee) < largeur:
+            rangee = list(rangee) + [None] * (largeur - len(rangee))
+        return list(prendre(rangee))
+
     if ignorees is not None:
         # Un total sous une ligne vide (présentation courante) n'est pas une donnée oubliée.
-        def projetee(k: int) -> list[Any]:
-            rangee = grille[k]
-            if len(rangee) < largeur:
-                rangee = list(rangee) + [None] * (largeur - len(rangee))
-            return list(prendre(rangee))
-
         suite = [k for k in range(ignorees, len(grille)) if numero(k) != total_tableau]
         apres, premiere = apres_la_fin(entetes, suite, projetee, ligne_vide, index)
         totaux += [(numero(k), libelle) for k, libelle in apres]
         ignorees = numero(premiere) if premiere is not None else None
+    elif i == fin_tableau < len(grille):
+        # Sous un Tableau Excel (hors de lui) : une ligne « TOTAL » tapée à la main est dite.
+        suite = [k for k in range(fin_tableau, len(grille)) if numero(k) != total_tableau]
+        apres, _ = apres_la_fin(entetes, suite, projetee, ligne_vide, index)
+        totaux += [(numero(k), libelle) for k, libelle in apres]
     if total_tableau is not None and fin_tableau == total_tableau - premiere_ligne \
             and fin_tableau < len(grille) and not ligne_vide(grille[fin_tableau]):
         rangee = grille[fin_tableau]
         libelle = next((v.strip() for v in rangee if isinstance(v, str) and v.strip()), "")
         totaux.append((numero(fin_tableau), libelle or "ligne de total du Tableau Excel"))
+    totaux.sort()
     vides = None
     if fin_excel is not None and ignorees is None and numeros_lignes is None:
         derniere = max([ligne_entete] + numeros + [n for n, _ in totaux if n <= fin_excel])
