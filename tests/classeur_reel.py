@@ -13,7 +13,9 @@ Défauts plantés (``DEFAUTS``, les seuls constats bloquants ou alertes attendus
   lieu de 7 000 → BUD-EQUILIBRE ;
 - CV23-105 : SIRET mal recopié (deux chiffres inversés) → SCH-SIRET ;
 - CV23-106 : dossier définitif déposé le 09/12/2022, après le 02/12/2022, date tapée en texte
-  → ECH-DOSSIER-DEFINITIF-TARDIF.
+  → ECH-DOSSIER-DEFINITIF-TARDIF ;
+- CV23-107, avec les saisies de ``SAISIES_TYPES`` : la pièce Dauphin, exigée, marquée « SO »
+  → PIE-DAUPHIN (une pièce exigée « sans objet » est une pièce manquante, dite comme telle).
 
 Tout le reste est en règle : aucun bloquant ni alerte sur les autres dossiers (dont « Total
 Sport », un porteur qui s'appelle ainsi), rien sur les lignes de total, qui ne sont pas des dossiers.
@@ -41,6 +43,8 @@ DEFAUTS: dict[str, set[str]] = {
     "CV23-105": {"SCH-SIRET"},
     "CV23-106": {"ECH-DOSSIER-DEFINITIF-TARDIF"},
 }
+# Avec les saisies de SAISIES_TYPES : « SO » sur une pièce exigée est une pièce manquante.
+DEFAUTS_TYPES: dict[str, set[str]] = {**DEFAUTS, "CV23-107": {"PIE-DAUPHIN"}}
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -60,9 +64,16 @@ SAISIES: list[tuple[str, str, Any]] = [
 # ``saisies_types=True``.
 SAISIES_TYPES: list[tuple[str, str, Any]] = [
     ("CV23-101", "siret", "732 829 320 00074"),
+    ("CV23-101", "piece_vvv", "-"),
     ("CV23-102", "date_debut", "01/01/23"),
+    ("CV23-102", "piece_pre", "N/A"),
     ("CV23-104", "piece_cv", "✓"),
-    ("CV23-107", "piece_dauphin", "SO"),
+    ("CV23-104", "piece_bilan_intermediaire", "SO"),
+    ("CV23-104", "communes", "Valenciennes ; Anzin"),
+    ("CV23-104", "echelle", "Intercommunale"),
+    ("CV23-104", "piece_formation_egalite", "✔"),
+    ("CV23-107", "communes", "valenciennes"),
+    ("CV23-107", "piece_dauphin", "SO"),  # pièce exigée : manquante, dite comme telle (défaut planté)
 ]
 
 
@@ -269,8 +280,9 @@ def ecrire_csv(chemin: Path, *, saisies_types: bool = False) -> Path:
     for j, s in _sommes(cols, rangees).items():
         total[j] = texte(s)
     w.writerow(total)
-    # Windows-1252 n'a pas l'espace fine insécable : l'export la rend en espace insécable.
-    chemin.write_bytes(sortie.getvalue().replace(NNBSP, NBSP).encode("cp1252"))
+    # Windows-1252 n'a ni l'espace fine insécable ni les coches « ✓ » « ✔ » (Excel écrirait « ? ») : dans
+    # ce CSV, l'espace est insécable et la case est cochée « x ».
+    chemin.write_bytes(sortie.getvalue().replace(NNBSP, NBSP).replace("✓", "x").replace("✔", "x").encode("cp1252"))
     return chemin
 
 

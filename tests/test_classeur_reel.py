@@ -1,6 +1,7 @@
-"""Le classeur d'une chargée de mission (``classeur_reel.py``) : exactement ses défauts plantés, et
-rien d'autre, quel que soit le format (xlsx à Tableau, xlsx à filtre et fusions, CSV d'Excel,
-allers-retours LibreOffice) et quel que soit le chemin (ligne de commande ou bouton Vérifier)."""
+"""Le classeur d'une chargée de mission (``classeur_reel.py``, avec toutes ses saisies « comme les
+gens tapent » : SAISIES et SAISIES_TYPES) : exactement ses défauts plantés, et rien d'autre, quel
+que soit le format (xlsx à Tableau, xlsx à filtre et fusions, CSV d'Excel, allers-retours
+LibreOffice) et quel que soit le chemin (ligne de commande ou bouton Vérifier)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from classeur_reel import (
-    DEFAUTS,
+    DEFAUTS_TYPES,
     EN_PLUS,
     LIGNE_ENTETE,
     MASQUEE,
@@ -37,9 +38,9 @@ TOTAUX_FILTRE = [(8, "Sous-total orientation 2"), (14, "TOTAL programmation")]
 def fichiers(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("reel")
     return {
-        "tableau": ecrire_xlsx(d / "tableau.xlsx", tableau=True),
-        "filtre": ecrire_xlsx(d / "filtre.xlsx", tableau=False),
-        "csv": ecrire_csv(d / "export.csv"),
+        "tableau": ecrire_xlsx(d / "tableau.xlsx", tableau=True, saisies_types=True),
+        "filtre": ecrire_xlsx(d / "filtre.xlsx", tableau=False, saisies_types=True),
+        "csv": ecrire_csv(d / "export.csv", saisies_types=True),
     }
 
 
@@ -66,7 +67,7 @@ def constater(r: Resultat, lignes: dict[str, int], totaux: list[tuple[int, str]]
     for c in r.constats:
         if c.gravite in ("bloquant", "alerte"):
             graves.setdefault(c.dossier, set()).add(c.regle)
-    assert graves == DEFAUTS, [(c.dossier, c.regle, c.message) for c in r.constats
+    assert graves == DEFAUTS_TYPES, [(c.dossier, c.regle, c.message) for c in r.constats
                                if c.gravite != "info"]
     # Les dossiers propres (dont « Total Sport ») n'ont ni bloquant ni alerte : vérifié ci-dessus ;
     # les lignes de total ne sont pas des dossiers : aucun constat n'y renvoie.
