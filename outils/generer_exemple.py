@@ -124,6 +124,38 @@ def _valeur_cellule(valeur: Any, type_: str) -> tuple[Any, str | None]:
     return " ".join(str(valeur).split()), FORMAT_TEXTE if texte else None
 
 
+def _montant(valeur: Any) -> float:
+    """Un montant du fichier de données (nombre ou texte « 12 500,50 € ») ; 0 s'il est vide."""
+    if valeur is None:
+        return 0.0
+    if isinstance(valeur, int | float):
+        return float(valeur)
+    texte = "".join(c for c in str(valeur) if c.isdigit() or c in ",.-")
+    return float(texte.replace(".", "").replace(",", ".")) if texte else 0.0
+
+
+NBSP = "\u00a0"
+
+
+def _comme_tape(ligne: int, col: dict[str, Any], valeur: Any) -> Any:
+    """Quelques valeurs écrites comme les agents les tapent (même sens, autre écriture) : SIRET en
+    groupes de chiffres, montant en texte à espace insécable, date à l'année sur deux chiffres,
+    coche « ✓ » pour Oui. Une ligne sur sept à onze, selon la sorte : le reste garde l'écriture
+    des données."""
+    if valeur is None:
+        return None
+    if col["id"] == "siret" and ligne % 7 == 0 and str(valeur).isdigit() and len(str(valeur)) == 14:
+        v = str(valeur)
+        return f"{v[:3]} {v[3:6]} {v[6:9]} {v[9:]}"
+    if col["type"] == "montant" and ligne % 9 == 0 and isinstance(valeur, int) and valeur >= 1000:
+        return f"{valeur // 1000}{NBSP}{valeur % 1000:03d} €"
+    if col["id"] == "date_debut" and ligne % 8 == 0 and isinstance(valeur, dt.date):
+        return f"{valeur:%d/%m/%y}"
+    if col["id"] == "piece_cerfa" and ligne % 11 == 0 and valeur == "Oui":
+        return "✓"
+    return valeur
+
+
 def _largeur(entete: str, valeurs: list[Any]) -> float:
     """Une largeur lisible : le contenu le plus long, l'en-tête pouvant passer à la ligne."""
     longueurs = [10 if isinstance(v, dt.date) else len(str(v)) for v in valeurs if v is not None]
@@ -146,7 +178,7 @@ def _feuille_programmation(wb: Any, colonnes: list[dict[str, Any]], dossiers: li
     ws.row_dimensions[1].height = 64
     for i, dossier in enumerate(dossiers, start=2):
         for j, col in enumerate(colonnes, start=1):
-            valeur, format_ = _valeur_cellule(dossier.get(col["id"]), col["type"])
+            valeur, format_ = _valeur_cellule(_comme_tape(i, col, dossier.get(col["id"])), col["type"])
             if valeur is None:
                 continue
             cellule = ws.cell(row=i, column=j, value=valeur)
@@ -156,6 +188,14 @@ def _feuille_programmation(wb: Any, colonnes: list[dict[str, Any]], dossiers: li
                 cellule.alignment = Alignment(horizontal="right")
         if str(dossier.get("numero_dossier")) in masquees:
             ws.row_dimensions[i].hidden = True
+    # Sous le tableau, la ligne « TOTAL » que tout agent ajoute : écartée des dossiers à la lecture.
+    total = len(dossiers) + 2
+    ws.cell(row=total, column=1, value="TOTAL").font = Font(bold=True)
+    for j, col in enumerate(colonnes, start=1):
+        if col["type"] == "montant":
+            somme = sum(_montant(d.get(col["id"])) for d in dossiers)
+            cellule = ws.cell(row=total, column=j, value=somme)
+            cellule.number_format, cellule.font = FORMAT_MONTANT, Font(bold=True)
     derniere = get_column_letter(len(colonnes))
     tableau = Table(displayName=NOM_TABLEAU, ref=f"A1:{derniere}{len(dossiers) + 1}")
     tableau.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
@@ -191,8 +231,12 @@ PRESENTATION = [
          "contrôlées), Refusé (seule la structure est contrôlée)."),
     ("", "• Une ligne masquée (dossier {masquees}) : une ligne masquée ou filtrée reste un dossier et "
          "elle est vérifiée."),
-    ("", "• Des montants saisis en texte à la française (« 15 000 », « 3 000,00 € ») et des cases "
-         "cochées de plusieurs façons (Oui, X, x, 1, VRAI) : tout cela est lu correctement."),
+    ("", "• Des montants saisis en texte à la française (« 15 000 », « 3 000,00 € », avec espace "
+         "insécable), des SIRET en groupes de chiffres, des dates à l'année sur deux chiffres "
+         "(« 01/01/23 ») et des cases cochées de plusieurs façons (Oui, ✓, X, x, 1, VRAI) : tout "
+         "cela est lu correctement."),
+    ("", "• Une ligne « TOTAL » sous le tableau : ce n'est pas un dossier ; la vérification l'écarte "
+         "et le dit une fois (information SCH-LIGNES-TOTAL)."),
     ("", "• Des constats d'information (gravité « info ») s'ajoutent aux défauts : marqueur égalité 0 "
          "(ce n'est jamais un motif de refus) et synthèses du tableau."),
     ("", ""),

@@ -208,3 +208,20 @@ def test_le_generateur_reproduit_le_classeur(tmp_path: Path) -> None:
     assert _valeurs(sortie) == _valeurs(CLASSEUR), (
         "le classeur committé ne correspond plus aux données : relancez "
         "`uv run python outils/generer_exemple.py` et committez le résultat")
+
+
+def test_la_ligne_total_et_les_saisies_a_la_francaise(resultat: Any) -> None:
+    """La ligne « TOTAL » sous le tableau n'est pas un dossier (dite une fois, en info) ; les valeurs
+    tapées comme les agents les tapent sont lues sans constat de cellule illisible."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(CLASSEUR)["Programmation"]
+    total = resultat.nb_dossiers + 2
+    assert ws.cell(row=total, column=1).value == "TOTAL"
+    assert resultat.tableau.totaux == [(total, "TOTAL")]
+    assert not [c for c in resultat.constats if c.ligne == total]
+    (dit,) = [c for c in resultat.constats if c.regle == "SCH-LIGNES-TOTAL"]
+    assert dit.gravite == "info" and f"ligne {total}" in dit.message
+    textes = [c.value for r in ws.iter_rows(min_row=2, max_row=total - 1) for c in r if isinstance(c.value, str)]
+    assert "✓" in textes and any("\u00a0" in t for t in textes)
+    assert not [c for c in resultat.constats if c.regle == "SCH-CELLULE"]

@@ -67,7 +67,7 @@ def _verifier(book: Any, date_reference: dt.date | None, maintenant: dt.datetime
     tableaux = None
     if grille.est_tableau:  # la fin du tableau Excel arrête les données, comme dans la CLI
         tableaux = [TableauExcel(ligne_entete=grille.ligne,
-                                 derniere_ligne=grille.ligne + len(grille.valeurs) - 1,
+                                 derniere_ligne=grille.fin_tableau or grille.ligne + len(grille.valeurs) - 1,
                                  colonne_debut=grille.colonne - 1,
                                  colonne_fin=grille.colonne + len(grille.valeurs[0]) - 2)]
     # premiere_colonne est 0-based pour le lecteur (A -> 0), la grille est en numéros Excel.

@@ -28,6 +28,7 @@ class Grille:
     ligne: int
     colonne: int
     est_tableau: bool = False  # lue dans un tableau Excel (ListObject)
+    fin_tableau: int | None = None  # dernière ligne (numéro Excel) du tableau Excel, s'il y en a un
 
     @property
     def i_entete(self) -> int:
@@ -87,6 +88,14 @@ class Grille:
         return adresse_a1(self.colonne + colonnes[0] - 1, self.ligne + lignes[0])
 
 
+def _derniere_ligne(adresse: str) -> int | None:
+    """Le numéro de la dernière ligne d'une adresse « $A$1:$AX$51 » (None si illisible)."""
+    try:
+        return decouper_a1(adresse.rsplit(":", 1)[-1])[0]
+    except ValueError:
+        return None
+
+
 def lire_grille(feuille: Any) -> Grille:
     """Le tableau Excel « Dossiers » de la feuille (sinon le premier), sinon la plage utilisée."""
     tableau = None
@@ -97,10 +106,20 @@ def lire_grille(feuille: Any) -> Grille:
         tableau = tableau or t
     plage = tableau.range if tableau is not None else feuille.used_range
     valeurs = plage.options(ndim=2).value or []
+    fin_tableau = None
+    if tableau is not None and valeurs:
+        # Les lignes tapées sous le Tableau (une ligne « TOTAL ») sont lues aussi, comme par la
+        # ligne de commande : la lecture les reconnaît ; la fin du Tableau arrête les dossiers.
+        fin_tableau = plage.row + len(valeurs) - 1
+        bas = _derniere_ligne(feuille.used_range.address)
+        if bas is not None and bas > fin_tableau:
+            dessous = feuille.range(f"{adresse_a1(plage.column - 1, fin_tableau + 1)}:"
+                                    f"{adresse_a1(plage.column + len(valeurs[0]) - 2, bas)}")
+            valeurs = [*valeurs, *(dessous.options(ndim=2).value or [])]
     if not any(texte(v) for rangee in valeurs for v in rangee):
         raise ErreurCdv(
             f"La feuille « {feuille.name} » est vide : saisissez les dossiers dans le tableau "
             "(une ligne par dossier, les en-têtes en première ligne), puis cliquez à nouveau "
             "sur Vérifier."
         )
-    return Grille([list(r) for r in valeurs], plage.row, plage.column, tableau is not None)
+    return Grille([list(r) for r in valeurs], plage.row, plage.column, tableau is not None, fin_tableau)
