@@ -114,6 +114,11 @@ def test_trop_de_cellules_dans_la_feuille(tmp_path):
     chemin = hostiles.cellules_en_nombre(tmp_path / "cellules.xlsx", 3000, colonnes=40)
     sortie = refus(chemin, "cellules remplies", CDV_REGLES_CELLULES_MAX="100000")
     assert "plus de 100 000" in sortie and "CDV_REGLES_CELLULES_MAX" in sortie
+    # L'inspection s'arrête à la limite : la feuille n'est pas décompressée jusqu'au bout.
+    from cdv_regles.lecture.archive import inspecter_archive
+
+    archive = inspecter_archive(chemin, str(chemin), Limites(cellules_max=10_000))
+    assert 10_000 < archive.feuilles["xl/worksheets/sheet1.xml"].cellules < 40 * 3000
     # Sous la limite par défaut, le même fichier se lit.
     assert len(lire_table(chemin).lignes) == 3000
 

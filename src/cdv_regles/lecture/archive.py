@@ -149,6 +149,10 @@ def _parcourir_membres(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], fmt: s
                     premier = False
                     if inspecteur is not None:
                         inspecteur.nourrir(morceau)
+                        # Feuille qui ne sera jamais chargée (valeur très loin, trop de cellules) :
+                        # inutile de la décompresser jusqu'au bout.
+                        if isinstance(inspecteur, InspecteurXlsx) and inspecteur.refusee(limites):
+                            break
         except EntreeInvalide:
             raise
         except RuntimeError as e:  # membre chiffré

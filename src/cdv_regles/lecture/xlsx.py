@@ -96,6 +96,11 @@ class InspecteurXlsx:
         self.lent = False
         self.resultat = Feuille()
 
+    def refusee(self, limites: Limites) -> bool:
+        """Assez vu : cette feuille ne sera pas chargée (calamine.lire_classeur la refuse)."""
+        return not self.lent and (self.resultat.loin is not None
+                                  or self.resultat.cellules > limites.cellules_max)
+
     def nourrir(self, morceau: bytes) -> None:
         tampon = self._reste + morceau
         # Ne traiter que jusqu'à la dernière fin de cellule : tout ce qui précède est complet.
