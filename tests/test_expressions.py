@@ -211,3 +211,15 @@ def test_les_comparaisons_de_meme_sorte_restent_admises() -> None:
     assert evaluer("d <= '2022-09-16'") == [True, False, None]
     assert evaluer("a >= b") == [True, None, None]
     assert evaluer("case == vrai") == [True, None, False]
+
+
+@pytest.mark.parametrize(("texte", "forme"), [
+    ("annee(referentiel('communes'))", "annee(x)"),
+    ("joindre(l, ', ', 3)", "joindre(x, separateur=', ')"),
+    ("si(vrai)", "si(condition, alors, sinon)"),
+])
+def test_des_arguments_incorrects_sont_dits_en_francais(texte: str, forme: str) -> None:
+    with pytest.raises(ExpressionInvalide) as e:
+        evaluer_large(texte)
+    assert str(e.value) == f"arguments incorrects pour {texte.split('(')[0]}() : elle s'écrit {forme} " \
+                           "(voir regles/LISEZMOI.md)"

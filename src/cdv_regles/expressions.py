@@ -320,8 +320,23 @@ class Compilateur:
         kwargs = {k.arg: self.noeud(k.value) for k in n.keywords if k.arg}
         try:
             return self.fonctions[n.func.id](*args, **kwargs)
-        except TypeError as e:
-            raise ExpressionInvalide(f"arguments incorrects pour {n.func.id}() : {e}") from None
+        except TypeError:  # nombre ou sorte d'arguments : le texte de Python ou de polars est anglais
+            raise ExpressionInvalide(f"arguments incorrects pour {n.func.id}() : elle s'écrit "
+                                     f"{self._usage(n.func.id)} (voir regles/LISEZMOI.md)") from None
+
+    def _usage(self, nom: str) -> str:
+        """« joindre(x, separateur=', ') » : la forme d'appel d'une fonction du langage."""
+        import inspect
+
+        parametres = []
+        for p in inspect.signature(self.fonctions[nom]).parameters.values():
+            if p.kind is p.VAR_POSITIONAL:
+                parametres.append(f"{p.name}…")
+            elif p.default is not p.empty:
+                parametres.append(f"{p.name}={p.default!r}")
+            else:
+                parametres.append(p.name)
+        return f"{nom}({', '.join(parametres)})"
 
     # --- fonctions ----------------------------------------------------------------------
     def _developper(self, args: tuple[Valeur, ...]) -> list[pl.Expr]:

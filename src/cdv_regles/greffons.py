@@ -37,7 +37,7 @@ class Defaut:
     trace: str = field(default="", compare=False, repr=False)
 
     def __str__(self) -> str:
-        return f"greffon « {self.greffon} » : {self.message}"
+        return f"greffon « {self.greffon} » : {' '.join(self.message.split())}"  # toujours une ligne
 
 
 def defaut_exception(greffon: str, quoi: str, e: BaseException) -> Defaut:
