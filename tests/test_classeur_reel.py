@@ -238,3 +238,27 @@ def test_le_bouton_sur_le_book_distant(fichiers, variante) -> None:
     en_plus = [(d, regle, m) for d, regle, m in vus if (d, regle, m) not in set(attendus)]
     assert en_plus and all(d == PAIRE[1] for d, _, _ in en_plus), en_plus
     assert all(any(e in m for e in entetes) for _, _, m in en_plus), en_plus
+
+
+def test_en_tetes_sur_deux_lignes_fusionnees(tmp_path) -> None:
+    """Une ligne de groupes fusionnés au-dessus des vrais en-têtes, et des en-têtes fusionnés sur
+    les deux lignes : les en-têtes sont trouvés, les données commencent sous les deux lignes."""
+    import xlsxwriter
+
+    from cdv_regles.lecture import lire_table
+
+    chemin = tmp_path / "deux_lignes.xlsx"
+    wb = xlsxwriter.Workbook(str(chemin))
+    ws = wb.add_worksheet("Programmation")
+    ws.merge_range(0, 0, 1, 0, "N° dossier")  # sur les deux lignes d'en-tête
+    ws.merge_range(0, 1, 0, 2, "Identification")  # groupe au-dessus de deux en-têtes
+    ws.write_row(1, 1, ["Porteur", "SIRET"])
+    ws.merge_range(0, 3, 0, 4, "Budget")
+    ws.write_row(1, 3, ["Coût total de l'action", "Fonds propres"])
+    ws.write_row(2, 0, ["CV23-1", "Asso", "73282932000074", 1000, 200])
+    ws.write_row(3, 0, ["CV23-2", "Régie", "73282932000074", 2000, 400])
+    wb.close()
+    t = lire_table(chemin)
+    assert t.entetes == ["N° dossier", "Porteur", "SIRET", "Coût total de l'action", "Fonds propres"]
+    assert t.ligne_entete == 2 and t.numeros == [3, 4]
+    assert t.lignes[0][:2] == ["CV23-1", "Asso"]
