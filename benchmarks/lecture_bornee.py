@@ -70,6 +70,7 @@ def _taille_etendue(chemin: Path) -> int:
 def _message(sortie: str) -> str:
     ligne = next((x for x in sortie.splitlines() if x.strip()), "")
     ligne = re.sub(r"« /[^»]*»", "« … »", ligne)
+    ligne = re.sub(r"(?<!\S)/\S+/([^/\s]+)", r"\1", ligne)  # chemin absolu : le nom seul
     return (ligne[:140] + "…") if len(ligne) > 140 else ligne
 
 
