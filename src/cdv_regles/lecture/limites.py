@@ -84,7 +84,10 @@ class Limites:
 
 
 def entier(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
+    """« 5 000 000 » (espaces ordinaires : le message cite aussi la variable à régler)."""
+    from cdv_regles.affichage import NBSP, nombre
+
+    return nombre(n).replace(NBSP, " ")
 
 
 def seuils(limites: Limites) -> tuple[int, int]:
@@ -94,11 +97,11 @@ def seuils(limites: Limites) -> tuple[int, int]:
 
 
 def taille(octets: int) -> str:
-    if octets >= MO and octets % MO == 0:
-        return f"{octets // MO:,} Mo".replace(",", " ")
+    from cdv_regles.affichage import NBSP, nombre
+
     if octets >= MO:
-        return f"{octets / MO:.1f} Mo".replace(".", ",")
-    return f"{octets:,} octets".replace(",", " ")
+        return nombre(octets / MO, decimales=1).replace(NBSP, " ") + " Mo"
+    return f"{entier(octets)} octets"
 
 
 def variable(attribut: str) -> str:
