@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +32,16 @@ DEPOT = Path(__file__).resolve().parents[1]
 # Copie du schéma officiel (../shared/data) versionnée avec les référentiels.
 SCHEMA = DEPOT / "regles" / "referentiels" / "scdl-subventions-2.1.1-schema.json"
 EXEMPLE = DEPOT / "classeurs" / "exemple-programmation-2023.xlsx"
-ATTRIBUANTS = DEPOT / "regles" / "parametres" / "attribuants.yaml"
 # Financeurs dont attribuants.yaml donne déjà un SIRET vérifié (les autres sont « à compléter »).
 COMPLETS = ("etat", "departement-nord", "region-hdf")
 SIRET_ANCT, SIRET_DEPARTEMENT, SIRET_REGION = "13002603200016", "22590001801244", "20005374200017"
 
 # SIRET et RNA de bénéficiaires fictifs (clé de Luhn valide).
 SIRET_ASSO, SIRET_COMMUNE = "44306184100047", "21590606600018"
+# SIRET d'attribuants FICTIFS pour les tests (SIREN 999 999 999, qu'aucun organisme ne porte ;
+# clé de Luhn valide) : les vrais SIRET de ces financeurs ne sont pas connus ici.
+SIRET_FICTIFS = {"valenciennes-metropole": "99999999900017", "caf-nord": "99999999900025",
+                 "ars-hdf": "99999999900033", "cpam-hainaut": "99999999900041"}
 
 
 # --- outils --------------------------------------------------------------------------------
@@ -398,12 +402,73 @@ def test_un_attribuant_sans_siret_arrete_l_export_et_dit_quoi_completer(tmp_path
     entree = classeur(tmp_path / "p.xlsx", [dossier()])
     tableau = convertir(lire_table(entree), catalogue.colonnes, catalogue.referentiels)
     region = [dataclasses.replace(f, siret=None) for f in financeurs(catalogue, ("region-hdf",))]
+    reglages = tmp_path / "cdv-regles.toml"
     with pytest.raises(ErreurCdv) as e:
-        lignes_scdl(tableau, region, Selection(date_convention=dt.date(2023, 4, 15)))
+        lignes_scdl(tableau, region, Selection(date_convention=dt.date(2023, 4, 15), reglages=reglages))
     assert e.value.code_sortie == 2
     assert "SIRET de l'attribuant « Région Hauts-de-France » non renseigné" in e.value.message
-    assert "attribuant_region de regles/parametres/attribuants.yaml" in e.value.message
+    assert f"Écrivez-le dans {reglages}" in e.value.message
+    assert 'section [attribuants] puis la ligne region-hdf = "SIRET à 14 chiffres"' in e.value.message
     assert "CV23-001 (ligne 2)" in e.value.message
+
+
+# --- le fichier de réglages à côté du tableau : le SIRET de chaque attribuant ---------------
+
+def reglages(dossier: Path, texte: str) -> Path:
+    chemin = dossier / "cdv-regles.toml"
+    chemin.write_text(texte, encoding="utf-8")
+    return chemin
+
+
+def test_le_siret_manquant_nomme_le_fichier_de_reglages_du_tableau(tmp_path: Path) -> None:
+    entree = classeur(tmp_path / "p.xlsx", [dossier(montant_cavm=8000)])
+    r = exporter(entree, "--sortie", tmp_path / "s.csv", "--date-convention", "2023-04-15")
+    assert r.exit_code == 2
+    assert "SIRET de l'attribuant « Valenciennes Métropole » non renseigné" in r.output
+    assert f"Écrivez-le dans {tmp_path / 'cdv-regles.toml'}" in r.output
+    assert 'valenciennes-metropole = "SIRET à 14 chiffres"' in r.output
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_le_siret_ecrit_a_cote_du_tableau_est_publie(tmp_path: Path) -> None:
+    entree = classeur(tmp_path / "p.xlsx", [dossier(montant_cavm=8000, bonus_egalite=500)])
+    # Par code ou par clé courte, espaces de présentation admis ; SIRET fictif (voir SIRET_FICTIFS).
+    reglages(tmp_path, '[attribuants]\ncavm = "999 999 999 00017"\n')
+    sortie = tmp_path / "s.csv"
+    r = exporter(entree, "--sortie", sortie, "--date-convention", "2023-04-15")
+    assert r.exit_code == 0, r.output
+    lignes = lire(sortie)
+    assert [(x["nomAttribuant"], x["idAttribuant"], x["montant"]) for x in lignes] == [
+        ("Agence nationale de la cohésion des territoires", SIRET_ANCT, "12000.00"),
+        ("Communauté d'agglomération Valenciennes Métropole", "99999999900017", "8500.00"),
+        ("Région Hauts-de-France", SIRET_REGION, "4500.50")]
+    assert erreurs_schema(sortie) == []
+
+
+@pytest.mark.parametrize(("texte", "attendu"), [
+    ('[attribuants]\ncaf-nord = "99999999900026"\n', "le SIRET de « caf-nord » est invalide : « 99999999900026 »"),
+    ("[attribuants]\ncaf-nord = 99999999900025\n", "doit être écrit entre guillemets"),
+    ('[attribuants]\ncommunes = "99999999900025"\n', "« communes » n'est pas un financeur connu"),
+    ('[attribuants]\ncaf = "99999999900025"\ncaf-nord = "99999999900033"\n', "reçoit deux SIRET différents"),
+    ('[attribuants\ncaf = "99999999900025"\n', "est mal écrit"),
+    ('attribuants = "caf"\n', "doit être une section [attribuants]"),
+])
+def test_un_fichier_de_reglages_fautif_est_refuse_avec_son_chemin(tmp_path: Path, texte: str, attendu: str) -> None:
+    entree = classeur(tmp_path / "p.xlsx", [dossier()])
+    chemin = reglages(tmp_path, texte)
+    r = exporter(entree, "--sortie", tmp_path / "s.csv", "--date-convention", "2023-04-15", "--financeur", "etat")
+    assert r.exit_code == 2, r.output
+    assert str(chemin) in r.output and attendu in r.output
+    assert "Traceback" not in r.output
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_un_fichier_de_reglages_qui_n_est_pas_en_utf8(tmp_path: Path) -> None:
+    entree = classeur(tmp_path / "p.xlsx", [dossier()])
+    (tmp_path / "cdv-regles.toml").write_bytes("# réglages\n[attribuants]\n".encode("cp1252"))
+    r = exporter(entree, "--sortie", tmp_path / "s.csv", "--date-convention", "2023-04-15", "--financeur", "etat")
+    assert r.exit_code == 2
+    assert "n'est pas un texte UTF-8" in r.output
 
 
 # --- écriture -------------------------------------------------------------------------------
@@ -435,11 +500,6 @@ def test_un_export_refuse_laisse_l_ancien_csv_intact(deux_dossiers: Path, tmp_pa
 
 # --- le classeur exemple, de bout en bout --------------------------------------------------
 
-def _attribuants_incomplets() -> list[str]:
-    donnees = yaml.safe_load(ATTRIBUANTS.read_text(encoding="utf-8"))
-    return sorted(n for n, p in donnees.items() if any(not (v or {}).get("siret") for v in p["valeurs"].values()))
-
-
 pas_d_exemple = pytest.mark.skipif(not EXEMPLE.exists(), reason=f"{EXEMPLE.name} pas encore livré")
 
 
@@ -456,15 +516,49 @@ def test_exemple_exporte_pour_les_financeurs_completes(tmp_path: Path) -> None:
 
 
 @pas_d_exemple
-@pytest.mark.xfail(bool(_attribuants_incomplets()), strict=True,
-                   reason=f"SIRET à compléter dans attribuants.yaml : {', '.join(_attribuants_incomplets())}")
 def test_exemple_de_bout_en_bout(tmp_path: Path) -> None:
-    """La commande de l'issue : tous les financeurs, frictionless sans aucune erreur."""
+    """Tout l'exemple, tous les financeurs : les SIRET inconnus des paramètres sont écrits (fictifs)
+    dans cdv-regles.toml à côté du tableau ; frictionless ne trouve aucune erreur."""
+    from cdv_regles.export.attribuants import financeurs
+    from cdv_regles.verification import preparer
+
+    tableau = tmp_path / "programmation-2023.xlsx"
+    tableau.write_bytes(EXEMPLE.read_bytes())
+    sans_siret = {f.code for f in financeurs(preparer(2023)[1]) if not f.siret}
+    assert sans_siret <= set(SIRET_FICTIFS)
+    reglages(tmp_path, "[attribuants]\n" + "".join(f'{c} = "{SIRET_FICTIFS[c]}"\n' for c in sorted(sans_siret)))
     sortie = tmp_path / "x.csv"
-    r = exporter(EXEMPLE, "--sortie", sortie, "--date-convention", "2023-04-15")
+    r = exporter(tableau, "--sortie", sortie, "--date-convention", "2023-04-15")
     assert r.exit_code == 0, r.output
     assert erreurs_schema(sortie) == []
-    verifier_regles_personnalisees(lire(sortie))
+    lignes = lire(sortie)
+    verifier_regles_personnalisees(lignes)
+    # Chaque financeur du Contrat de Ville sollicité par un dossier validé a ses lignes, sous son SIRET.
+    attribuants = {x["nomAttribuant"]: x["idAttribuant"] for x in lignes}
+    assert attribuants["Communauté d'agglomération Valenciennes Métropole"] == SIRET_FICTIFS["valenciennes-metropole"]
+    assert attribuants["Caisse d'allocations familiales du Nord"] == SIRET_FICTIFS["caf-nord"]
+    assert attribuants["Agence nationale de la cohésion des territoires"] == SIRET_ANCT
+    assert len(attribuants) >= 5
+
+
+def commande_du_readme() -> list[str]:
+    """La commande « exporter scdl » du README, telle qu'écrite."""
+    readme = (DEPOT / "README.md").read_text(encoding="utf-8")
+    (ligne,) = [x for x in readme.splitlines() if x.startswith("uv run cdv-regles exporter scdl ")]
+    return shlex.split(ligne.split("#")[0])[3:]
+
+
+@pas_d_exemple
+def test_la_commande_du_readme_marche_telle_quelle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    argv = commande_du_readme()
+    # Lancée depuis la racine du dépôt ; seule la sortie est détournée, pour ne rien laisser dans le dépôt.
+    i = argv.index("--sortie")
+    assert argv[i + 1].startswith("sorties/"), "la sortie du README va dans sorties/ (ignoré par git)"
+    argv[i + 1] = str(tmp_path / Path(argv[i + 1]).name)
+    monkeypatch.chdir(DEPOT)
+    r = CliRunner().invoke(cdv_regles, argv)
+    assert r.exit_code == 0, r.output
+    assert erreurs_schema(Path(argv[i + 1])) == []
 
 
 def test_cellules_hostiles_et_siret_a_points(tmp_path: Path) -> None:

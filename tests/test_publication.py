@@ -258,3 +258,12 @@ def test_installation_depuis_la_publication_seule(publication: Path, tmp_path: P
     for gravite in ("bloquant", "alerte"):
         vus = {(c["dossier"], c["regle"]) for c in constats if c["gravite"] == gravite}
         assert vus == {(c["dossier"], c["regle"]) for c in attendus if c["gravite"] == gravite}, gravite
+
+
+def test_le_guide_windows_passe_par_installer_cmd() -> None:
+    """Les étapes du guide : aucun joker, aucune commande à taper ni à adapter, installer.cmd."""
+    guide = (DEPOT / "classeurs" / "README.md").read_text(encoding="utf-8")
+    etapes = guide[guide.index("## Installer sous Windows"):guide.index("## Vérifier le tableau")]
+    assert "double-cliquez **`installer.cmd`**" in etapes
+    assert "*.whl" not in guide and "```bat" not in etapes
+    assert "%USERPROFILE%\\cdv-regles\\Scripts\\python.exe" in etapes

@@ -2,7 +2,8 @@
 
 Les financeurs viennent du référentiel ``financeurs`` (code, clé, nom, colonne du montant) ; le
 nom officiel, le SIRET et les conditions de versement de chacun viennent du paramètre daté
-``attribuant_<clé>`` (``regles/parametres/attribuants.yaml``).
+``attribuant_<clé>`` (``regles/parametres/attribuants.yaml``). Le SIRET que la personne qui
+exporte écrit dans ``cdv-regles.toml`` à côté du tableau l'emporte (``reglages.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Financeur:
     nom: str | None                 # nomAttribuant
     siret: str | None               # idAttribuant
     conditions_versement: str
+    source_siret: str | None = None  # le fichier de réglages qui a donné le SIRET, s'il y en a un
 
 
 def financeurs(catalogue: Catalogue, demandes: tuple[str, ...] = ()) -> list[Financeur]:

@@ -40,7 +40,10 @@ def scdl(fichier: Path, sortie: Path, financeurs: tuple[str, ...], statuts: tupl
 
     Une ligne par dossier retenu et par financeur dont le montant est positif. Le bonus égalité
     s'ajoute au montant de Valenciennes Métropole ; la colonne « Commune(s) » n'est pas exportée
-    (pas d'attribuant identifiable). Nom et SIRET des attribuants : regles/parametres/attribuants.yaml.
+    (pas d'attribuant identifiable). Chaque attribuant publie ses propres subventions : écrivez
+    le SIRET de votre organisation (et de tout autre financeur exporté) dans cdv-regles.toml, à
+    côté de FICHIER, section [attribuants] : valenciennes-metropole = "14 chiffres". Noms et SIRET
+    déjà connus : regles/parametres/attribuants.yaml.
 
     Le CSV (UTF-8, virgule) est écrit d'un coup, sans jamais remplacer FICHIER ; une cellule
     qui commencerait par =, +, - ou @ est précédée d'une apostrophe pour qu'aucun tableur ne

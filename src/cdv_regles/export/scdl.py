@@ -3,7 +3,8 @@
 Correspondance (décisions prises là où le tableau ou le schéma sont muets) :
 
 - ``nomAttribuant``, ``idAttribuant``, ``conditionsVersement`` : paramètre ``attribuant_<clé>``
-  du financeur (``regles/parametres/attribuants.yaml``).
+  du financeur (``regles/parametres/attribuants.yaml``) ; le SIRET écrit dans ``cdv-regles.toml``
+  à côté du tableau (section ``[attribuants]``) l'emporte : chaque attribuant y met le sien.
 - ``dateConvention`` : colonne facultative « Date de la convention » (id ``date_convention``) si
   le tableau l'a et qu'elle est remplie, sinon l'option ``--date-convention``.
 - ``referenceDecision`` : le N° dossier (référence interne du dossier ; le tableau n'a pas le
@@ -95,6 +96,8 @@ class Selection:
 
     statuts: tuple[str, ...] = (STATUT_PAR_DEFAUT,)
     date_convention: dt.date | None = None
+    #: Le fichier de réglages où écrire un SIRET d'attribuant manquant (cdv-regles.toml du tableau).
+    reglages: Path = Path("cdv-regles.toml")
 
 
 def statuts_officiels(demandes: tuple[str, ...], catalogue: Catalogue) -> tuple[str, ...]:
@@ -133,7 +136,7 @@ def lignes_scdl(tableau: Tableau, financeurs: list[Financeur], selection: Select
             continue
         commun = _champs_beneficiaire(i, numero_ligne, tableau, selection, illisibles, signaler)
         for f, montant in subventions:
-            _verifier_attribuant(f, signaler)
+            _verifier_attribuant(f, signaler, selection.reglages)
             lignes.append({
                 "_dossier": dossier,  # pour le résumé ; hors CHAMPS, donc jamais écrit
                 **commun,
@@ -258,19 +261,20 @@ def _periode(i: int, ligne: int, tableau: Tableau, illisibles: dict[tuple[str, i
     return debut.isoformat() if fin == debut else f"{debut.isoformat()}/{fin.isoformat()}"
 
 
-def _verifier_attribuant(f: Financeur, signaler: Callable[..., None]) -> None:
+def _verifier_attribuant(f: Financeur, signaler: Callable[..., None], reglages: Path) -> None:
     ou = f"le paramètre {f.parametre} de {FICHIER_ATTRIBUANTS}"
+    sans = "ou exportez sans ce financeur (--financeur CODE pour choisir les financeurs)."
     if not f.nom:
-        signaler(f"nom de l'attribuant « {f.libelle} » non renseigné",
-                 f"Complétez « nom » dans {ou}, ou exportez sans ce financeur (--financeur CODE pour "
-                 "choisir les financeurs).")
+        signaler(f"nom de l'attribuant « {f.libelle} » non renseigné", f"Complétez « nom » dans {ou}, {sans}")
     if not f.siret:
         signaler(f"SIRET de l'attribuant « {f.libelle} » non renseigné (champ obligatoire idAttribuant)",
-                 f"Complétez « siret » dans {ou} (SIRET du siège, 14 chiffres entre guillemets), ou "
-                 "exportez sans ce financeur (--financeur CODE pour choisir les financeurs).")
+                 f"Écrivez-le dans {reglages}, à côté du tableau (créez le fichier s'il n'existe pas) : "
+                 f'une section [attribuants] puis la ligne {f.code} = "SIRET à 14 chiffres" (le SIRET de '
+                 f"l'établissement qui attribue la subvention, sur annuaire-entreprises.data.gouv.fr), {sans}")
     elif not v.siret_valide(f.siret):
+        origine = f"{f.source_siret}, section [attribuants], ligne {f.code}" if f.source_siret else ou
         signaler(f"SIRET de l'attribuant « {f.libelle} » invalide : « {f.siret} »",
-                 f"Corrigez « siret » dans {ou} : recopiez-le depuis l'avis de situation SIRENE "
+                 f"Corrigez-le dans {origine} : recopiez-le depuis l'avis de situation SIRENE "
                  "(14 chiffres ; ce numéro ne correspond à aucun établissement possible).")
 
 
@@ -280,6 +284,7 @@ def exporter_fichier(chemin: str | Path, *, statuts: tuple[str, ...] = (STATUT_P
     """Lit le tableau (sans lancer les règles) et renvoie le CSV SCDL et un résumé d'une phrase."""
     from cdv_regles.conversion import convertir
     from cdv_regles.export.attribuants import financeurs as lire_financeurs
+    from cdv_regles.export.reglages import appliquer_reglages, chemin_reglages
     from cdv_regles.export.tableur import en_csv
     from cdv_regles.lecture import lire_table
     from cdv_regles.verification import preparer
@@ -292,8 +297,10 @@ def exporter_fichier(chemin: str | Path, *, statuts: tuple[str, ...] = (STATUT_P
         defauts = "".join(f"\n- {d}" for d in catalogue.defauts)
         raise ErreurCdv(f"paramètre(s) {', '.join(absents)} introuvable(s) pour le millésime {catalogue.millesime} : "
                         f"ajoutez-les dans {FICHIER_ATTRIBUANTS} ({{nom: ..., siret: ...}}).{defauts}")
-    selection = Selection(statuts_officiels(statuts, catalogue), date_convention)
     tableau = convertir(lire_table(chemin), catalogue.colonnes, catalogue.referentiels)
+    reglages = chemin_reglages(chemin)
+    choisis = appliquer_reglages(choisis, lire_financeurs(catalogue), reglages)
+    selection = Selection(statuts_officiels(statuts, catalogue), date_convention, reglages)
     lignes = lignes_scdl(tableau, choisis, selection)
     if not lignes:
         vus = sorted({str(s) for s in tableau.colonnes["statut"] if s})
