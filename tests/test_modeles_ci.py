@@ -130,7 +130,7 @@ def test_github_commandes_valides(tmp_path: Path) -> None:
         assert p.returncode == 0, p.stderr
     verifier_installation(trace, REGLAGES["CDV_REGLES_SOURCE"])
     notees = commandes_notees(trace)
-    assert [c[0] for c in notees] == ["plugins", "verifier", "verifier", "verifier"]
+    assert [c[0] for c in notees] == ["greffons", "verifier", "verifier", "verifier"]
     formats = {}
     for argv in notees:
         ctx = valider(argv)
@@ -172,7 +172,7 @@ def test_gitlab_commandes_valides(tmp_path: Path) -> None:
         assert p.returncode == 0, p.stderr
     verifier_installation(trace, REGLAGES["CDV_REGLES_SOURCE"])
     notees = commandes_notees(trace)
-    assert [c[0] for c in notees] == ["plugins", "verifier", "verifier", "verifier"]
+    assert [c[0] for c in notees] == ["greffons", "verifier", "verifier", "verifier"]
     junit = [valider(a) for a in notees if a[0] == "verifier" and "junit" in a]
     assert len(junit) == 1 and str(junit[0].params["sortie"]) == job["artifacts"]["reports"]["junit"]
     assert job["artifacts"]["when"] == "always"
@@ -261,7 +261,7 @@ def installer_comme_la_ci(script: str, env: dict[str, str], environnement: Path,
     """L'étape d'installation du modèle, pour de vrai : la publication dans l'environnement neuf."""
     p = executer(script, env, dossier, a_blanc=False, chemins=environnement / "bin")
     assert p.returncode == 0, p.stdout + p.stderr
-    assert re.search(r"^\s*valenciennes-metropole\s", p.stdout, re.MULTILINE), p.stdout  # cdv-regles plugins
+    assert re.search(r"^\s*valenciennes-metropole\s", p.stdout, re.MULTILINE), p.stdout  # cdv-regles greffons
     assert (environnement / "bin" / "cdv-regles").is_file()
     return environnement / "bin"
 

@@ -82,7 +82,7 @@ def test_les_exemples_ecrivent_dans_sorties_ignore_par_git() -> None:
     assert sorties and all(s.startswith("sorties/") for s in sorties), sorties
     for c in commandes(README):
         argv = shlex.split(c)
-        if "nouveau-plugin" in argv:
+        if "nouveau-greffon" in argv:
             assert argv[argv.index("--dossier") + 1] == "sorties"
     ignore = subprocess.run(["git", "check-ignore", "-q", "sorties/x.csv"], cwd=DEPOT, check=False)
     assert ignore.returncode == 0, "sorties/ doit être ignoré par git (.gitignore)"

@@ -32,7 +32,7 @@ rem 3. cdv-regles et les greffons des financeurs : seulement depuis ce dossier, 
 if errorlevel 1 goto echec
 
 rem 4. Verification : la commande repond et les greffons sont tous chargés.
-"%PYTHON%" -m cdv_regles plugins
+"%PYTHON%" -m cdv_regles greffons
 if errorlevel 1 goto echec
 
 echo.
