@@ -79,8 +79,9 @@ def lire_sirets(chemin: Path, tous: list[Financeur]) -> dict[str, str]:
             problemes.append(f"le SIRET de « {cle} » doit être écrit entre guillemets, p. ex. "
                              f'{cle} = "12345678901234" ; lu : {valeur!r}')
         elif not v.siret_valide(siret):
-            problemes.append(f"le SIRET de « {cle} » est invalide : « {valeur} » (14 chiffres et clé de Luhn "
-                             "attendus : recopiez-le depuis l'Annuaire des entreprises)")
+            problemes.append(f"le SIRET de « {cle} » est invalide : « {valeur} » (ce numéro ne correspond à "
+                             "aucun établissement possible : recopiez les 14 chiffres depuis l'avis de situation "
+                             "SIRENE ou l'Annuaire des entreprises)")
         elif f.code in sirets and sirets[f.code] != siret:
             problemes.append(f"« {f.code} » reçoit deux SIRET différents")
         else:
