@@ -73,8 +73,9 @@ def test_l_api_expose_ce_que_le_guide_promet() -> None:
     import cdv_regles.api as api
 
     for nom in ("hookimpl", "GreffonPartenaire", "Contexte", "Constat", "GRAVITES", "FAMILLES",
-                "Referentiel", "cle_nom", "contient_mots", "fichiers_du_millesime"):
+                "Referentiel", "cle_nom", "contient_mots", "mot_trouve", "fichiers_du_millesime"):
         assert nom in api.__all__ and hasattr(api, nom), nom
+        assert f"`{nom}`" in (PLUGINS / "GUIDE.md").read_text(encoding="utf-8"), f"{nom} absent du guide"
 
 
 def test_le_contexte_est_en_lecture_seule(environnement_2023) -> None:
@@ -93,3 +94,14 @@ def test_le_contexte_est_en_lecture_seule(environnement_2023) -> None:
     c = contexte.constat(partenaire="etat", regle="ETAT-X", famille="priorites", gravite="info",
                          message="m", dossier="D", ligne=3, colonnes=("montant_etat",))
     assert c.entetes == (catalogue.contexte(dt.date(2023, 3, 1)).entetes["montant_etat"],)
+
+
+def test_les_outils_de_texte_de_l_api() -> None:
+    import polars as pl
+
+    from cdv_regles.api import cle_nom, contient_mots, mot_trouve
+
+    assert cle_nom("Saint-Saulve") == cle_nom("ST SAULVE")
+    assert mot_trouve("Activités SPORTIVES", "sport*") and not mot_trouve("Transport", "sport*")
+    df = pl.DataFrame({"t": ["Activités sportives", "Transport", None]})
+    assert df.select(contient_mots(pl.col("t"), ["sport*"]))["t"].to_list() == [True, False, None]
