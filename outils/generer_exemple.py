@@ -62,10 +62,15 @@ def _lire_yaml(chemin: Path) -> Any:
         raise ErreurDonnees(f"{chemin} n'est pas un YAML valide : {e}") from None
 
 
+MILLESIME_EXEMPLE = 2023
+
+
 def colonnes_du_contrat(chemin: Path = COLONNES) -> list[dict[str, Any]]:
     """Les colonnes du contrat, dans l'ordre : ``{id, entete, type, ...}``."""
     contrat = _lire_yaml(chemin)
-    return [c for g in contrat["groupes"] for c in g["colonnes"]]
+    # « Bilan intermédiaire {N-1} » : l'année qui précède le millésime de l'exemple (2023).
+    return [{**c, "entete": c["entete"].replace("{N-1}", str(MILLESIME_EXEMPLE - 1))}
+            for g in contrat["groupes"] for c in g["colonnes"]]
 
 
 def lire_dossiers(chemin: Path = DOSSIERS, colonnes: list[dict[str, Any]] | None = None

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tableaux import ecrire_xlsx
+
+# Les millésimes ouverts par l'utilisateur (~/.config/cdv-regles/parametres) ne doivent pas
+# changer les tests : un dossier vide à la place, que les tests des millésimes remplacent.
+os.environ["CDV_REGLES_PARAMETRES"] = tempfile.mkdtemp(prefix="cdv-regles-parametres-vide-")
 
 
 @pytest.fixture(scope="session")

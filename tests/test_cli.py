@@ -66,9 +66,9 @@ def test_sortie_ecrite_et_fichier_verifie_protege(classeur, tmp_path):
     chemin = classeur([{}])
     avant = chemin.read_bytes()
     rapport = tmp_path / "rapport.json"
-    r = lancer("verifier", str(chemin), "--format", "json", "--sortie", str(rapport))
+    r = lancer("verifier", str(chemin), "--format", "json", "--sortie", str(rapport), "--millesime", "2023")
     assert r.exit_code == 0 and json.loads(rapport.read_text())["resume"]["dossiers"] == 1
-    r = lancer("verifier", str(chemin), "--sortie", str(chemin))
+    r = lancer("verifier", str(chemin), "--sortie", str(chemin), "--millesime", "2023")
     assert r.exit_code == 2 and "fichier vérifié" in r.output
     assert chemin.read_bytes() == avant
 

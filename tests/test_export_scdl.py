@@ -89,7 +89,9 @@ def classeur(chemin: Path, dossiers: list[dict[str, Any]], colonnes_en_plus: tup
 
 
 def exporter(*arguments: str | Path) -> Any:
-    return CliRunner().invoke(cdv_regles, ["exporter", "scdl", *map(str, arguments)])
+    # Le millésime est nommé : sans lui, la date du jour le choisirait (et aucun ne couvre 2026).
+    millesime = [] if "--millesime" in arguments else ["--millesime", "2023"]
+    return CliRunner().invoke(cdv_regles, ["exporter", "scdl", *map(str, arguments), *millesime])
 
 
 def lire(chemin: Path) -> list[dict[str, str]]:

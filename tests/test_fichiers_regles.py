@@ -85,14 +85,21 @@ limite:
   valeurs:
     2023: 2022-09-16
     2025: 2024-09-13
-    2027: null
+seuil:
+  valeurs:
+    2023-: 3
+    2025-: 4
+    2027-: null
 """, "parametres.yaml")
     p = Parametres()
     p.ajouter_fichier(chemin, "socle")
     assert [p.tous["enveloppe_region"].valeur(a) for a in (2016, 2017, 2021, 2023)] == [None, 148275, 148275, None]
-    assert p.tous["limite"].valeur(2024) == dt.date(2022, 9, 16)
-    assert p.tous["limite"].valeur(2026) == dt.date(2024, 9, 13)
-    assert p.tous["limite"].valeur(2030) is None
+    # Une clé AAAA ne vaut que pour ce millésime : la date limite 2023 ne se reporte pas en 2024.
+    assert [p.tous["limite"].valeur(a) for a in (2022, 2023, 2024, 2025, 2026)] == [
+        None, dt.date(2022, 9, 16), None, dt.date(2024, 9, 13), None]
+    # « AAAA- » : à partir de ce millésime, jusqu'à une clé plus récente.
+    assert [p.tous["seuil"].valeur(a) for a in (2022, 2023, 2024, 2025, 2026, 2027, 2030)] == [
+        None, 3, 3, 4, 4, None, None]
 
 
 @pytest.mark.parametrize(("texte", "attendu"), [

@@ -36,8 +36,8 @@ def test_genere_un_paquet_complet(tmp_path: Path) -> None:
     racine = tmp_path / "cdv-regles-pole-emploi"
     assert sorted(contenu(racine)) == [
         "README.md", "pyproject.toml", "src/cdv_regles_pole_emploi/__init__.py",
-        "src/cdv_regles_pole_emploi/regles/2023/priorites.yaml",
         "src/cdv_regles_pole_emploi/regles/parametres.yaml",
+        "src/cdv_regles_pole_emploi/regles/priorites.yaml",
     ]
     pyproject = (racine / "pyproject.toml").read_text(encoding="utf-8")
     assert 'name = "cdv-regles-pole-emploi"' in pyproject
@@ -136,7 +136,8 @@ def test_generer_installer_lister_et_tester_le_greffon(tmp_path: Path) -> None:
                                "--quiet", "-e", str(paquet)], capture_output=True, text=True, env=env, check=False)
     assert installe.returncode == 0, installe.stderr
 
-    liste = subprocess.run([str(python), "-m", "cdv_regles", "plugins", "--format", "json"],
+    liste = subprocess.run([str(python), "-m", "cdv_regles", "plugins", "--format", "json",
+                            "--millesime", "2023"],
                            capture_output=True, text=True, env=env, check=False)
     assert liste.returncode == 0, liste.stdout + liste.stderr
     greffons = {g["nom"]: g for g in json.loads(liste.stdout)["greffons"]}

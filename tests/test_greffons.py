@@ -61,7 +61,9 @@ def tous_actifs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def invoquer(*args: str, env: dict[str, str] | None = None) -> Any:
-    return CliRunner().invoke(cdv_regles, list(args), env=env, catch_exceptions=False)
+    # Le millésime est nommé : sans lui, la date du jour le choisirait (et aucun ne couvre 2026).
+    millesime = [] if "--millesime" in args else ["--millesime", "2023"]
+    return CliRunner().invoke(cdv_regles, [*args, *millesime], env=env, catch_exceptions=False)
 
 
 def verifier_json(chemin: Path, *options: str, env: dict[str, str] | None = None) -> tuple[Any, dict]:

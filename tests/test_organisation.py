@@ -32,6 +32,7 @@ ETAPES: dict[str, int] = {
     "cdv_regles.partenaire": 3, "cdv_regles.api": 3, "cdv_regles.greffons": 3,
     "cdv_regles.catalogue": 3, "cdv_regles.moteur": 3, "cdv_regles.schema": 3,
     "cdv_regles.constats_lecture": 3,
+    "cdv_regles.millesimes": 3,
     # 4. Constats : la vérification de bout en bout rassemble constats et défauts.
     "cdv_regles.verification": 4,
     # 5. Sorties : rapports, synthèse, export, classeur, gabarit, ligne de commande ; le socle,
@@ -39,7 +40,7 @@ ETAPES: dict[str, int] = {
     "cdv_regles.rapports": 5, "cdv_regles.synthese": 5, "cdv_regles.export": 5,
     "cdv_regles.classeur": 5, "cdv_regles.gabarit": 5, "cdv_regles.textconv": 5,
     "cdv_regles.exemples": 5, "cdv_regles.pytest_regles": 5, "cdv_regles.cli": 5,
-    "cdv_regles.__main__": 5, "cdv_regles.socle": 5,
+    "cdv_regles.__main__": 5, "cdv_regles.socle": 5, "cdv_regles.ouverture": 5,
     # Ligne de commande : ses commandes, ses options partagées, erreurs inattendues et progression.
     "cdv_regles.commandes": 5, "cdv_regles.options": 5, "cdv_regles.incident": 5,
     "cdv_regles.progression": 5,

@@ -239,8 +239,8 @@ def test_installation_depuis_la_publication_seule(publication: Path, tmp_path: P
     p = subprocess.run([str(python), "-c", "from cdv_regles.chemins import dossier_regles; print(dossier_regles())"],
                        capture_output=True, text=True, check=True, cwd=tmp_path)
     assert "site-packages" in p.stdout and str(DEPOT) not in p.stdout
-    greffons = subprocess.run([str(python), "-m", "cdv_regles", "greffons"], capture_output=True, text=True,
-                              check=True, cwd=tmp_path).stdout
+    greffons = subprocess.run([str(python), "-m", "cdv_regles", "greffons", "--millesime", "2023"], capture_output=True,
+                              text=True, check=True, cwd=tmp_path).stdout
     for nom in ("socle", "etat", "valenciennes-metropole", "departement-nord", "region-hdf", "caf-nord",
                 "ars-hdf", "cpam-hainaut"):
         assert re.search(rf"^\s*{nom}\s.*{re.escape(version_socle())}", greffons, re.MULTILINE), nom

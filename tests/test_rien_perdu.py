@@ -62,7 +62,7 @@ def _args_synthese(entree: str, sortie: str) -> list[str]:
 def _args_export(entree: str, sortie: str) -> list[str]:
     # L'État a un SIRET d'attribuant dans les paramètres ; la date de convention n'est pas dans le tableau.
     return ["exporter", "scdl", entree, "--sortie", sortie, "--financeur", "etat",
-            "--date-convention", "2023-03-15"]
+            "--date-convention", "2023-03-15", "--millesime", "2023"]
 
 
 #: Commandes qui lisent un tableau et écrivent un fichier : (arguments, nom du fichier de sortie,

@@ -319,7 +319,8 @@ def test_commande_html_et_json(classeur, tmp_path: Path) -> None:
     donnees = json.loads(r.stdout)
     assert _financeur(donnees["rubriques"]["socle"], "etat")["total_demande"] == 23000.0
     # --sortie en .json : JSON sans --format.
-    r = runner.invoke(cdv_regles, ["synthese", str(fichier), "--sortie", str(tmp_path / "s.json")])
+    r = runner.invoke(cdv_regles, ["synthese", str(fichier), "--sortie", str(tmp_path / "s.json"),
+                                   "--millesime", "2023"])
     assert r.exit_code == 0, r.output
     assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["dossiers"] == 5
 
@@ -331,10 +332,11 @@ def test_commande_erreurs_en_francais(classeur, tmp_path: Path) -> None:
     assert "absent.xlsx" in r.stderr
     fichier = classeur(LIGNES)
     avant = fichier.read_bytes()
-    r = runner.invoke(cdv_regles, ["synthese", str(fichier), "--sortie", str(fichier)])
+    r = runner.invoke(cdv_regles, ["synthese", str(fichier), "--sortie", str(fichier), "--millesime", "2023"])
     assert r.exit_code == 2 and "fichier vérifié" in r.stderr
     assert fichier.read_bytes() == avant
-    r = runner.invoke(cdv_regles, ["synthese", str(fichier), "--sortie", str(tmp_path / "nulle-part" / "r.html")])
+    r = runner.invoke(cdv_regles, ["synthese", str(fichier), "--sortie", str(tmp_path / "nulle-part" / "r.html"),
+                                   "--millesime", "2023"])
     assert r.exit_code == 2 and "n'existe pas" in r.stderr
     r = runner.invoke(cdv_regles, ["synthese", str(fichier), "--sans", "socle"])
     assert r.exit_code == 2 and "socle" in r.stderr

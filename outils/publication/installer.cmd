@@ -32,7 +32,8 @@ rem 3. cdv-regles et les greffons des financeurs : seulement depuis ce dossier, 
 if errorlevel 1 goto echec
 
 rem 4. Verification : la commande repond et les greffons sont tous chargés.
-"%PYTHON%" -m cdv_regles greffons
+rem    (le millesime du classeur publie : sans lui, la date du jour choisirait le millesime)
+"%PYTHON%" -m cdv_regles greffons --millesime 2023
 if errorlevel 1 goto echec
 
 echo.

@@ -13,17 +13,21 @@ du dépôt et pour le gabarit de ``nouveau-plugin``) : les modules internes peuv
 - ``Referentiel`` : une liste de valeurs officielles (``contexte.referentiels["orientations"]``) ;
 - ``cle_nom``, ``contient_mots``, ``mot_trouve`` : comparer des textes sans casse ni accents, et
   chercher des mots entiers (« sport* » pour un début de mot), en polars ou en Python ;
-- ``fichiers_du_millesime`` : les fichiers de règles d'un dossier ``regles/AAAA/`` pour un millésime.
+- ``Parametre``, ``a_renouveler`` : un paramètre daté, et le choix ordinaire des paramètres à
+  renseigner pour un nouveau millésime (hook ``cdv_regles_parametres_a_renouveler``) ;
+- ``fichiers_de_regles`` : les fichiers de règles d'un dossier ``regles/`` (chaque règle dit ses
+  millésimes : ``en_vigueur``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cdv_regles.chemins import fichiers_du_millesime
+from cdv_regles.chemins import fichiers_de_regles
 from cdv_regles.constats import FAMILLES, GRAVITES, Constat
 from cdv_regles.contexte import Contexte
 from cdv_regles.hookspecs import hookimpl
+from cdv_regles.parametres import Parametre, a_renouveler
 from cdv_regles.partenaire import GreffonPartenaire
 from cdv_regles.referentiels import Referentiel, cle_nom
 
@@ -49,5 +53,5 @@ def mot_trouve(texte: str, mot: str) -> bool:
     return chercher(texte, mot)
 
 
-__all__ = ["FAMILLES", "GRAVITES", "Constat", "Contexte", "GreffonPartenaire", "Referentiel", "cle_nom",
-           "contient_mots", "fichiers_du_millesime", "hookimpl", "mot_trouve"]
+__all__ = ["FAMILLES", "GRAVITES", "Constat", "Contexte", "GreffonPartenaire", "Parametre", "Referentiel",
+           "a_renouveler", "cle_nom", "contient_mots", "fichiers_de_regles", "hookimpl", "mot_trouve"]

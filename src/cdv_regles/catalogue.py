@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from cdv_regles.contexte import Contexte
-from cdv_regles.contrat import Colonne, colonnes_socle, types_admis
-from cdv_regles.erreurs import RegleInvalide
+from cdv_regles.contrat import Colonne, colonnes_du_millesime, colonnes_socle, types_admis
+from cdv_regles.erreurs import ErreurCdv, RegleInvalide
 from cdv_regles.greffons import Defaut, Greffon, Greffons
-from cdv_regles.parametres import Parametres
+from cdv_regles.parametres import Parametres, ajouter_utilisateur
 from cdv_regles.referentiels import Referentiels, referentiels_socle
 from cdv_regles.regle import Regle, lire_fichier_regles
 
@@ -41,11 +41,34 @@ class Catalogue:
                               self.referentiels.tous, {c.id: c.entete for c in self.colonnes})
 
 
-def construire(greffons: Greffons, millesime: int) -> Catalogue:
+def charger_parametres(greffons: Greffons) -> Parametres:
+    """Les paramètres de tous les greffons, plus les millésimes ouverts dans le dossier de
+    l'utilisateur (``<dossier>/<AAAA>/<greffon>.yaml``). Un fichier de greffon refusé devient un
+    ``Defaut`` (gardé dans ``parametres.defauts``) ; un fichier mal formé de l'utilisateur est une
+    erreur d'entrée (statut 2) : c'est lui qui l'a écrit, pas le greffon."""
+    parametres = Parametres()
+    defauts: list[Defaut] = []
+    for greffon, fichiers in greffons.appeler("cdv_regles_fichiers_parametres", defauts):
+        for chemin in _chemins(fichiers, greffon, "cdv_regles_fichiers_parametres", defauts):
+            try:
+                parametres.ajouter_fichier(Path(chemin), greffon.partenaire)
+            except RegleInvalide as e:
+                defauts.append(Defaut(greffon.nom, e.message))
+    parametres.defauts = defauts
+    try:
+        ajouter_utilisateur(parametres, {g.nom: g.partenaire for g in greffons.actifs})
+    except RegleInvalide as e:
+        raise ErreurCdv(e.message) from None
+    return parametres
+
+
+def construire(greffons: Greffons, millesime: int, parametres: Parametres | None = None) -> Catalogue:
     """Rassemble les apports des greffons ; un apport défectueux devient un ``Defaut`` du
-    catalogue (qui reprend aussi ceux du chargement des greffons)."""
+    catalogue (qui reprend aussi ceux du chargement des greffons).
+
+    Seules les règles en vigueur pour ``millesime`` (clé ``en_vigueur``) sont retenues."""
     defauts = list(greffons.defauts)
-    colonnes = list(colonnes_socle())
+    colonnes = list(colonnes_du_millesime(colonnes_socle(), millesime))
     ids = {c.id for c in colonnes}
     for greffon, ajout in greffons.appeler("cdv_regles_colonnes", defauts):
         for c in _liste(ajout, greffon, "cdv_regles_colonnes", "une liste de colonnes", defauts):
@@ -81,13 +104,9 @@ def construire(greffons: Greffons, millesime: int) -> Catalogue:
             except RegleInvalide as e:
                 defauts.append(Defaut(greffon.nom, e.message))
 
-    parametres = Parametres()
-    for greffon, fichiers in greffons.appeler("cdv_regles_fichiers_parametres", defauts):
-        for chemin in _chemins(fichiers, greffon, "cdv_regles_fichiers_parametres", defauts):
-            try:
-                parametres.ajouter_fichier(Path(chemin), greffon.partenaire)
-            except RegleInvalide as e:
-                defauts.append(Defaut(greffon.nom, e.message))
+    if parametres is None:
+        parametres = charger_parametres(greffons)
+    defauts += parametres.defauts
 
     catalogue = Catalogue(millesime, tuple(colonnes), refs, parametres)
     ensembles = ensembles_pour_chaque(catalogue)
@@ -102,6 +121,8 @@ def construire(greffons: Greffons, millesime: int) -> Catalogue:
                 defauts.append(Defaut(greffon.nom, e.message))
                 continue
             for r in regles:
+                if not r.en_vigueur.couvre(millesime):
+                    continue
                 cle = r.id if r.element is None else f"{r.id}#{id(r)}"
                 if cle in vus and r.element is None:
                     defauts.append(Defaut(greffon.nom, RegleInvalide(

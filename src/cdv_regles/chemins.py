@@ -15,18 +15,16 @@ def dossier_regles() -> Path:
     return Path(__file__).resolve().parent / "_regles"
 
 
-def millesimes_disponibles(dossier: Path | None = None) -> list[int]:
-    """Les millésimes qui ont un dossier ``AAAA`` de règles (le socle si ``dossier`` est omis)."""
-    dossier = dossier or dossier_regles()
-    return sorted(int(p.name) for p in dossier.iterdir() if p.is_dir() and p.name.isdigit())
+def fichiers_de_regles(dossier: Path) -> list[Path]:
+    """Les fichiers de règles d'un dossier (hors paramètres) : chaque règle dit elle-même de quel
+    millésime à quel millésime elle s'applique (``en_vigueur``), le catalogue trie.
 
-
-def fichiers_du_millesime(dossier: Path, millesime: int) -> list[Path]:
-    """Les règles du millésime : celles du dossier ``AAAA`` le plus récent qui ne le dépasse pas.
-
-    Outil commun aux greffons : ``fichiers_du_millesime(Path(__file__).parent / "regles", m)``.
+    Outil commun aux greffons : ``fichiers_de_regles(Path(__file__).parent / "regles")``.
     """
-    retenues = [a for a in millesimes_disponibles(dossier) if a <= millesime]
-    if not retenues:
+    if not dossier.is_dir():
         return []
-    return sorted((dossier / str(retenues[-1])).glob("*.yaml"))
+    return sorted(p for p in dossier.glob("*.yaml") if not p.name.startswith("parametres"))
+
+
+def fichiers_parametres_socle() -> list[Path]:
+    return sorted((dossier_regles() / "parametres").glob("*.yaml"))

@@ -49,6 +49,7 @@ COMMANDES = {
     "synthese": "cdv_regles.synthese.commande:synthese",
     "exporter": "cdv_regles.export.commande:exporter",
     "classeur": "cdv_regles.classeur.commande:classeur",
+    "millesime": "cdv_regles.ouverture:millesime",
     "nouveau-greffon": "cdv_regles.gabarit.commande:nouveau_greffon",
     "texte-git": "cdv_regles.textconv:texte_git",
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from cdv_regles.chemins import dossier_regles
@@ -28,6 +28,8 @@ class Colonne:
     referentiel: str | None = None
     alias: tuple[str, ...] = ()
     partenaire: str = "socle"
+    # En-tête qui nomme une année relative au millésime (« Bilan intermédiaire {N-1} »).
+    modele: str = ""
 
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
@@ -46,19 +48,59 @@ def normaliser_entete(texte: object) -> str:
     return s
 
 
+ANNEE_PRECEDENTE = "{N-1}"
+# Sans millésime (repérage de la ligne d'en-tête, texte-git), l'année d'un en-tête relatif est
+# reconnue quelle qu'elle soit dans cette plage.
+_ANNEES_RECONNUES = range(2014, 2041)
+
+
 @cache
 def colonnes_socle() -> tuple[Colonne, ...]:
+    """Le contrat sans millésime : un en-tête relatif s'écrit « N-1 » et se reconnaît avec
+    n'importe quelle année (voir ``colonnes_du_millesime`` pour celui d'une année)."""
     chemin = dossier_regles() / "colonnes.yaml"
     donnees = lire_yaml(chemin)
     resultat = []
     for groupe in donnees["groupes"]:
         for c in groupe["colonnes"]:
+            entete, modele = c["entete"], ""
+            alias = tuple(c.get("alias", ()))
+            if ANNEE_PRECEDENTE in entete:
+                modele, entete = entete, entete.replace(ANNEE_PRECEDENTE, "N-1")
+                alias += tuple(modele.replace(ANNEE_PRECEDENTE, str(a)) for a in _ANNEES_RECONNUES)
             resultat.append(Colonne(
-                id=c["id"], entete=c["entete"], type=c["type"], requis=c["requis"],
-                groupe=groupe["nom"], referentiel=c.get("referentiel"),
-                alias=tuple(c.get("alias", ())),
+                id=c["id"], entete=entete, type=c["type"], requis=c["requis"],
+                groupe=groupe["nom"], referentiel=c.get("referentiel"), alias=alias, modele=modele,
             ))
     return tuple(resultat)
+
+
+def colonnes_du_millesime(colonnes: tuple[Colonne, ...], millesime: int) -> tuple[Colonne, ...]:
+    """Le contrat d'un millésime : « Bilan intermédiaire {N-1} » devient « Bilan intermédiaire
+    2023 » pour 2024 (« … N-1 » reste accepté ; une autre année ne l'est pas)."""
+    resultat = []
+    for c in colonnes:
+        if c.modele:
+            neutre = c.modele.replace(ANNEE_PRECEDENTE, "N-1")
+            alias = (*(a for a in c.alias if a != neutre and not _annee_du_modele(c.modele, a)), neutre)
+            c = replace(c, entete=c.modele.replace(ANNEE_PRECEDENTE, str(millesime - 1)), alias=alias)
+        resultat.append(c)
+    return tuple(resultat)
+
+
+def _annee_du_modele(modele: str, entete: str) -> bool:
+    avant, _, apres = modele.partition(ANNEE_PRECEDENTE)
+    return bool(re.fullmatch(re.escape(avant) + r"\d{4}" + re.escape(apres), entete))
+
+
+def annee_autre(colonne: Colonne, entete: object) -> int | None:
+    """L'année d'un en-tête relatif écrit pour une autre année que celle du contrat
+    (« Bilan intermédiaire 2022 » dans un tableau 2024), sinon None."""
+    if not colonne.modele:
+        return None
+    avant, _, apres = normaliser_entete(colonne.modele).partition(ANNEE_PRECEDENTE.casefold())
+    m = re.fullmatch(re.escape(avant) + r"(\d{4})" + re.escape(apres), normaliser_entete(entete))
+    return int(m[1]) if m else None
 
 
 def index_entetes(colonnes: tuple[Colonne, ...]) -> dict[str, Colonne]:

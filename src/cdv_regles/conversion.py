@@ -12,7 +12,7 @@ from typing import Any
 
 from cdv_regles import valeurs as v
 from cdv_regles.adresses import adresse_a1
-from cdv_regles.contrat import Colonne, index_entetes, normaliser_entete
+from cdv_regles.contrat import Colonne, annee_autre, index_entetes, normaliser_entete
 from cdv_regles.erreurs import EntreeInvalide
 from cdv_regles.lecture import TableBrute
 from cdv_regles.referentiels import Referentiels
@@ -81,7 +81,10 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
             continue
         col = index.get(normaliser_entete(entete))
         if col is None:
-            inconnues.append(str(entete))
+            # « Bilan intermédiaire 2022 » dans un tableau 2024 : l'en-tête d'une autre année.
+            relative = next((c for c in colonnes if annee_autre(c, entete) is not None), None)
+            inconnues.append(str(entete) if relative is None else
+                             f"{entete} (en-tête d'une autre année : ce millésime attend « {relative.entete} »)")
         elif col.id in source:
             doubles.append(str(entete))
         else:

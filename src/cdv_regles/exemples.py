@@ -1,7 +1,8 @@
 """Les exemples des règles, exécutés comme des tests (à la manière des tests YAML d'OpenFisca).
 
 Chaque règle porte ``exemples: {valides: [...], invalides: [...]}``. Un exemple est un dossier
-partiel posé sur le dossier type du millésime (``regles/<AAAA>/exemples/dossier-type.yaml``) :
+partiel posé sur le dossier type (``regles/exemples/dossier-type.yaml``), écrit pour un millésime
+et décalé d'autant d'années pour les autres (``exemple_pour``) :
 
     {piece_cerfa: "Non"}                                  # une ligne, une colonne changée
     {date_reference: "2022-11-30", date_dossier_definitif: null}
@@ -12,6 +13,7 @@ partiel posé sur le dossier type du millésime (``regles/<AAAA>/exemples/dossie
     {message_contient: "après la date limite", piece_cerfa: "Non"}
     {ligne_apres_vide: true}                              # données après une ligne vide
     {ligne_total: true}                                   # une ligne « TOTAL » sous le dossier
+    {millesimes: "2024-", qpv: "QN05935M"}                # pour ces millésimes seulement
 
 Un exemple valide ne doit produire aucun constat de la règle ; un exemple invalide au moins un.
 """
@@ -19,13 +21,14 @@ Un exemple valide ne doit produire aucun constat de la règle ; un exemple inval
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from cdv_regles.catalogue import Catalogue
-from cdv_regles.chemins import dossier_regles, fichiers_du_millesime
+from cdv_regles.chemins import dossier_regles
 from cdv_regles.constats import Constat
 from cdv_regles.donnees import lire_yaml
 from cdv_regles.greffons import Greffons
@@ -33,17 +36,88 @@ from cdv_regles.lecture import TableBrute
 from cdv_regles.regle import Regle
 
 CLES_SPECIALES = {"lignes", "date_reference", "parametres", "colonnes_absentes", "colonnes_en_plus",
-                  "message_contient", "ligne_apres_vide", "ligne_total"}
+                  "message_contient", "ligne_apres_vide", "ligne_total",
+                  "millesimes"}
+_DATE_FR = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@cache
+def _fichier_dossier_type() -> dict[str, Any]:
+    return lire_yaml(dossier_regles() / "exemples" / "dossier-type.yaml")
 
 
 @cache
 def dossier_type(millesime: int) -> tuple[dt.date, dict[str, Any]]:
-    """Le dossier type (en règle) et la date de référence par défaut des exemples."""
-    dossier = dossier_regles()
-    annees = sorted(int(p.name) for p in dossier.iterdir() if p.name.isdigit() and int(p.name) <= millesime)
-    chemin = dossier / str(annees[-1]) / "exemples" / "dossier-type.yaml"
-    donnees = lire_yaml(chemin)
-    return donnees["date_reference"], dict(donnees["dossier"])
+    """Le dossier type (en règle) et la date de référence par défaut des exemples, pour ``millesime``.
+
+    Le fichier est écrit pour un millésime (clé ``millesime``) ; pour un autre, ses dates sont
+    décalées d'autant d'années, et ``par_millesime`` (périodes comme les paramètres : « 2024- »)
+    remplace les valeurs qui changent (la géographie prioritaire 2024, p. ex.)."""
+    donnees = _fichier_dossier_type()
+    ecart = millesime - int(donnees.get("millesime", millesime))
+    dossier = dict(donnees["dossier"])
+    for periode, valeurs in (donnees.get("par_millesime") or {}).items():
+        if periode_couvre(str(periode), millesime):
+            dossier.update(valeurs)
+    return decaler(donnees["date_reference"], ecart), decaler(dossier, ecart)
+
+
+def ecart_exemples(millesime: int) -> int:
+    """Le nombre d'années dont on décale les dates des exemples pour ``millesime``."""
+    return millesime - int(_fichier_dossier_type().get("millesime", millesime))
+
+
+def periode_couvre(periode: str, millesime: int) -> bool:
+    """« 2023 », « 2015-2023 » ou « 2024- » couvre-t-elle ``millesime`` ?"""
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:(-)\s*(\d{4})?\s*)?", periode)
+    if not m:
+        raise ValueError(f"période « {periode} » : écrivez 2023, 2015-2023 ou 2024-")
+    debut = int(m[1])
+    fin = None if m[2] and not m[3] else int(m[3] or m[1])
+    return debut <= millesime and (fin is None or millesime <= fin)
+
+
+def _annees(d: dt.date, ecart: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + ecart)
+    except ValueError:  # 29 février
+        return d.replace(year=d.year + ecart, day=28)
+
+
+def decaler(valeur: Any, ecart: int) -> Any:
+    """Décale de ``ecart`` années toutes les dates d'un exemple (dates, JJ/MM/AAAA, AAAA-MM-JJ)."""
+    if not ecart:
+        return valeur
+    if isinstance(valeur, dt.date) and not isinstance(valeur, dt.datetime):
+        return _annees(valeur, ecart)
+    if isinstance(valeur, str):
+        if m := _DATE_ISO.match(valeur):
+            try:
+                return _annees(dt.date(int(m[1]), int(m[2]), int(m[3])), ecart).isoformat()
+            except ValueError:
+                return valeur
+        return _DATE_FR.sub(lambda m: f"{m[1]}/{m[2]}/{int(m[3]) + ecart}", valeur)
+    if isinstance(valeur, list):
+        return [decaler(v, ecart) for v in valeur]
+    if isinstance(valeur, dict):
+        return {k: decaler(v, ecart) for k, v in valeur.items()}
+    return valeur
+
+
+def exemple_pour(exemple: dict[str, Any], millesime: int) -> dict[str, Any] | None:
+    """L'exemple tel qu'il s'écrit pour ``millesime`` (dates décalées), ou None si sa clé
+    ``millesimes`` l'en exclut."""
+    periode = exemple.get("millesimes")
+    if periode is not None and not periode_couvre(str(periode), millesime):
+        return None
+    ecart = ecart_exemples(millesime)
+    decale = decaler(exemple, ecart)
+    if ecart and isinstance(decale.get("message_contient"), str):
+        # Le texte attendu nomme les années de l'exemple (« millésime 2023 ») : elles suivent.
+        decale["message_contient"] = re.sub(r"\b(20\d\d)\b", lambda m: str(int(m[1]) + ecart),
+                                            exemple["message_contient"])
+    return decale
 
 
 def table_exemple(exemple: dict[str, Any], catalogue: Catalogue) -> TableBrute:
@@ -109,4 +183,4 @@ def regles_du_fichier(catalogue: Catalogue, chemin: Path) -> list[Regle]:
     return list(vues.values())
 
 
-__all__ = ["dossier_type", "executer", "fichiers_du_millesime", "regles_du_fichier", "table_exemple"]
+__all__ = ["decaler", "dossier_type", "executer", "exemple_pour", "regles_du_fichier", "table_exemple"]

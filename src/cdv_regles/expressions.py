@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 
 from cdv_regles.derivations import Derivation
+from cdv_regles.parametres import EnDefaut
 from cdv_regles.referentiels import Referentiel, cle_nom
 
 _MOTS_FRANCAIS = {"et": "and", "ou": "or", "non": "not", "pas": "not", "dans": "in",
@@ -33,6 +34,10 @@ _MOTS_FRANCAIS = {"et": "and", "ou": "or", "non": "not", "pas": "not", "dans": "
 
 class ExpressionInvalide(Exception):
     """Message en français ; le chargeur y ajoute le fichier et la règle."""
+
+
+class ParametreNonDefini(Exception):
+    """La règle cite un paramètre sans valeur pour ce millésime : elle ne s'y applique pas."""
 
 
 def analyser(texte: str) -> ast.expr:
@@ -114,7 +119,7 @@ class Compilateur:
             "valeurs_de": self._valeurs_de, "nb_elements": self._nb_elements,
             "non_coches": self._non_coches, "valeurs_ou": self._valeurs_ou,
             "contient": self._contient, "mots_trouves": self._mots_trouves,
-            "date_du_millesime": self._date_du_millesime,
+            "date_du_millesime": self._date_du_millesime, "anciens_noms": self._anciens_noms,
         }
         self.derivations: dict[str, Derivation] = {}
 
@@ -145,6 +150,11 @@ class Compilateur:
             return pl.col(nom)
         if nom in p.parametres:
             v = p.parametres[nom]
+            if isinstance(v, EnDefaut):
+                raise ExpressionInvalide(f"le paramètre « {nom} » est refusé ({v.raison}) : "
+                                         f"corrigez-le dans {v.chemin}")
+            if v is None:
+                raise ParametreNonDefini(nom)
             if p.types_parametres.get(nom) == "colonnes" and v is not None:
                 inconnues = [c for c in v if c not in p.colonnes]
                 if inconnues:
@@ -171,7 +181,14 @@ class Compilateur:
 
     def _n_BoolOp(self, n: ast.BoolOp) -> Valeur:
         et = isinstance(n.op, ast.And)
-        valeurs = [self.noeud(v) for v in n.values]
+        valeurs = []
+        for terme in n.values:
+            v = self.noeud(terme)
+            # Un terme fixe qui tranche arrête la lecture : « defini(a) et a > 0 » ne lit pas
+            # « a » quand il n'a pas de valeur pour ce millésime.
+            if not isinstance(v, pl.Expr) and bool(v) != et:
+                return not et
+            valeurs.append(v)
         # Les termes fixes (p. ex. defini(parametre)) tranchent dès la compilation : une règle
         # « defini(a) et defini(b) » est ignorée si l'un manque, au lieu d'être évaluée à moitié.
         fixes = [bool(v) for v in valeurs if not isinstance(v, pl.Expr)]
@@ -309,8 +326,10 @@ class Compilateur:
 
     def _n_Call(self, n: ast.Call) -> Valeur:
         if isinstance(n.func, ast.Name) and n.func.id == "defini" and len(n.args) == 1 \
-                and isinstance(n.args[0], ast.Name) and n.args[0].id not in self.portee.parametres:
-            return False  # un paramètre qu'aucun greffon ne déclare n'est pas défini
+                and isinstance(n.args[0], ast.Name) and n.args[0].id not in self.portee.colonnes:
+            # un paramètre qu'aucun greffon ne déclare, ou sans valeur pour ce millésime
+            v = self.portee.parametres.get(n.args[0].id)
+            return v is not None and not isinstance(v, EnDefaut)
         if not isinstance(n.func, ast.Name) or n.func.id not in self.fonctions:
             nom = n.func.id if isinstance(n.func, ast.Name) else "?"
             raise ExpressionInvalide(
@@ -437,6 +456,21 @@ class Compilateur:
         d = Derivation(nom_x, ref, nom_selon)
         self.derivations[d.nom] = d
         return pl.col(d.nom)
+
+    def _anciens_noms(self, x: Valeur, ref: Valeur) -> pl.Expr:
+        """Texte qui explique les noms d'une géographie précédente d'une cellule-liste (QPV 2015
+        dans un tableau 2024) et ce qui leur correspond ; vide s'il n'y en a pas."""
+        from cdv_regles.derivations import cle_expr
+
+        if not isinstance(ref, Referentiel):
+            raise ExpressionInvalide('anciens_noms() attend referentiel("nom") en 2e argument')
+        if not ref.anciens:
+            return pl.lit("")
+        trouves = _lit(x).list.eval(
+            cle_expr(pl.element()).replace_strict(list(ref.anciens), list(ref.anciens.values()), default=None,
+                                                  return_dtype=pl.String)).list.drop_nulls()
+        return pl.when(trouves.list.len() > 0).then(
+            pl.lit(" " + ref.note_anciens) + trouves.list.join(" ; ") + pl.lit(".")).otherwise(pl.lit(""))
 
     def _tous_dans(self, x: Valeur, ref: Valeur, selon: Valeur = None) -> pl.Expr:
         inconnus = self._inconnus(x, ref, selon)

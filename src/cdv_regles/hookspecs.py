@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # polars n'est chargé qu'à l'appel des hooks qui reçoivent
 
     from cdv_regles.constats import Constat
     from cdv_regles.contexte import Contexte
+    from cdv_regles.parametres import Parametre
 
 hookspec = pluggy.HookspecMarker("cdv_regles")
 hookimpl = pluggy.HookimplMarker("cdv_regles")
@@ -45,8 +46,9 @@ def cdv_regles_fichiers_regles(millesime: int) -> list[Path]:
     """Les fichiers YAML de règles que le greffon applique pour un millésime.
 
     :param millesime: l'année de programmation contrôlée (p. ex. 2023). Un greffon renvoie
-        d'ordinaire les fichiers de son dossier ``regles/<millésime>/`` ; une liste vide s'il n'a
-        pas de règles pour ce millésime.
+        d'ordinaire tous les fichiers de son dossier ``regles/`` (``fichiers_de_regles``) :
+        chaque règle dit les millésimes où elle s'applique (``en_vigueur``) et le catalogue ne
+        garde que celles du millésime contrôlé.
     """
 
 
@@ -101,4 +103,25 @@ def cdv_regles_synthese(tableau: pl.DataFrame, constats: list[Constat], contexte
     :param constats: tous les constats de l'exécution.
     :param contexte: le ``Contexte`` de l'exécution (``cdv_regles.api.Contexte``).
     Renvoie un dictionnaire de rubriques : ``{"titre": {...chiffres...}}``.
+    """
+
+
+@hookspec
+def cdv_regles_parametres_a_renouveler(millesime: int, depuis: int, parametres: dict[str, Parametre]) -> list[str]:
+    """Les paramètres du greffon à renseigner pour ouvrir un nouveau millésime.
+
+    Appelé par ``cdv-regles millesime nouveau`` : la commande écrit, pour chaque greffon qui
+    répond, un fichier ``<dossier>/<millésime>/<greffon>.yaml`` où chaque paramètre nommé vaut
+    « à renseigner » avec sa source à donner ; tant qu'une valeur l'est encore, le millésime est
+    refusé. Un greffon qui n'implémente pas ce hook n'a rien à renouveler.
+
+    :param millesime: l'année ouverte (p. ex. 2027).
+    :param depuis: le millésime existant qui sert de modèle (p. ex. 2023) : ses valeurs sont
+        rappelées dans le fichier, pour mémoire.
+    :param parametres: les paramètres du greffon, par nom (``cdv_regles.parametres.Parametre``).
+        ``cdv_regles.api.a_renouveler(parametres, millesime, depuis)`` donne le choix
+        ordinaire : ceux qui ont une valeur pour ``depuis`` mais aucune pour ``millesime`` (les
+        dates du calendrier, les listes du Contrat de Ville), et ceux marqués ``renouveler: true``
+        (les enveloppes).
+    Renvoie la liste des noms de paramètres à renseigner.
     """

@@ -21,11 +21,11 @@ from cdv_regles.contrat import Colonne
 from cdv_regles.conversion import Tableau
 from cdv_regles.derivations import Derivation
 from cdv_regles.erreurs import RegleInvalide
-from cdv_regles.expressions import Colonnes, Compilateur, ExpressionInvalide, Portee
+from cdv_regles.expressions import Colonnes, Compilateur, ExpressionInvalide, ParametreNonDefini, Portee
 from cdv_regles.regle import Regle
 from cdv_regles.types_colonnes import TYPES, type_colonne
 
-SPECIAUX = {"dossier", "ligne", "date_reference", "millesime"}
+SPECIAUX = {"dossier", "ligne", "date_reference", "millesime", "millesime_precedent"}
 # Formats admis dans un message : {ecart:montant}, {part:pourcent} (0,42 -> « 42 % »), {n:nombre}.
 FORMATS_MESSAGE = ("", "montant", "pourcent", "nombre", "date")
 
@@ -141,6 +141,8 @@ def compiler(regle: Regle, catalogue: Catalogue, date_reference: dt.date,
         exiger = comp.compiler(regle.exiger) if regle.exiger else None
         colonnes_exiger = set(vues)
         valeurs = {nom: comp.compiler(texte) for nom, texte in regle.valeurs.items()}
+    except ParametreNonDefini:
+        return None  # un paramètre cité n'a pas de valeur pour ce millésime : la règle ne s'y applique pas
     except ExpressionInvalide as e:
         raise RegleInvalide(regle.chemin, str(e), regle.id) from None
     if isinstance(exiger, Colonnes):
@@ -300,6 +302,8 @@ def _formater(r: RegleCompilee, cols: dict[str, Any], vals: dict[str, Any], type
             brute, type_ = date_reference, None
         elif f == "millesime":
             brute, type_ = str(millesime), None
+        elif f == "millesime_precedent":
+            brute, type_ = str(millesime - 1), None
         else:
             brute, type_ = params.get(f), None
         texte.append(formater_valeur(brute, spec or type_))

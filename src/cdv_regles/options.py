@@ -86,7 +86,8 @@ def millesime(*, requis: bool = False, aide: str | None = None) -> Callable[[F],
     return click.option(
         "--millesime", type=Millesime(), metavar="AAAA", required=requis,
         help=aide or ("Année de programmation (p. ex. 2023)." if requis
-                      else "Année de programmation (défaut : la plus récente disponible)."))
+                      else "Année de programmation (défaut : celle dont le calendrier couvre --date ; "
+                           "un millésime sans règles est refusé)."))
 
 
 def date_reference() -> Callable[[F], F]:

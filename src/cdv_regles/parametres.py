@@ -6,26 +6,38 @@ Un fichier de paramètres associe à chaque nom une description, une source et d
       description: Date limite de dépôt de la note d'intention
       source: {document: NC2023, section: Calendrier}
       valeurs:
-        2023: 2022-09-16        # à partir du millésime 2023 (jusqu'à une clé plus récente)
+        2023: 2022-09-16        # pour le millésime 2023 seulement
         2017-2021: 148275       # pour les millésimes 2017 à 2021 seulement
-        2025: null              # plus de valeur à partir de 2025
+        2019-: 3                # à partir de 2019, jusqu'à une clé plus récente
+        2025-: null             # plus de valeur à partir de 2025
 
-``type: colonnes`` indique une liste d'identifiants de colonnes (utilisable dans ``somme(...)``).
+Une date limite écrite pour 2023 ne vaut donc jamais pour 2024 : il faut la renseigner (commande
+``cdv-regles millesime nouveau``). ``type`` (facultatif) dit ce qu'attend le paramètre :
+``date``, ``nombre``, ``texte``, ``liste`` ou ``colonnes`` (une liste d'identifiants de colonnes,
+utilisable dans ``somme(...)``) ; sans type, une valeur ajoutée doit avoir le type des autres.
+
+Les valeurs d'un millésime ouvert par la commande sont lues dans le dossier de l'utilisateur
+(``CDV_REGLES_PARAMETRES``, voir ``dossier_utilisateur``) : ``<dossier>/<AAAA>/<greffon>.yaml``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from cdv_regles.donnees import lire_yaml
-from cdv_regles.erreurs import RegleInvalide
+from cdv_regles.erreurs import ErreurCdv, RegleInvalide
 
-_PERIODE = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
-TYPES_PARAMETRE = ("valeur", "colonnes")
+_PERIODE = re.compile(r"^\s*(\d{4})\s*(?:(-)\s*(\d{4})?\s*)?$")
+TYPES_PARAMETRE = ("valeur", "colonnes", "date", "nombre", "texte", "liste")
+A_RENSEIGNER = "à renseigner"
+VARIABLE_DOSSIER = "CDV_REGLES_PARAMETRES"
+_DATE_FR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,10 @@ class Parametre:
     type: str = "valeur"
     chemin: str = ""
     partenaire: str = "socle"
+    # Renouvelé à chaque millésime même s'il reste en vigueur (une enveloppe, p. ex.).
+    renouveler: bool = False
+    # Valeurs d'un millésime lues dans le dossier de l'utilisateur : millésime -> (fichier, source).
+    ajouts: tuple[tuple[int, str, Any], ...] = ()
 
     def valeur(self, millesime: int) -> Any:
         """La valeur en vigueur pour ``millesime``, ou None si aucune."""
@@ -47,12 +63,35 @@ class Parametre:
         ouvertes = [(d, v) for d, f, v in self.periodes if f is None and d <= millesime]
         return max(ouvertes, key=lambda dv: dv[0])[1] if ouvertes else None
 
+    def defini(self, millesime: int) -> bool:
+        return self.valeur(millesime) is not None
+
+    def fichier(self, millesime: int) -> str:
+        """Le fichier qui donne la valeur du millésime (celui de l'utilisateur s'il l'a ajoutée)."""
+        return next((c for m, c, _ in self.ajouts if m == millesime), self.chemin)
+
+    def source_de(self, millesime: int) -> Any:
+        return next((s for m, _, s in self.ajouts if m == millesime), self.source)
+
+
+@dataclass(frozen=True)
+class EnDefaut:
+    """Valeur d'un paramètre refusé (type, périodes) : une règle qui le cite le dit, au lieu
+    de « nom inconnu »."""
+
+    raison: str
+    chemin: str
+
 
 @dataclass
 class Parametres:
     """Tous les paramètres connus (socle et partenaires), par nom."""
 
     tous: dict[str, Parametre] = field(default_factory=dict)
+    # Paramètres refusés à la lecture : nom -> pourquoi (les autres du fichier restent valables).
+    en_defaut: dict[str, EnDefaut] = field(default_factory=dict)
+    # Défauts des greffons au chargement (fichiers refusés), repris par le catalogue.
+    defauts: list[Any] = field(default_factory=list)
 
     def ajouter_fichier(self, chemin: Path, partenaire: str) -> None:
         donnees = lire_yaml(chemin)
@@ -60,15 +99,147 @@ class Parametres:
             return
         if not isinstance(donnees, dict):
             raise RegleInvalide(str(chemin), "un fichier de paramètres est un dictionnaire nom → définition")
+        refus = []
         for nom, definition in donnees.items():
-            p = _lire_parametre(str(chemin), str(nom), definition, partenaire)
+            try:
+                p = _lire_parametre(str(chemin), str(nom), definition, partenaire)
+            except RegleInvalide as e:
+                raison = e.message.split(" : ", 1)[-1]
+                self.en_defaut[str(nom)] = EnDefaut(raison, str(chemin))
+                refus.append(raison)
+                continue
             if p.nom in self.tous:
                 autre = self.tous[p.nom].chemin
                 raise RegleInvalide(str(chemin), f"le paramètre « {p.nom} » est déjà défini dans {autre}")
             self.tous[p.nom] = p
+        if refus:
+            raise RegleInvalide(str(chemin), " ; ".join(refus))
+
+    def ajouter_millesime(self, chemin: Path, millesime: int) -> None:
+        """Les valeurs d'un millésime écrites par ``millesime nouveau`` (dossier de l'utilisateur) :
+        ``nom: {valeur: ..., source: {document: ..., section: ...}}`` pour des paramètres connus."""
+        c = str(chemin)
+        donnees = lire_yaml(chemin)
+        if donnees is None:
+            return
+        if not isinstance(donnees, dict) or not isinstance(donnees.get("parametres", {}), dict):
+            raise RegleInvalide(c, "un fichier de millésime a une clé « parametres: » (nom → {valeur, source})")
+        annee = donnees.get("millesime", millesime)
+        if annee != millesime:
+            raise RegleInvalide(c, f"le fichier se dit du millésime {annee} mais est rangé dans {millesime}/")
+        for nom, d in (donnees.get("parametres") or {}).items():
+            nom = str(nom)
+            if nom not in self.tous:
+                raise RegleInvalide(c, f"paramètre « {nom} » inconnu : aucun greffon installé ne le définit")
+            if not isinstance(d, dict) or "valeur" not in d:
+                raise RegleInvalide(c, f"« {nom} » : écrivez {{valeur: ..., source: {{document: ..., section: ...}}}}")
+            inconnues = set(d) - {"valeur", "source", "description", "type", "precedent"}
+            if inconnues:
+                raise RegleInvalide(c, f"clé(s) inconnue(s) pour « {nom} » : {', '.join(sorted(map(str, inconnues)))}")
+            p = self.tous[nom]
+            valeur = d["valeur"]
+            if not _a_renseigner(valeur):
+                valeur = verifier_type(c, p, valeur)
+            self.tous[nom] = replace(
+                p, periodes=(*p.periodes, (millesime, millesime, valeur)),
+                ajouts=(*p.ajouts, (millesime, c, d.get("source"))))
 
     def pour(self, millesime: int) -> dict[str, Any]:
-        return {nom: p.valeur(millesime) for nom, p in self.tous.items()}
+        return {**self.en_defaut, **{nom: p.valeur(millesime) for nom, p in self.tous.items()}}
+
+    def a_renseigner(self, millesime: int) -> list[tuple[str, str, str]]:
+        """(paramètre, fichier, quoi) de chaque valeur ou source encore « à renseigner »."""
+        manques = []
+        for nom, p in sorted(self.tous.items()):
+            if _a_renseigner(p.valeur(millesime)):
+                manques.append((nom, p.fichier(millesime), "valeur"))
+            if any(m == millesime for m, _, _ in p.ajouts) and _source_a_renseigner(p.source_de(millesime)):
+                manques.append((nom, p.fichier(millesime), "source"))
+        return manques
+
+    def exiger_renseignes(self, millesime: int) -> None:
+        manques = self.a_renseigner(millesime)
+        if not manques:
+            return
+        lignes = "\n".join(f"  - {nom} ({quoi}) dans {fichier}" for nom, fichier, quoi in manques)
+        raise ErreurCdv(
+            f"le millésime {millesime} n'est pas prêt : {len(manques)} valeur(s) encore « {A_RENSEIGNER} » :\n"
+            f"{lignes}\nRemplacez chacune par la valeur de la note de cadrage {millesime} et sa source "
+            "(document, section), ou par null si elle n'existe pas cette année, puis relancez.")
+
+
+def _a_renseigner(v: Any) -> bool:
+    if isinstance(v, str):
+        return v.strip().casefold() == A_RENSEIGNER
+    if isinstance(v, list):
+        return any(_a_renseigner(x) for x in v)
+    if isinstance(v, dict):
+        return any(_a_renseigner(x) for x in v.values())
+    return False
+
+
+def _source_a_renseigner(s: Any) -> bool:
+    return not s or _a_renseigner(s) or (isinstance(s, dict) and not str(s.get("document") or "").strip())
+
+
+def _sorte(v: Any) -> str:
+    if isinstance(v, bool):
+        return "booleen"
+    if isinstance(v, dt.date):
+        return "date"
+    if isinstance(v, int | float):
+        return "nombre"
+    if isinstance(v, str):
+        return "texte"
+    if isinstance(v, list):
+        return "liste"
+    if isinstance(v, dict):
+        return "dictionnaire"
+    return type(v).__name__
+
+
+_NOMS_SORTES = {"date": "une date (AAAA-MM-JJ ou JJ/MM/AAAA)", "nombre": "un nombre", "texte": "un texte",
+                "liste": "une liste [a, b]", "dictionnaire": "un dictionnaire", "booleen": "oui/non",
+                "colonnes": "une liste d'identifiants de colonnes"}
+
+
+def type_attendu(p: Parametre) -> str | None:
+    """Le type déclaré, sinon celui de toutes les valeurs connues quand elles l'ont en commun."""
+    if p.type != "valeur":
+        return "liste" if p.type == "colonnes" else p.type
+    sortes = {_sorte(v) for _, _, v in p.periodes if v is not None and not _a_renseigner(v)}
+    return sortes.pop() if len(sortes) == 1 else None
+
+
+def verifier_type(chemin: str, p: Parametre, valeur: Any) -> Any:
+    """La valeur, convertie si elle est écrite comme on l'écrit (date JJ/MM/AAAA) ; sinon un refus
+    qui dit le type attendu et le type vu."""
+    if valeur is None:
+        return None
+    if isinstance(valeur, dt.datetime):
+        valeur = valeur.date()
+    attendu = type_attendu(p)
+    if attendu == "date" and isinstance(valeur, str) and _DATE_ISO.match(valeur):
+        valeur = f"{valeur[8:10]}/{valeur[5:7]}/{valeur[:4]}"
+    if attendu == "date" and isinstance(valeur, str) and (m := _DATE_FR.match(valeur)):
+        try:
+            valeur = dt.date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            raise RegleInvalide(chemin, f"« {p.nom} » : « {valeur} » n'est pas une date qui existe") from None
+    if attendu == "nombre" and isinstance(valeur, str):
+        try:
+            valeur = float(valeur.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", "."))
+            valeur = int(valeur) if valeur.is_integer() else valeur
+        except ValueError:
+            pass
+    vu = _sorte(valeur)
+    if attendu is not None and vu != attendu and not (attendu == "nombre" and vu == "nombre"):
+        raise RegleInvalide(
+            chemin, f"le paramètre « {p.nom} » attend {_NOMS_SORTES.get(attendu, attendu)}, "
+            f"vu {_NOMS_SORTES.get(vu, vu)} : {valeur!r}")
+    if p.type == "colonnes" and not all(isinstance(x, str) for x in valeur):
+        raise RegleInvalide(chemin, f"le paramètre « {p.nom} » attend des identifiants de colonnes (textes)")
+    return valeur
 
 
 def _lire_parametre(chemin: str, nom: str, definition: Any, partenaire: str) -> Parametre:
@@ -76,7 +247,7 @@ def _lire_parametre(chemin: str, nom: str, definition: Any, partenaire: str) -> 
         raise RegleInvalide(chemin, f"nom de paramètre « {nom} » invalide : minuscules, chiffres et _ seulement")
     if not isinstance(definition, dict) or "valeurs" not in definition:
         raise RegleInvalide(chemin, f"le paramètre « {nom} » doit avoir une clé « valeurs »")
-    inconnues = set(definition) - {"description", "source", "valeurs", "type"}
+    inconnues = set(definition) - {"description", "source", "valeurs", "type", "renouveler"}
     if inconnues:
         raise RegleInvalide(chemin, f"clé(s) inconnue(s) pour le paramètre « {nom} » : {', '.join(sorted(inconnues))}")
     type_ = definition.get("type", "valeur")
@@ -84,13 +255,15 @@ def _lire_parametre(chemin: str, nom: str, definition: Any, partenaire: str) -> 
         raise RegleInvalide(chemin, f"type « {type_} » inconnu pour « {nom} » (attendu : {', '.join(TYPES_PARAMETRE)})")
     valeurs = definition["valeurs"]
     if not isinstance(valeurs, dict) or not valeurs:
-        raise RegleInvalide(chemin, f"« valeurs » de « {nom} » : attendu des périodes AAAA ou AAAA-AAAA")
+        raise RegleInvalide(chemin, f"« valeurs » de « {nom} » : attendu des périodes AAAA, AAAA-AAAA ou AAAA-")
     periodes = []
     for cle, valeur in valeurs.items():
         m = _PERIODE.match(str(cle))
         if not m:
-            raise RegleInvalide(chemin, f"période « {cle} » invalide pour « {nom} » : écrivez 2023 ou 2017-2021")
-        debut, fin = int(m[1]), int(m[2]) if m[2] else None
+            raise RegleInvalide(chemin, f"période « {cle} » invalide pour « {nom} » : écrivez 2023 (ce millésime), "
+                                "2017-2021 (ces millésimes) ou 2023- (à partir de 2023)")
+        debut = int(m[1])
+        fin = None if m[2] and not m[3] else int(m[3] or m[1])
         if fin is not None and fin < debut:
             raise RegleInvalide(chemin, f"période « {cle} » à l'envers pour « {nom} »")
         if isinstance(valeur, dt.datetime):
@@ -98,5 +271,64 @@ def _lire_parametre(chemin: str, nom: str, definition: Any, partenaire: str) -> 
         periodes.append((debut, fin, valeur))
     periodes.sort(key=lambda p: p[0])
     source = definition.get("source") or {}
-    return Parametre(nom, str(definition.get("description", "")), source, tuple(periodes), type_,
-                     chemin, partenaire)
+    p = Parametre(nom, str(definition.get("description", "")), source, tuple(periodes), type_,
+                  chemin, partenaire, bool(definition.get("renouveler", False)))
+    if type_ != "valeur":
+        for _, _, v in periodes:
+            if not _a_renseigner(v):
+                verifier_type(chemin, p, v)
+    return p
+
+
+def dossier_utilisateur() -> Path | None:
+    """Le dossier des millésimes ouverts par l'utilisateur : ``CDV_REGLES_PARAMETRES`` s'il est
+    défini, sinon ``cdv-regles/parametres`` dans le dossier de configuration de l'utilisateur
+    (``%APPDATA%`` sous Windows, ``$XDG_CONFIG_HOME`` ou ``~/.config`` ailleurs). Un paquet
+    installé n'est jamais modifié : ses fichiers peuvent être en lecture seule et une mise à jour
+    les remplace."""
+    if os.environ.get(VARIABLE_DOSSIER):
+        return Path(os.environ[VARIABLE_DOSSIER]).expanduser()
+    base = os.environ.get("APPDATA") or os.environ.get("XDG_CONFIG_HOME")
+    try:
+        racine = Path(base) if base else Path.home() / ".config"
+    except RuntimeError:  # pas de dossier personnel (service, conteneur)
+        return None
+    return racine / "cdv-regles" / "parametres"
+
+
+def fichiers_utilisateur(dossier: Path | None = None) -> dict[int, list[Path]]:
+    """Millésime -> fichiers ``<dossier>/<AAAA>/*.yaml`` du dossier de l'utilisateur."""
+    dossier = dossier if dossier is not None else dossier_utilisateur()
+    if dossier is None or not dossier.is_dir():
+        return {}
+    return {int(d.name): sorted(d.glob("*.yaml")) for d in sorted(dossier.iterdir())
+            if d.is_dir() and d.name.isdigit() and len(d.name) == 4}
+
+
+def ajouter_utilisateur(parametres: Parametres, partenaires: dict[str, str] | None = None) -> None:
+    """Ajoute les valeurs des millésimes de l'utilisateur ; ``partenaires`` : nom du fichier
+    (sans .yaml) -> code du greffon actif ; un fichier d'un greffon absent est ignoré."""
+    for millesime, fichiers in fichiers_utilisateur().items():
+        for chemin in fichiers:
+            if partenaires is not None and chemin.stem not in partenaires:
+                continue
+            parametres.ajouter_millesime(chemin, millesime)
+
+
+def parametres_du_socle() -> Parametres:
+    """Les paramètres du socle seuls (calendrier des millésimes), plus ceux de l'utilisateur."""
+    from cdv_regles.chemins import fichiers_parametres_socle
+
+    p = Parametres()
+    for chemin in fichiers_parametres_socle():
+        p.ajouter_fichier(chemin, "socle")
+    ajouter_utilisateur(p, {"socle": "socle"})
+    return p
+
+
+def a_renouveler(parametres: dict[str, Parametre], millesime: int, depuis: int) -> list[str]:
+    """Le choix ordinaire des paramètres à renseigner pour un nouveau millésime : ceux qui ont
+    une valeur pour ``depuis`` mais n'en ont pas pour ``millesime`` (une date, une liste de
+    l'année), et ceux marqués ``renouveler: true`` (une enveloppe, qui peut manquer en ``depuis``)."""
+    return [nom for nom, p in parametres.items()
+            if p.renouveler or (p.defini(depuis) and not p.defini(millesime))]

@@ -7,16 +7,18 @@ Le module d'un greffon n'a qu'à écrire :
     greffon = GreffonPartenaire("ars-hdf", "ARS Hauts-de-France", __file__)
 
 et déclarer le point d'entrée ``ars-hdf = "cdv_regles_ars_hdf:greffon"``. Les règles sont lues
-dans ``regles/<millésime>/*.yaml`` et les paramètres dans ``regles/parametres*.yaml``, à côté du
-module. Pour d'autres hooks (contrôles Python, synthèse, colonnes), on sous-classe et on décore
-les méthodes avec ``hookimpl`` (tous deux dans ``cdv_regles.api``).
+dans ``regles/*.yaml`` (chacune dit ses millésimes : ``en_vigueur``) et les paramètres dans
+``regles/parametres*.yaml``, à côté du module. Pour d'autres hooks (contrôles Python, synthèse,
+colonnes), on sous-classe et on décore les méthodes avec ``hookimpl`` (tous deux dans
+``cdv_regles.api``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from cdv_regles.chemins import fichiers_du_millesime
+from cdv_regles.chemins import fichiers_de_regles
 from cdv_regles.hookspecs import hookimpl
 
 
@@ -35,7 +37,14 @@ class GreffonPartenaire:
 
     @hookimpl
     def cdv_regles_fichiers_regles(self, millesime: int) -> list[Path]:
-        return fichiers_du_millesime(self.dossier_regles, millesime)
+        return fichiers_de_regles(self.dossier_regles)
+
+    @hookimpl
+    def cdv_regles_parametres_a_renouveler(self, millesime: int, depuis: int,
+                                           parametres: dict[str, Any]) -> list[str]:
+        from cdv_regles.parametres import a_renouveler
+
+        return a_renouveler(parametres, millesime, depuis)
 
     @hookimpl
     def cdv_regles_fichiers_parametres(self) -> list[Path]:

@@ -1,9 +1,11 @@
 """Greffon pytest : chaque exemple de règle devient un test, sans écrire de Python.
 
 Installé avec cdv-regles (point d'entrée ``pytest11``). pytest ramasse les fichiers YAML de
-règles rangés dans un dossier de millésime (``.../regles/2023/*.yaml``) et crée un test par
-exemple : ``PIE-CERFA::invalide-1``. Une règle sans exemple valide ou sans exemple invalide est
-un test en échec.
+règles (``regles/socle/*.yaml`` du socle, ``regles/*.yaml`` d'un greffon, hors paramètres) et
+crée un test par exemple et par millésime où la règle est en vigueur :
+``PIE-CERFA::2023::invalide-1``. Les dates des exemples sont décalées pour chaque millésime (voir
+``cdv_regles.exemples``). Une règle sans exemple valide ou sans exemple invalide est un test en
+échec.
 """
 
 from __future__ import annotations
@@ -16,10 +18,24 @@ import pytest
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix in (".yaml", ".yml") and file_path.parent.name.isdigit() \
-            and "exemples" not in file_path.parts:
+    if est_fichier_regles(file_path):
         return FichierRegles.from_parent(parent, path=file_path)
     return None
+
+
+def est_fichier_regles(chemin: Path) -> bool:
+    """Un fichier de règles : YAML d'un dossier ``regles/socle`` ou ``regles`` (pas les paramètres,
+    le contrat des colonnes ni les référentiels) qui a une liste ``regles:``."""
+    if chemin.suffix not in (".yaml", ".yml") or chemin.name.startswith("parametres"):
+        return False
+    dossier = chemin.parent
+    if not (dossier.name == "regles" or (dossier.name == "socle" and dossier.parent.name == "regles")):
+        return False
+    try:
+        with open(chemin, encoding="utf-8") as f:
+            return any(ligne.startswith("regles:") for ligne in f)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 @cache
@@ -29,34 +45,55 @@ def _environnement(millesime: int) -> tuple[Any, Any]:
     return preparer(millesime)
 
 
+@cache
+def _millesimes() -> tuple[int, ...]:
+    from cdv_regles.millesimes import millesimes_disponibles
+
+    return tuple(millesimes_disponibles())
+
+
 class FichierRegles(pytest.File):
     def collect(self):  # type: ignore[override]
-        from cdv_regles.exemples import regles_du_fichier
+        from cdv_regles.erreurs import ErreurCdv
+        from cdv_regles.exemples import exemple_pour, regles_du_fichier
 
-        millesime = int(self.path.parent.name)
-        _, catalogue = _environnement(millesime)
-        defauts = [d for d in catalogue.defauts if str(self.path) in d.message]
-        if defauts:
-            yield ErreurFichier.from_parent(self, name="fichier", message="\n".join(map(str, defauts)))
-            return
-        regles = regles_du_fichier(catalogue, self.path)
-        if not regles:
+        trouve = False
+        for millesime in _millesimes():
+            try:
+                _, catalogue = _environnement(millesime)
+            except ErreurCdv as e:
+                yield ErreurFichier.from_parent(self, name=f"millesime-{millesime}", message=e.message)
+                continue
+            defauts = [d for d in catalogue.defauts if str(self.path) in d.message]
+            if defauts:
+                yield ErreurFichier.from_parent(self, name="fichier", message="\n".join(map(str, defauts)))
+                return
+            regles = regles_du_fichier(catalogue, self.path)
+            trouve = trouve or bool(regles)
+            for regle in regles:
+                for attendu in ("valides", "invalides"):
+                    exemples = [(i, e) for i, brut in enumerate(regle.exemples.get(attendu) or [], 1)
+                                if (e := _pour(brut, millesime, exemple_pour)) is not None]
+                    if not exemples:
+                        yield ErreurFichier.from_parent(
+                            self, name=f"{regle.id}::{millesime}::{attendu}",
+                            message=f"la règle {regle.id} n'a aucun exemple {attendu[:-1]} pour le millésime "
+                            f"{millesime} : ajoutez-en un")
+                    for i, exemple in exemples:
+                        yield ExempleRegle.from_parent(
+                            self, name=f"{regle.id}::{millesime}::{attendu[:-1]}-{i}", regle=regle,
+                            exemple=exemple, invalide=attendu == "invalides", millesime=millesime)
+        if not trouve:
             yield ErreurFichier.from_parent(
                 self, name="fichier",
-                message=f"{self.path} n'est fourni par aucun greffon actif pour le millésime {millesime} "
-                "(greffon non installé ou désactivé ?)")
-            return
-        for regle in regles:
-            for attendu in ("valides", "invalides"):
-                exemples = regle.exemples.get(attendu) or []
-                if not exemples:
-                    yield ErreurFichier.from_parent(
-                        self, name=f"{regle.id}::{attendu}",
-                        message=f"la règle {regle.id} n'a aucun exemple {attendu[:-1]} : ajoutez-en un")
-                for i, exemple in enumerate(exemples, 1):
-                    yield ExempleRegle.from_parent(
-                        self, name=f"{regle.id}::{attendu[:-1]}-{i}", regle=regle, exemple=exemple,
-                        invalide=attendu == "invalides", millesime=millesime)
+                message=f"{self.path} n'est fourni par aucun greffon actif, ou aucune de ses règles n'est en "
+                f"vigueur pour les millésimes disponibles ({', '.join(map(str, _millesimes())) or 'aucun'}) "
+                "(greffon non installé ou désactivé ? clé en_vigueur ?)")
+
+
+def _pour(exemple: Any, millesime: int, exemple_pour: Any) -> Any:
+    # Un exemple mal formé reste un test (en échec, avec son message) plutôt qu'une erreur de collecte.
+    return exemple_pour(exemple, millesime) if isinstance(exemple, dict) else exemple
 
 
 class EchecExemple(Exception):

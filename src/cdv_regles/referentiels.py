@@ -45,6 +45,10 @@ class Referentiel:
     qualifiees: dict[tuple[str, str], str] = field(default_factory=dict)
     details: list[dict[str, Any]] = field(default_factory=list)
     source: dict[str, str] = field(default_factory=dict)
+    # Noms d'une géographie précédente (clé -> ce qu'il faut dire : le code qui correspond, ou
+    # qu'aucun n'est connu), et la phrase qui explique le changement.
+    anciens: dict[str, str] = field(default_factory=dict)
+    note_anciens: str = ""
 
     def officiel(self, texte: str) -> str | None:
         return self.cles.get(cle_nom(texte))
@@ -98,6 +102,29 @@ def _qpv_2024(chemin: Path) -> Referentiel:
     return ref
 
 
+def _correspondances(ref2015: Referentiel, ref2024: Referentiel, communes: Referentiel) -> None:
+    """Ce que devient chaque QPV 2015 en 2024 : le QPV 2024 de même nom, ou dont le nom commence
+    par le sien (« La Pépinière » → « La Pépinière-De Gaulle »), dans une de ses communes ;
+    sinon, aucune correspondance connue. Le nom 2015 encore valable en 2024 n'est pas un ancien."""
+    for r in ref2015.details:
+        nom = r["nom_qpv"]
+        court = cle_nom(re.sub(r"\s*\(.*\)\s*$", "", nom))
+        siennes = {cle_nom(communes.officiel(c) or c) for c in r["communes"].split(";")}
+        candidats = [q for q in ref2024.details
+                     if siennes & {cle_nom(c) for c in q["communes_cavm"].split(";")}
+                     and (cle_nom(q["nom_qp"]) == court or cle_nom(q["nom_qp"]).startswith(court + " "))]
+        if cle_nom(nom) in ref2024.cles:
+            continue
+        texte = (f"« {nom} » → {candidats[0]['code_qp']} ({candidats[0]['nom_qp']})" if len(candidats) == 1
+                 else f"« {nom} » → pas de correspondance connue (choisissez parmi les QPV 2024 de "
+                 f"{', '.join(sorted(r['communes'].split(';')))})")
+        ref2024.anciens[cle_nom(nom)] = texte
+    ref2024.note_anciens = (
+        "Ce sont des noms de la géographie prioritaire 2015 : depuis le 1er janvier 2024 (décret "
+        "2023-1314), les quartiers prioritaires sont ceux de la nouvelle géographie, désignés par "
+        "leur code QN (ou leur nouveau nom) : ")
+
+
 @dataclass
 class Referentiels:
     tous: dict[str, Referentiel] = field(default_factory=dict)
@@ -138,4 +165,5 @@ def referentiels_socle() -> Referentiels:
     refs.tous["communes"] = communes
     refs.tous["qpv_2015"] = _qpv_2015(dossier / "qpv_2015.csv", communes)
     refs.tous["qpv_2024"] = _qpv_2024(dossier / "qpv_2024.csv")
+    _correspondances(refs.tous["qpv_2015"], refs.tous["qpv_2024"], communes)
     return refs

@@ -5,6 +5,7 @@ Un fichier de règles :
     famille: pieces                       # famille par défaut des règles du fichier
     source: {document: NC2023, section: "Étape 3"}
     applicable: "statut dans etapes_definitives"   # condition ajoutée à chaque règle
+    en_vigueur: {depuis: 2023, jusqu_a: null}       # millésimes où les règles s'appliquent
     regles:
       - id: PIE-CERFA
         titre: Dossier cerfa fourni
@@ -29,10 +30,12 @@ from typing import Any
 from cdv_regles.constats import FAMILLES, GRAVITES, Constat
 from cdv_regles.donnees import lire_yaml
 from cdv_regles.erreurs import RegleInvalide
+from cdv_regles.millesimes import TOUJOURS, EnVigueur, lire_en_vigueur
 
-CLES_FICHIER = {"famille", "partenaire", "source", "applicable", "regles", "description"}
+CLES_FICHIER = {"famille", "partenaire", "source", "applicable", "regles", "description", "en_vigueur"}
 CLES_REGLE = {"id", "titre", "gravite", "famille", "source", "colonnes", "portee", "applicable",
-              "exiger", "schema", "lecture", "message", "valeurs", "pour_chaque", "exemples", "description"}
+              "exiger", "schema", "lecture", "message", "valeurs", "pour_chaque", "exemples", "description",
+              "en_vigueur"}
 CLES_SCHEMA = {"colonnes", "type", "unique", "minimum", "strictement_positif", "dans_liste", "entre"}
 # Ce que la lecture du fichier constate elle-même (règles « lecture: ») ; voir constats_lecture.py.
 LECTURES = ("cellule_illisible", "colonne_absente", "colonne_inconnue", "colonne_double", "lignes_ignorees",
@@ -65,6 +68,8 @@ class Regle:
     description: str = ""
     # Champs de l'élément de référentiel pour une règle dépliée par « pour_chaque ».
     element: dict[str, Any] | None = None
+    # Millésimes où la règle s'applique (clé « en_vigueur » de la règle ou de son fichier).
+    en_vigueur: EnVigueur = TOUJOURS
 
     @property
     def genre(self) -> str:
@@ -198,8 +203,10 @@ def _regle(chemin: str, d: dict, fichier: dict, defaut_applicable: Any, partenai
     for cle in ("valides", "invalides"):
         if not isinstance(exemples.get(cle, []), list):
             raise RegleInvalide(chemin, f"exemples.{cle} est une liste", rid)
+    en_vigueur = lire_en_vigueur(chemin, d.get("en_vigueur"), rid,
+                                 lire_en_vigueur(chemin, fichier.get("en_vigueur")))
     return Regle(
-        id=rid, titre=str(d.get("titre", rid)), famille=famille, gravite=gravite,
+        en_vigueur=en_vigueur, id=rid, titre=str(d.get("titre", rid)), famille=famille, gravite=gravite,
         partenaire=partenaire, source=source, message=message.strip(), chemin=chemin,
         portee=portee, applicable=applicable, exiger=d.get("exiger"), schema=schema, lecture=lecture,
         colonnes=colonnes, valeurs=valeurs, exemples=exemples,

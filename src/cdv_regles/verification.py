@@ -50,15 +50,19 @@ class Resultat:
         return [a for c in constat.colonnes if (a := self.tableau.cellule(c, constat.ligne))]
 
 
-def millesime_par_defaut() -> int:
-    from cdv_regles.chemins import millesimes_disponibles
+def preparer(millesime: int | None = None, desactives: set[str] | None = None,
+             date_reference: dt.date | None = None) -> tuple[Greffons, Catalogue]:
+    """Greffons et catalogue du millésime demandé, ou de celui dont le calendrier couvre la date
+    de référence (aujourd'hui par défaut). Un millésime qui n'existe pas, ou dont une valeur
+    est encore « à renseigner », est refusé (``ErreurCdv``, statut 2)."""
+    from cdv_regles.catalogue import charger_parametres
+    from cdv_regles.millesimes import choisir
 
-    return millesimes_disponibles()[-1]
-
-
-def preparer(millesime: int | None = None, desactives: set[str] | None = None) -> tuple[Greffons, Catalogue]:
     greffons = charger(desactives)
-    return greffons, construire(greffons, millesime or millesime_par_defaut())
+    parametres = charger_parametres(greffons)
+    millesime = choisir(parametres, millesime, date_reference or dt.date.today())
+    parametres.exiger_renseignes(millesime)
+    return greffons, construire(greffons, millesime, parametres)
 
 
 def verifier_fichier(chemin: str | Path, *, millesime: int | None = None,
@@ -72,8 +76,9 @@ def verifier_fichier(chemin: str | Path, *, millesime: int | None = None,
 def verifier_table(brute: TableBrute, *, millesime: int | None = None,
                    date_reference: dt.date | None = None,
                    desactives: set[str] | None = None) -> Resultat:
-    greffons, catalogue = preparer(millesime, desactives)
-    return verifier_avec(brute, greffons, catalogue, date_reference or dt.date.today())
+    date_reference = date_reference or dt.date.today()
+    greffons, catalogue = preparer(millesime, desactives, date_reference)
+    return verifier_avec(brute, greffons, catalogue, date_reference)
 
 
 def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,

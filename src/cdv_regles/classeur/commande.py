@@ -41,23 +41,25 @@ def nouveau(millesime: int, sortie: Path | None, remplacer: bool) -> None:
 
 def _generer(millesime: int, sortie: Path, remplacer: bool) -> tuple[Path, list]:
     from cdv_regles import catalogue, greffons
-    from cdv_regles.chemins import millesimes_disponibles
     from cdv_regles.classeur.construction import construire_classeur, contenu_depuis
     from cdv_regles.erreurs import ErreurCdv
+    from cdv_regles.millesimes import millesimes_disponibles, refus_millesime
     from cdv_regles.progression import etape
 
     disponibles = millesimes_disponibles()
-    if not disponibles or millesime < disponibles[0]:
-        connus = ", ".join(map(str, disponibles)) or "aucun"
-        raise ErreurCdv(
-            f"Pas de règles pour le millésime {millesime} (millésimes disponibles : {connus}). "
-            "Donnez --millesime avec une de ces années ou une année postérieure."
-        )
+    if millesime not in disponibles:
+        raise refus_millesime(millesime, disponibles)
     etape("Chargement des règles et des greffons…")
     g = greffons.charger()
-    cat = catalogue.construire(g, millesime)
+    parametres = catalogue.charger_parametres(g)
+    parametres.exiger_renseignes(millesime)
+    cat = catalogue.construire(g, millesime, parametres)
     etape("Préparation des listes et du module VBA…")
-    contenu = contenu_depuis(cat.colonnes, cat.referentiels, millesime)
+    qpv = cat.valeurs_parametres().get("referentiel_qpv")
+    if not isinstance(qpv, str) or qpv not in cat.referentiels:
+        raise ErreurCdv(f"le paramètre referentiel_qpv n'a pas de valeur pour {millesime} (valeur vue : {qpv!r}) : "
+                        "renseignez la géographie prioritaire du millésime.")
+    contenu = contenu_depuis(cat.colonnes, cat.referentiels, millesime, qpv)
     etape(f"Écriture de {sortie}…")
     chemin = construire_classeur(sortie, contenu, remplacer=remplacer)
     return chemin, list(cat.defauts)

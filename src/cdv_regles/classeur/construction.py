@@ -77,10 +77,10 @@ class Contenu:
     modules: list[ModuleVba] = field(default_factory=list)
 
 
-def contenu_depuis(colonnes: tuple[Colonne, ...], refs: Any, millesime: int) -> Contenu:
+def contenu_depuis(colonnes: tuple[Colonne, ...], refs: Any, millesime: int, referentiel_qpv: str) -> Contenu:
     from cdv_regles import __version__
 
-    listes = listes_des_colonnes(colonnes, refs, millesime)
+    listes = listes_des_colonnes(colonnes, refs, referentiel_qpv)
     return Contenu(
         millesime=millesime,
         colonnes=colonnes,

@@ -78,8 +78,9 @@ def _verifier(book: Any, date_reference: dt.date | None, maintenant: dt.datetime
                                  tableaux=tableaux,
                                  fusions=fusions(feuille, grille.valeurs, grille.ligne, grille.colonne))
     # Les greffons de la vérification servent aussi à la synthèse : chargés une seule fois.
-    greffons, catalogue = preparer(millesime)
-    resultat = verifier_avec(brute, greffons, catalogue, date_reference or dt.date.today())
+    date_reference = date_reference or dt.date.today()
+    greffons, catalogue = preparer(millesime, date_reference=date_reference)
+    resultat = verifier_avec(brute, greffons, catalogue, date_reference)
     resume = resultat.resume()
     controles = ecrire_controles(book, resultat, feuille.name)
     ecrire_synthese(book, calculer_synthese(resultat, greffons), maintenant=maintenant)

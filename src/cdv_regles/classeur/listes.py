@@ -9,9 +9,6 @@ from typing import Any
 from cdv_regles.contrat import Colonne
 from cdv_regles.types_colonnes import type_colonne
 
-#: Première géographie prioritaire 2024 (décret 2023-1314) : avant, les QPV de 2015.
-MILLESIME_QPV_2024 = 2024
-
 
 @dataclass(frozen=True)
 class Liste:
@@ -34,31 +31,33 @@ def _orientations(refs: Any) -> Liste:
     return Liste("liste_orientations", "Orientation", valeurs)
 
 
-def _referentiel(c: Colonne, refs: Any, millesime: int, *, stricte: bool) -> Liste | None:
-    qpv = "qpv_2024" if millesime >= MILLESIME_QPV_2024 else "qpv_2015"
+def _referentiel(c: Colonne, refs: Any, qpv: str, *, stricte: bool) -> Liste | None:
     nom_ref = c.referentiel or {"communes": "communes", "qpv": qpv}.get(c.id)
     if nom_ref and nom_ref in refs:
         return Liste(f"liste_{nom_ref}", c.entete, tuple(refs[nom_ref].valeurs), stricte=stricte)
     return None
 
 
-#: Sorte de liste d'un type de colonne (``TypeColonne.liste``) -> (colonne, référentiels, millésime) -> liste.
-SORTES: dict[str, Callable[[Colonne, Any, int], Liste | None]] = {
-    "oui_non": lambda _c, _r, _m: OUI_NON,
-    "marqueur": lambda _c, _r, _m: MARQUEUR,
-    "orientations": lambda _c, refs, _m: _orientations(refs),
-    "referentiel": lambda c, refs, m: _referentiel(c, refs, m, stricte=True),
+#: Sorte de liste d'un type de colonne (``TypeColonne.liste``) -> (colonne, référentiels, QPV) -> liste.
+SORTES: dict[str, Callable[[Colonne, Any, str], Liste | None]] = {
+    "oui_non": lambda _c, _r, _q: OUI_NON,
+    "marqueur": lambda _c, _r, _q: MARQUEUR,
+    "orientations": lambda _c, refs, _q: _orientations(refs),
+    "referentiel": lambda c, refs, q: _referentiel(c, refs, q, stricte=True),
     # Choix multiples : « Anzin ; Bruay-sur-l'Escaut » n'est pas dans la liste et reste permis.
-    "referentiel_ouverte": lambda c, refs, m: _referentiel(c, refs, m, stricte=False),
+    "referentiel_ouverte": lambda c, refs, q: _referentiel(c, refs, q, stricte=False),
 }
 
 
-def listes_des_colonnes(colonnes: tuple[Colonne, ...], refs: Any, millesime: int) -> dict[str, Liste]:
-    """Colonne (id) -> liste de sa validation, pour chaque colonne dont le type a une liste."""
+def listes_des_colonnes(colonnes: tuple[Colonne, ...], refs: Any, qpv: str) -> dict[str, Liste]:
+    """Colonne (id) -> liste de sa validation, pour chaque colonne dont le type a une liste.
+
+    ``qpv`` : le référentiel de la géographie prioritaire du millésime (paramètre daté
+    ``referentiel_qpv`` : ``qpv_2015`` jusqu'en 2023, ``qpv_2024`` ensuite)."""
     resultat: dict[str, Liste] = {}
     for c in colonnes:
         sorte = type_colonne(c.type).liste
-        liste = SORTES[sorte](c, refs, millesime) if sorte else None
+        liste = SORTES[sorte](c, refs, qpv) if sorte else None
         if liste is not None:
             resultat[c.id] = liste
     return resultat

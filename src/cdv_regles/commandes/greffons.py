@@ -12,9 +12,11 @@ from cdv_regles.erreurs import SORTIE_GREFFON
 
 @click.command(name="greffons")
 @options.format_(("texte", "json"), defaut="texte", aide="Format de la liste.")
-@options.millesime(aide="Millésime dont on compte les règles (défaut : le plus récent).")
+@options.millesime(aide="Millésime dont on compte les règles (défaut : celui dont le calendrier couvre --date).")
+@click.option("--date", "date_reference", type=options.DateFr(), metavar="AAAA-MM-JJ",
+              help="Date de référence qui choisit le millésime sans --millesime (défaut : aujourd'hui).")
 @options.sans()
-def greffons(format_: str, millesime: int | None, sans: tuple[str, ...]) -> None:
+def greffons(format_: str, millesime: int | None, date_reference, sans: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     """Liste les greffons installés : nom, partenaire, version, nombre de règles."""
     import json
 
@@ -22,7 +24,7 @@ def greffons(format_: str, millesime: int | None, sans: tuple[str, ...]) -> None
     from cdv_regles.incident import signaler_defauts
     from cdv_regles.verification import preparer
 
-    charges, catalogue = preparer(millesime, noms_desactives(sans))
+    charges, catalogue = preparer(millesime, noms_desactives(sans), date_reference)
     lignes = []
     for g in charges.actifs:
         nb = len({r.id for r in catalogue.regles if r.partenaire == g.partenaire})

@@ -33,9 +33,11 @@ def exporter() -> None:
 @click.option("--date-convention", type=options.DateFr(), metavar="AAAA-MM-JJ",
               help="Date de signature des conventions (champ obligatoire dateConvention), pour les "
                    "dossiers dont le tableau n'a pas de « Date de la convention ».")
-@options.millesime(aide="Millésime des paramètres (attribuants) ; défaut : le plus récent disponible.")
+@options.millesime(aide="Millésime des paramètres (attribuants) ; défaut : celui dont le calendrier couvre --date.")
+@click.option("--date", "date_reference", type=options.DateFr(), metavar="AAAA-MM-JJ",
+              help="Date de référence qui choisit le millésime sans --millesime (défaut : aujourd'hui).")
 def scdl(fichier: Path, sortie: Path, financeurs: tuple[str, ...], statuts: tuple[str, ...],
-         date_convention: dt.date | None, millesime: int | None) -> None:
+         date_convention: dt.date | None, millesime: int | None, date_reference: dt.date | None) -> None:
     """Exporte les subventions de FICHIER au format SCDL Subventions 2.1.1 (CSV).
 
     Une ligne par dossier retenu et par financeur dont le montant est positif. Le bonus égalité
@@ -58,6 +60,6 @@ def scdl(fichier: Path, sortie: Path, financeurs: tuple[str, ...], statuts: tupl
                         "(un classeur ne doit jamais être remplacé par l'export).")
     contenu, resume = exporter_fichier(fichier, statuts=statuts or (STATUT_PAR_DEFAUT,),
                                        financeurs=financeurs, date_convention=date_convention,
-                                       millesime=millesime)
+                                       millesime=millesime, date_reference=date_reference)
     ecrire_octets(sortie, contenu, protege=fichier)
     click.echo(f"{resume} écrite(s) dans {sortie}.", err=True)

@@ -280,7 +280,8 @@ def _verifier_attribuant(f: Financeur, signaler: Callable[..., None], reglages: 
 
 def exporter_fichier(chemin: str | Path, *, statuts: tuple[str, ...] = (STATUT_PAR_DEFAUT,),
                      financeurs: tuple[str, ...] = (), date_convention: dt.date | None = None,
-                     millesime: int | None = None) -> tuple[bytes, str]:
+                     millesime: int | None = None,
+                     date_reference: dt.date | None = None) -> tuple[bytes, str]:
     """Lit le tableau (sans lancer les règles) et renvoie le CSV SCDL et un résumé d'une phrase."""
     from cdv_regles.conversion import convertir
     from cdv_regles.export.attribuants import financeurs as lire_financeurs
@@ -289,7 +290,7 @@ def exporter_fichier(chemin: str | Path, *, statuts: tuple[str, ...] = (STATUT_P
     from cdv_regles.lecture import lire_table
     from cdv_regles.verification import preparer
 
-    _, catalogue = preparer(millesime)
+    _, catalogue = preparer(millesime, date_reference=date_reference)
     choisis = lire_financeurs(catalogue, financeurs)
     absents = [f.parametre for f in choisis if f.parametre not in catalogue.parametres.tous]
     if absents:

@@ -43,8 +43,8 @@ def nouveau_greffon(ctx: click.Context, nom: str, dossier: Path, nom_partenaire:
         click.echo(f"Le greffon ajoute au tableau la colonne facultative « Montant sollicité "
                    f"{greffon.nom_partenaire} » ({greffon.colonne}).")
     click.echo("Ensuite :")
-    click.echo(f"  1. écrivez ses règles dans {cible}/src/{greffon.module}/regles/{greffon.millesime}/ "
-               "et ses paramètres dans regles/parametres.yaml ;")
+    click.echo(f"  1. écrivez ses règles dans {cible}/src/{greffon.module}/regles/ (en_vigueur dit "
+               "leurs millésimes) et ses paramètres dans regles/parametres.yaml ;")
     click.echo(f"  2. installez-le : uv pip install -e {cible} (ou ajoutez-le au workspace, voir plugins/GUIDE.md) ;")
     click.echo("  3. vérifiez qu'il est chargé : cdv-regles greffons ;")
     click.echo(f"  4. lancez ses tests : pytest {cible}")

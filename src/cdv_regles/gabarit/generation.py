@@ -57,8 +57,9 @@ def nom_court(nom: str) -> str:
 
 def decrire(nom: str, nom_partenaire: str | None, millesime: int | None = None) -> Greffon:
     """Le greffon à générer : un financeur connu du contrat reprend sa clé et sa colonne."""
-    from cdv_regles.chemins import dossier_regles, millesimes_disponibles
+    from cdv_regles.chemins import dossier_regles
     from cdv_regles.donnees import lire_yaml
+    from cdv_regles.millesimes import millesimes_disponibles
 
     court = nom_court(nom)
     listes = lire_yaml(dossier_regles() / "referentiels" / "listes.yaml") or {}
@@ -111,7 +112,7 @@ def fichiers(g: Greffon, *, workspace: bool) -> dict[str, str]:
         "README.md": _modele("README.md.tmpl", valeurs),
         f"{paquet}/__init__.py": _modele("__init__.py.tmpl", valeurs).rstrip("\n") + "\n",
         f"{paquet}/regles/parametres.yaml": _modele("parametres.yaml.tmpl", valeurs),
-        f"{paquet}/regles/{g.millesime}/priorites.yaml": _modele("priorites.yaml.tmpl", valeurs),
+        f"{paquet}/regles/priorites.yaml": _modele("priorites.yaml.tmpl", valeurs),
     }
 
 

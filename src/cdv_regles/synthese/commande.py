@@ -76,9 +76,10 @@ def produire(fichier: Path, format_: str, *, millesime: int | None = None, date_
     etape(f"Lecture de {fichier}…")
     brute = lire_table(fichier)
     etape("Chargement des règles et des greffons…")
-    greffons, catalogue = preparer(millesime, desactives)
+    date_reference = date_reference or dt.date.today()
+    greffons, catalogue = preparer(millesime, desactives, date_reference)
     etape(f"Vérification de {len(brute.lignes)} ligne(s) ({len(catalogue.regles)} règles)…")
-    resultat = verifier_avec(brute, greffons, catalogue, date_reference or dt.date.today())
+    resultat = verifier_avec(brute, greffons, catalogue, date_reference)
     etape("Calcul de la synthèse…")
     donnees = calculer_synthese(resultat, greffons)
     resume = f"{donnees['dossiers']} dossier(s), {len(resultat.constats)} constat(s)"
