@@ -140,7 +140,8 @@ def test_noms_francais_et_anciens_noms_anglais():
         assert f"  {nom} " in commandes
     assert "  plugins " not in commandes and "  nouveau-plugin " not in commandes
     assert "plugins (greffons)" in aide  # l'aide dit que l'ancien nom marche encore
-    r_fr, r_en = lancer("greffons", "--format", "json"), lancer("plugins", "--format", "json")
+    r_fr = lancer("greffons", "--format", "json", "--millesime", "2023")
+    r_en = lancer("plugins", "--format", "json", "--millesime", "2023")
     assert r_fr.exit_code == r_en.exit_code == 0
     assert json.loads(r_fr.output) == json.loads(r_en.output)
     assert "DOSSIER/cdv-regles-NOM" in lancer("nouveau-plugin", "--help").output
@@ -213,7 +214,7 @@ def test_erreur_inattendue_message_journal_et_statut_quatre(classeur, monkeypatc
 
 def test_tube_ferme_fin_silencieuse(classeur):
     chemin = classeur([{"piece_cerfa": "Non"}])
-    for args in (["verifier", str(chemin)], ["--help"], ["texte-git", str(chemin)]):
+    for args in (["verifier", str(chemin), "--millesime", "2023"], ["--help"], ["texte-git", str(chemin)]):
         p = subprocess.Popen([sys.executable, "-m", "cdv_regles", *args], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
         p.stdout.close()  # le lecteur est parti avant la première ligne (comme « | head -0 »)
