@@ -14,6 +14,7 @@ import re
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from cdv_regles.affichage import date as date_fr
 from cdv_regles.affichage import visible
 from cdv_regles.constats import GRAVITES, atteint
 
@@ -89,7 +90,7 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
           f"{_pluriel(r['dossiers'], 'dossier')} vérifié{'s' if r['dossiers'] > 1 else ''}{feuille}, "
           f"{r['dossiers_avec_constats']} avec constats — "
           f"{_pluriel(g['bloquant'], 'bloquant')}, {_pluriel(g['alerte'], 'alerte')}, {g['info']} info — "
-          f"millésime {r['millesime']}, date de référence {resultat.date_reference:%d/%m/%Y}, "
+          f"millésime {r['millesime']}, date de référence {date_fr(resultat.date_reference)}, "
           f"règles {echapper(r['version_regles'])}.", ""]
     if resultat.defauts:
         md += ["### Greffons en défaut", "", *(f"- {echapper(d)}" for d in resultat.defauts), ""]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from cdv_regles.affichage import date as date_fr
 from cdv_regles.affichage import visible
 from cdv_regles.constats import GRAVITES
 from cdv_regles.rapports.lecture import lignes_lecture
@@ -34,7 +35,7 @@ def resume_une_ligne(resultat: Resultat) -> str:
     g = r["par_gravite"]
     comptes = ", ".join(f"{g[x]} {x}{'s' if g[x] > 1 and x != 'info' else ''}" for x in GRAVITES)
     return (f"{r['dossiers']} dossier(s) vérifié(s), {r['constats']} constat(s) : {comptes} "
-            f"— millésime {r['millesime']}, date de référence {resultat.date_reference:%d/%m/%Y}")
+            f"— millésime {r['millesime']}, date de référence {date_fr(resultat.date_reference)}")
 
 
 _SECTIONS = {"bloquant": "Constats bloquants", "alerte": "Alertes", "info": "Informations"}
