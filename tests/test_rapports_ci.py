@@ -382,7 +382,7 @@ def test_valeurs_absurdes_sont_des_constats_avec_leur_cellule(tmp_path: Path, ca
     assert re.match(r"Cellule [A-Z]+2 ", cellules[entetes["cout_total"]])
     assert "invraisemblable" in cellules[entetes["montant_cavm"]]
     # Les autres commandes lisent le même fichier sans échouer.
-    for commande in (["synthese", str(chemin), "--format", "json"], ["texte-git", str(chemin)]):
+    for commande in (["synthese", str(chemin), "--format", "json", "--date", DATE], ["texte-git", str(chemin)]):
         r = CliRunner().invoke(cdv_regles, commande, catch_exceptions=False)
         assert r.exit_code == 0, r.output
 
