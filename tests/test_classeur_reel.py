@@ -262,3 +262,14 @@ def test_en_tetes_sur_deux_lignes_fusionnees(tmp_path) -> None:
     assert t.entetes == ["N° dossier", "Porteur", "SIRET", "Coût total de l'action", "Fonds propres"]
     assert t.ligne_entete == 2 and t.numeros == [3, 4]
     assert t.lignes[0][:2] == ["CV23-1", "Asso"]
+
+
+def test_la_synthese_ne_compte_pas_les_totaux(fichiers) -> None:
+    """7 dossiers à 20 000 € de coût total : la synthèse ne compte ni le sous-total ni le TOTAL."""
+    from cdv_regles.synthese.calcul import calculer_synthese
+    from cdv_regles.verification import preparer
+
+    greffons, _ = preparer(2023)
+    perimetre = calculer_synthese(verifier(fichiers["filtre"]), greffons)["rubriques"]["socle"]["perimetre"]
+    assert perimetre["dossiers"] == len(NUMEROS)
+    assert perimetre["cout_total"] == 20_000 * len(NUMEROS)
