@@ -281,7 +281,13 @@ def test_texte_groupe_par_dossier_et_resume_une_ligne(trois_dossiers: Path) -> N
 
 def test_json_au_contrat(trois_dossiers: Path) -> None:
     donnees = json.loads(verifier(str(trois_dossiers), "--format", "json").stdout)
-    assert set(donnees) == {"constats", "resume"}
+    # « lecture » : ce que la lecture a compris (issue 11.5), avant les constats.
+    assert set(donnees) == {"lecture", "constats", "resume"}
+    assert set(donnees["lecture"]) == {
+        "fichier", "feuille", "ligne_entete", "dossiers", "premiere_ligne", "derniere_ligne",
+        "lignes_total", "lignes_vides", "ligne_donnees_ignorees", "colonnes_inconnues",
+        "colonnes_absentes"}
+    assert donnees["lecture"]["dossiers"] == 3 and donnees["lecture"]["ligne_entete"] == 1
     cles = {"dossier", "ligne", "regle", "famille", "gravite", "partenaire", "colonnes", "message", "source"}
     assert all(set(c) == cles for c in donnees["constats"])
     siret = next(c for c in donnees["constats"] if c["regle"] == "SCH-SIRET")

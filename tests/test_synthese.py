@@ -358,7 +358,7 @@ def _montant(v: Any) -> float:
         return 0.0
     if isinstance(v, int | float):
         return float(v)
-    return float(str(v).replace(NBSP, "").replace(" ", "").replace(",", "."))
+    return float(str(v).replace(NBSP, "").replace(" ", "").replace("€", "").replace(",", "."))
 
 
 @pytest.mark.skipif(not CLASSEUR_EXEMPLE.exists(), reason="classeur exemple pas encore livré")
@@ -369,6 +369,8 @@ def test_classeur_exemple_chiffres_recalcules_avec_openpyxl(tmp_path: Path) -> N
     rangees = list(wb["Programmation"].iter_rows(values_only=True))
     entetes = list(rangees[0])
     lignes = [dict(zip(entetes, r, strict=False)) for r in rangees[1:] if any(v not in (None, "") for v in r)]
+    # La ligne « TOTAL » sous le tableau n'est pas un dossier (issue 11.1).
+    lignes = [ligne for ligne in lignes if ligne["N° dossier"] != "TOTAL"]
     comptees = [ligne for ligne in lignes if ligne["Statut"] not in ("Refusé", "Abandonné")]
     etat = [_montant(ligne["Montant sollicité État (politique de la ville)"]) for ligne in comptees]
     attendu_etat, dossiers_etat = sum(etat), sum(1 for m in etat if m > 0)
