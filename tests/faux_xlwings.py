@@ -367,8 +367,15 @@ class FauxCharts:
         return graphique
 
 
+class FauxPageSetup:
+    """``Sheet.page_setup`` d'xlwings : seule la zone d'impression est dans l'API Book."""
+
+    def __init__(self) -> None:
+        self.print_area: str | None = None
+
+
 class FauxSheet:
-    __slots__ = ("book", "charts", "couleurs", "formats", "formules", "fusions", "largeurs", "name",
+    __slots__ = ("book", "charts", "couleurs", "formats", "formules", "fusions", "largeurs", "name", "page_setup",
                  "polices", "renvois", "tables", "valeurs", "visible")
 
     def __init__(self, book: FauxBook, name: str) -> None:
@@ -383,6 +390,7 @@ class FauxSheet:
         self.tables: list[FauxTable] = []
         self.fusions: list[tuple[int, int, int, int]] = []  # (l1, c1, l2, c2), numéros Excel
         self.charts = FauxCharts(self)
+        self.page_setup = FauxPageSetup()
         self.visible = True
 
     def ecrire_api(self, ligne: int, col: int, x: Any) -> None:

@@ -112,7 +112,8 @@ def test_le_classeur_versionne_est_a_jour(classeur_genere: Path) -> None:
 
 def test_tableau_programmation_avec_les_entetes_du_contrat(classeur_genere: Path) -> None:
     wb = openpyxl.load_workbook(classeur_genere, keep_vba=True)
-    assert wb.sheetnames == [F.FEUILLE_PROGRAMMATION, F.FEUILLE_REFERENTIELS, F.FEUILLE_CONFIGURATION]
+    assert wb.sheetnames == [F.FEUILLE_PROGRAMMATION, F.FEUILLE_CONTROLES, F.FEUILLE_SYNTHESE,
+                             F.FEUILLE_REFERENTIELS, F.FEUILLE_CONFIGURATION]
     ws = wb[F.FEUILLE_PROGRAMMATION]
     assert list(ws.tables) == [F.TABLEAU]
     ref = ws.tables[F.TABLEAU].ref
@@ -281,3 +282,47 @@ def test_le_guide_suit_le_classeur() -> None:
     valeurs = {cle: valeur for cle, valeur, _ in CONFIGURATION}
     assert valeurs["Interpreter_Win"] in guide and valeurs["Interpreter_Mac"] in guide
     assert "PolyForm Noncommercial" in guide
+
+
+# --- Impression (issue 16.6) -------------------------------------------------------------------
+
+def test_chaque_feuille_s_imprime_lisiblement(classeur_genere: Path) -> None:
+    """A4 paysage, ajusté en largeur, ligne d'en-tête répétée, zone d'impression : lu dans le XML."""
+    with zipfile.ZipFile(classeur_genere) as z:
+        classeur_xml = z.read("xl/workbook.xml").decode()
+        feuilles = re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="rId(\d+)"', classeur_xml)
+        xml = {nom: z.read(f"xl/worksheets/sheet{rid}.xml").decode() for nom, rid in feuilles}
+    noms = {html_unescape(n): i for i, (n, _) in enumerate(feuilles)}
+    definis = {(m.group(1), int(m.group(2))): html_unescape(m.group(3)) for m in re.finditer(
+        r'<definedName name="(_xlnm\.Print_\w+)" localSheetId="(\d+)">([^<]+)</definedName>', classeur_xml)}
+    largeur_programmation = None
+    for nom, i in noms.items():
+        page = re.search(r"<pageSetup [^>]*/>", xml[feuilles[i][0]]).group(0)
+        assert 'orientation="landscape"' in page and 'paperSize="9"' in page, (nom, page)
+        assert 'fitToHeight="0"' in page, (nom, page)  # autant de pages de haut qu'il faut
+        assert '<pageSetUpPr fitToPage="1"/>' in xml[feuilles[i][0]], nom
+        largeur = re.search(r'fitToWidth="(\d+)"', page)
+        if nom == F.FEUILLE_PROGRAMMATION:
+            largeur_programmation = int(largeur.group(1))
+        else:
+            assert largeur is None, (nom, page)  # fitToWidth absent = 1 page de large
+        if nom != F.FEUILLE_SYNTHESE:  # Synthèse : zone posée par « Vérifier » (tableaux + graphiques)
+            assert ("_xlnm.Print_Area", i) in definis, nom
+    nb = len(colonnes_contrat())
+    derniere = openpyxl.utils.get_column_letter(nb)
+    assert definis[("_xlnm.Print_Area", noms[F.FEUILLE_PROGRAMMATION])] == f"Programmation!$A:${derniere}"
+    assert definis[("_xlnm.Print_Titles", noms[F.FEUILLE_PROGRAMMATION])] == \
+        "Programmation!$A:$B,Programmation!$1:$1"
+    from cdv_regles.classeur.resultats import ENTETES_CONTROLES
+
+    fin = openpyxl.utils.get_column_letter(len(ENTETES_CONTROLES))
+    assert definis[("_xlnm.Print_Area", noms[F.FEUILLE_CONTROLES])] == f"Contrôles!$A:${fin}"
+    assert definis[("_xlnm.Print_Titles", noms[F.FEUILLE_CONTROLES])] == "Contrôles!$1:$1"
+    # Le tableau de 59 colonnes tient sur quelques pages de large, pas sur une (illisible).
+    assert 2 <= largeur_programmation <= 8
+
+
+def html_unescape(texte: str) -> str:
+    import html
+
+    return html.unescape(texte)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faux_xlwings import FauxBook, FauxName, FauxTable, adresse, bornes, chercher, cle, lettres
+from faux_xlwings import FauxBook, FauxName, FauxTable, adresse, bornes, chercher, cle, lettres, numero
 from faux_xlwings import ligne as ligne_de
 
 from cdv_regles.classeur import feuilles as F
@@ -127,6 +127,9 @@ def test_controles_une_ligne_par_constat_du_moteur(exemple) -> None:
     assert controles.formules[(ligne, 10)] == f'=HYPERLINK("#\'Programmation\'!{cellule}","{cellule}")'
     # « 2023-02 » reste un texte (pas une date) : colonne au format texte.
     assert controles.formats[(ligne, 2)] == "@"
+    # Zone d'impression : l'en-tête et tous les constats, toutes les colonnes écrites.
+    fin = lettres(max(col for _, col in controles.valeurs))
+    assert controles.page_setup.print_area == f"$A$1:${fin}${len(lignes)}"
 
 
 def test_cellules_en_cause_colorees_selon_la_gravite(exemple) -> None:
@@ -174,6 +177,13 @@ def test_synthese_et_boite_de_message(exemple) -> None:
     resume = verifier(book, date_reference=date_ref, maintenant=maintenant)
     ws = book.sheets[F.FEUILLE_SYNTHESE]
     assert _valeur(ws, "Contrôle lancé le") == "05/12/2022 à 09:30"
+    # Zone d'impression : tout ce qui est écrit, tableaux et graphiques (posés à droite).
+    zone = re.fullmatch(r"\$A\$1:\$([A-Z]+)\$(\d+)", ws.page_setup.print_area)
+    assert zone, ws.page_setup.print_area
+    derniere_ligne = max(ligne for ligne, _ in ws.valeurs)
+    assert int(zone.group(2)) >= derniere_ligne
+    colonnes_tableaux = max(col for _, col in ws.valeurs)
+    assert len(ws.charts) > 0 and numero(zone.group(1)) > colonnes_tableaux + 1  # les graphiques aussi
     assert _valeur(ws, "Millésime") == 2023
     assert _valeur(ws, "Date de référence des échéances") == date_ref.strftime("%d/%m/%Y")
     assert _valeur(ws, "Version des règles") == resume["version_regles"]
@@ -436,8 +446,12 @@ def test_verifier_sur_le_classeur_genere(exemple, tmp_path) -> None:
     assert "erreur" not in resume, resume
     assert resume["millesime"] == 2023 and resume["dossiers"] == len(dossiers)
     assert prog.couleurs[cle(adresse_de(book, "2023-02", "Porteur"))] == F.COULEURS["bloquant"]
-    assert [s.name for s in book.sheets][:3] == [F.FEUILLE_PROGRAMMATION, F.FEUILLE_REFERENTIELS,
+    assert [s.name for s in book.sheets][:5] == [F.FEUILLE_PROGRAMMATION, F.FEUILLE_CONTROLES,
+                                                 F.FEUILLE_SYNTHESE, F.FEUILLE_REFERENTIELS,
                                                  F.FEUILLE_CONFIGURATION]
+    # Les feuilles livrées d'avance sont réécrites (leur phrase d'attente a disparu).
+    assert book.sheets[F.FEUILLE_CONTROLES].used_range.value[0][0] == "Gravité"
+    assert "Cliquez" not in str(book.sheets[F.FEUILLE_SYNTHESE].used_range.value)
 
 
 EXEMPLE = DEPOT / "classeurs" / "exemple-programmation-2023.xlsx"

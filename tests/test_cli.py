@@ -241,3 +241,39 @@ def test_rapport_texte_bloquants_puis_alertes_puis_compte_des_infos(classeur):
     detail = lancer("verifier", str(chemin), "--date", "2023-03-01", "--infos").output
     assert "Informations (" in detail and "info      EGA-MARQUEUR-ZERO" in detail
     assert detail.index("Alertes") < detail.index("Informations (")
+
+
+# --- Longues commandes : progression sur un terminal, sortie vérifiée d'abord (issue 16.6) -------
+
+def test_progression_sur_un_terminal_seulement(classeur, monkeypatch, tmp_path):
+    from cdv_regles import progression
+
+    chemin = classeur([{}])
+    r = CliRunner().invoke(cdv_regles, ["synthese", str(chemin), "--sortie", str(tmp_path / "s.html")])
+    assert r.exit_code == 0 and "Lecture de" not in r.stderr  # pas un terminal : rien
+    monkeypatch.setattr(progression, "sur_terminal", lambda: True)
+    r = CliRunner().invoke(cdv_regles, ["synthese", str(chemin), "--sortie", str(tmp_path / "s.html")])
+    assert r.exit_code == 0, r.output
+    etapes = r.stderr
+    assert etapes.index("Lecture de") < etapes.index("Vérification de") < etapes.index("Écriture de")
+    assert "s.html" not in r.stdout  # la progression va sur la sortie d'erreur
+
+
+def test_sortie_impossible_dite_avant_le_travail(classeur, monkeypatch, tmp_path):
+    from cdv_regles import greffons, lecture
+
+    def interdit(*a, **k):
+        raise AssertionError("le travail a commencé avant de vérifier la sortie")
+
+    chemin = classeur([{}])
+    existant = tmp_path / "programmation-2023.xlsm"
+    existant.write_bytes(b"saisies")
+    monkeypatch.setattr(greffons, "charger", interdit)
+    monkeypatch.setattr(lecture, "lire_table", interdit)
+    r = CliRunner().invoke(cdv_regles, ["classeur", "nouveau", "--millesime", "2023", "--sortie", str(existant)])
+    assert r.exit_code == 2 and "existe déjà" in r.stderr, r.output
+    assert existant.read_bytes() == b"saisies"
+    for commande in (["synthese", str(chemin)], ["verifier", str(chemin)],
+                     ["exporter", "scdl", str(chemin)]):
+        r = CliRunner().invoke(cdv_regles, [*commande, "--sortie", str(tmp_path / "absent" / "r.csv")])
+        assert r.exit_code == 2 and "n'existe pas" in r.stderr, (commande, r.output)

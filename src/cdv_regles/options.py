@@ -78,6 +78,9 @@ class CheminSortie(click.ParamType):
             verifier_cible(chemin)
         except ErreurCdv as e:
             self.fail(e.message, param, ctx)
+        dossier = chemin.parent if str(chemin.parent) else Path(".")
+        if not dossier.is_dir():  # dit avant le travail, pas après
+            self.fail(f"le dossier {dossier} n'existe pas : créez-le ou choisissez un autre chemin.", param, ctx)
         return chemin
 
 

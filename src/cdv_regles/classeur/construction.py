@@ -24,13 +24,27 @@ from cdv_regles.classeur.projet_vba import (
     projet_vba,
     version_xlwings,
 )
+from cdv_regles.classeur.resultats import ENTETES_CONTROLES
 from cdv_regles.contrat import Colonne
 from cdv_regles.erreurs import ErreurCdv
 from cdv_regles.types_colonnes import TYPES, type_colonne
 
-ORDRE_FEUILLES = (F.FEUILLE_PROGRAMMATION, F.FEUILLE_REFERENTIELS, F.FEUILLE_CONFIGURATION)
+# Contrôles et Synthèse sont créées d'avance, vides, avec leur mise en page d'impression : « Vérifier »
+# les vide (contenu et formats) et les réécrit, et Excel garde la mise en page, que l'API Book
+# d'xlwings ne sait pas poser (orientation, ajustement, lignes répétées : voir classeurs/README.md).
+ORDRE_FEUILLES = (F.FEUILLE_PROGRAMMATION, F.FEUILLE_CONTROLES, F.FEUILLE_SYNTHESE, F.FEUILLE_REFERENTIELS,
+                  F.FEUILLE_CONFIGURATION)
+#: Largeur imprimable d'une page A4 paysage, en largeur de colonne Excel (caractères), à l'échelle
+#: la plus petite qui reste lisible (~60 %) : au-delà, le tableau est imprimé sur plusieurs pages
+#: de large, N° dossier et porteur répétés sur chacune.
+LARGEUR_PAGE_LISIBLE = 230
 #: Lignes de données couvertes par les validations (le tableau s'agrandit tout seul).
 LIGNES_VALIDEES = 2000
+LIGNES_MAX_EXCEL = 1_048_576  # une zone d'impression sur toutes les lignes s'écrit $A:$H
+RESULTATS_CONTROLES = ("Cliquez sur « Vérifier » (feuille Programmation) : chaque constat s'affichera ici, "
+                       "une ligne par constat.")
+RESULTATS_SYNTHESE = ("Cliquez sur « Vérifier » (feuille Programmation) : la synthèse pour le comité "
+                      "(chiffres et graphiques) s'affichera ici.")
 HAUTEUR_ENTETE = 80  # points : place pour le bouton au-dessus des en-têtes sur plusieurs lignes
 
 COULEURS_GROUPES = {
@@ -169,11 +183,15 @@ def _ecrire_classeur(chemin: Path, contenu: Contenu, vba: bytes) -> None:
     wb.add_vba_project(io.BytesIO(vba), is_stream=True)
     wb.set_vba_name("ThisWorkbook")
     programmation = wb.add_worksheet(F.FEUILLE_PROGRAMMATION)
+    controles = wb.add_worksheet(F.FEUILLE_CONTROLES)
+    synthese = wb.add_worksheet(F.FEUILLE_SYNTHESE)
     referentiels = wb.add_worksheet(F.FEUILLE_REFERENTIELS)
     configuration = wb.add_worksheet(F.FEUILLE_CONFIGURATION)
     # Noms de code des modules de document créés dans le squelette (Sheet1, Sheet2…).
-    for i, feuille in enumerate((programmation, referentiels, configuration), start=1):
+    for i, feuille in enumerate((programmation, controles, synthese, referentiels, configuration), start=1):
         feuille.set_vba_name(f"Sheet{i}")
+    _feuille_resultats(wb, controles, RESULTATS_CONTROLES, repeter_entete=True)
+    _feuille_resultats(wb, synthese, RESULTATS_SYNTHESE, repeter_entete=False)
 
     _feuille_referentiels(wb, referentiels, contenu)
     _feuille_programmation(wb, programmation, contenu)
@@ -214,7 +232,19 @@ def _feuille_referentiels(wb: Any, ws: Any, contenu: Contenu) -> None:
         largeur = max([len(liste.titre), *(len(str(v)) for v in liste.valeurs)])
         ws.set_column(col, col, min(max(largeur + 2, 12), 60))
     ws.freeze_panes(ligne_entete + 1, 0)
-    _mise_en_page(ws, largeur_une_page=True)
+    _mise_en_page(ws)
+    ws.print_area(0, 0, LIGNES_MAX_EXCEL - 1, max(len(contenu.referentiels), 1) - 1)
+
+
+def _feuille_resultats(wb: Any, ws: Any, attente: str, *, repeter_entete: bool) -> None:
+    """Contrôles et Synthèse avant le premier « Vérifier » : une phrase, et la mise en page."""
+    ws.write_string(0, 0, attente, wb.add_format({"italic": True, "font_color": "#595959"}))
+    if repeter_entete:  # Contrôles : une ligne d'en-tête puis un constat par ligne, colonnes A à I
+        _mise_en_page(ws)
+        ws.repeat_rows(0)
+        ws.print_area(0, 0, LIGNES_MAX_EXCEL - 1, len(ENTETES_CONTROLES) - 1)
+    else:  # Synthèse : tableaux et graphiques ; « Vérifier » pose la zone d'impression exacte
+        _mise_en_page(ws)
 
 
 def _feuille_programmation(wb: Any, ws: Any, contenu: Contenu) -> None:
@@ -247,9 +277,11 @@ def _feuille_programmation(wb: Any, ws: Any, contenu: Contenu) -> None:
         ws.set_column(i, i, largeur, formats_colonne.get(c.type))
         ws.data_validation(1, i, LIGNES_VALIDEES, i, _validation(c, contenu))
     ws.freeze_panes(1, 2)
-    _mise_en_page(ws, largeur_une_page=False)
+    largeur = sum(LARGEURS_COLONNES.get(c.id, LARGEURS.get(c.type, 16)) for c in colonnes)
+    _mise_en_page(ws, pages_de_large=max(1, -(-largeur // LARGEUR_PAGE_LISIBLE)))
     ws.repeat_rows(0)
     ws.repeat_columns(0, 1)
+    ws.print_area(0, 0, LIGNES_MAX_EXCEL - 1, len(colonnes) - 1)  # colonnes entières : les lignes ajoutées aussi
     ws.insert_button(0, 0, {
         "macro": F.MACRO_VERIFIER,
         "caption": F.LIBELLE_BOUTON,
@@ -306,14 +338,17 @@ def _feuille_configuration(wb: Any, ws: Any, contenu: Contenu) -> None:
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 48)
     ws.set_column(3, 3, 90)
-    _mise_en_page(ws, largeur_une_page=True)
+    _mise_en_page(ws)
+    ws.print_area(0, 0, LIGNES_MAX_EXCEL - 1, 3)
 
 
-def _mise_en_page(ws: Any, *, largeur_une_page: bool) -> None:
+def _mise_en_page(ws: Any, *, pages_de_large: int = 1) -> None:
+    """Impression lisible : A4 paysage, ajusté en largeur (autant de pages de haut qu'il faut),
+    pied de page « feuille — page n / N »."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    if largeur_une_page:
-        ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.fit_to_pages(pages_de_large, 0)
+    ws.set_footer("&L&A&RPage &P / &N")
 
 

@@ -31,6 +31,18 @@ def feuille_outil(book: Any, nom: str, *, masquee: bool = False) -> Any:
     return feuille
 
 
+def zone_impression(feuille: Any, adresse: str) -> None:
+    """Pose la zone d'impression (``PageSetup.print_area`` d'xlwings, Excel Windows et macOS).
+
+    Le reste de la mise en page (paysage, ajustement en largeur, ligne d'en-tête répétée) n'est pas
+    dans l'API Book d'xlwings : il est posé par la construction du classeur sur les feuilles
+    Contrôles et Synthèse, qu'Excel garde quand « Vérifier » les vide. xlwings Server / Lite ne
+    transmettent pas la mise en page : sans effet là.
+    """
+    with contextlib.suppress(Exception):
+        feuille.page_setup.print_area = adresse
+
+
 def alerte(book: Any, message: str, titre: str, mode: str) -> None:
     """Boîte de message (MsgBox dans Excel, alerte dans xlwings Server / Lite)."""
     book.app.alert(message, title=titre, buttons="ok", mode=mode)

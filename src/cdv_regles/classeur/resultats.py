@@ -8,7 +8,7 @@ from typing import Any
 
 from cdv_regles.adresses import lettres_colonne
 from cdv_regles.classeur import feuilles as F
-from cdv_regles.classeur.livre import feuille_outil
+from cdv_regles.classeur.livre import feuille_outil, zone_impression
 from cdv_regles.constats import GRAVITES
 
 LIBELLES_GRAVITE = {"bloquant": "Bloquant", "alerte": "Alerte", "info": "Info"}
@@ -88,6 +88,7 @@ def ecrire_controles(book: Any, resultat: Any, feuille_lue: str) -> Any:
     for debut, fin, gravite in suites:
         if gravite in F.COULEURS:
             ws[f"A{debut}:A{fin}"].color = F.COULEURS[gravite]
+    zone_impression(ws, f"$A$1:${derniere}${n}")
     return ws
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 from cdv_regles.adresses import lettres_colonne as lettre
+from cdv_regles.classeur.livre import zone_impression
 from cdv_regles.synthese.format import date_fr
 from cdv_regles.synthese.vues import LIBELLES_GRAVITE, Section, Vue, sections
 
@@ -50,14 +51,30 @@ def ecrire_synthese(book: Any, synthese: dict[str, Any], *, maintenant: dt.datet
     for i, largeur in enumerate(plan.largeurs()):
         ws[f"{lettre(i)}:{lettre(i)}"].column_width = largeur
     _mettre_en_forme(ws, plan)
+    graphiques = True
     for vue, entete, derniere, ligne_titre in placements:
         try:
             _graphique(ws, plan, vue, entete, derniere, ligne_titre)
         except Exception:  # hôte sans graphiques (client Office.js ancien) : les tableaux suffisent
             ws[f"{plan.colonne_graphique}1"].value = (
                 "Graphiques indisponibles dans cette version d'Excel : les tableaux ci-contre donnent les chiffres.")
+            graphiques = False
             break
+    zone_impression(ws, _zone(plan, placements if graphiques else []))
     return ws
+
+
+def _zone(plan: Plan, placements: list[tuple[Vue, int, int, int]]) -> str:
+    """Zone d'impression : les tableaux et, à leur droite, les graphiques (largeur et hauteur estimées)."""
+    fin_ligne = len(plan.valeurs())
+    fin_colonne = plan.colonnes - 1
+    for vue, _, _, ligne_titre in placements:
+        if vue.graphique is None:
+            continue
+        fin_ligne = max(fin_ligne, ligne_titre + int(_hauteur_graphique(vue) // HAUTEUR_LIGNE) + 1)
+        # colonnes par défaut de 8,43 caractères, soit 48 points
+        fin_colonne = max(fin_colonne, plan.colonnes + 1 + int(LARGEUR_GRAPHIQUE // 48) + 1)
+    return f"$A$1:${lettre(fin_colonne)}${fin_ligne}"
 
 
 
