@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -340,25 +338,21 @@ def octets_classeur(wb: Any) -> bytes:
     return fixe.getvalue()
 
 
-def ecrire_atomique(chemin: Path, octets: bytes) -> None:
-    """Écrit dans un fichier temporaire du même dossier puis le renomme : jamais de fichier à moitié écrit."""
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporaire = tempfile.mkstemp(dir=chemin.parent, prefix=f".{chemin.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(octets)
-        os.replace(temporaire, chemin)
-    except BaseException:
-        Path(temporaire).unlink(missing_ok=True)
-        raise
+def generer(sortie: Path = SORTIE, dossiers: Path = DOSSIERS, attendus: Path = ATTENDUS, *,
+            remplacer: bool = True) -> int:
+    """Écrit le classeur exemple ; renvoie le nombre de dossiers.
 
+    Écriture de ``cdv_regles.ecriture`` : d'un coup, et sans ``remplacer`` exclusive (un fichier
+    apparu pendant la génération n'est jamais remplacé).
+    """
+    from cdv_regles.ecriture import creer_dossier, ecrire_octets
 
-def generer(sortie: Path = SORTIE, dossiers: Path = DOSSIERS, attendus: Path = ATTENDUS) -> int:
-    """Écrit le classeur exemple ; renvoie le nombre de dossiers."""
     colonnes = colonnes_du_contrat()
     lignes, masquees = lire_dossiers(dossiers, colonnes)
     wb = construire_classeur(colonnes, lignes, masquees, lire_attendus(attendus))
-    ecrire_atomique(sortie, octets_classeur(wb))
+    creer_dossier(sortie.parent)
+    ecrire_octets(sortie, octets_classeur(wb), remplacer=remplacer,
+                  conseil="Choisissez un autre nom ou ajoutez --ecraser.")
     return len(lignes)
 
 
@@ -373,13 +367,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erreur : --sortie doit finir par .xlsx (vu : {sortie}).", file=sys.stderr)
         return 2
     # Le classeur exemple est un fichier généré ; tout autre fichier existant peut être celui d'un utilisateur.
-    if sortie.exists() and sortie.resolve() != SORTIE.resolve() and not args.ecraser:
+    remplacer = args.ecraser or sortie.resolve() == SORTIE.resolve()
+    if sortie.exists() and not remplacer:
         print(f"Erreur : {sortie} existe déjà ; il n'est pas remplacé. Choisissez un autre nom ou ajoutez --ecraser.",
               file=sys.stderr)
         return 2
+    from cdv_regles.erreurs import ErreurCdv
+
     try:
-        nb = generer(sortie)
-    except ErreurDonnees as e:
+        nb = generer(sortie, remplacer=remplacer)
+    except (ErreurDonnees, ErreurCdv) as e:
         print(f"Erreur : {e}", file=sys.stderr)
         return 2
     except OSError as e:

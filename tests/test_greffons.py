@@ -427,6 +427,20 @@ def test_le_defaut_garde_la_trace_pour_l_auteur_du_greffon(faux_greffon, tableau
     assert f"Défaut : {defaut}" in r.stderr and "ZeroDivisionError: panne volontaire du contrôle" in r.stderr
 
 
+def test_debug_montre_la_trace_du_defaut_a_l_auteur(faux_greffon, tableau_partenaires: Path) -> None:
+    """``--debug`` (ou CDV_REGLES_DEBUG=1) : la trace du défaut sous sa ligne ; sans lui, la ligne seule."""
+    faux_greffon("controle")
+    sans = invoquer("verifier", str(tableau_partenaires), "--date", DATE, "--millesime", "2023")
+    assert sans.exit_code == 3 and "panne volontaire du contrôle" in sans.stderr
+    assert "Traceback" not in sans.output
+    for args, env in ((["--debug"], None), ([], {"CDV_REGLES_DEBUG": "1"})):
+        r = invoquer(*args, "verifier", str(tableau_partenaires), "--date", DATE, "--millesime", "2023", env=env)
+        assert r.exit_code == 3
+        ligne = r.stderr.index("greffon « faux » : cdv_regles_controles a échoué")
+        assert r.stderr.index("Traceback", ligne) > ligne and "faux_greffon_controle.py" in r.stderr
+        assert "Traceback" not in r.stdout  # le rapport reste propre
+
+
 def test_les_defauts_sont_ceux_de_chaque_execution(faux_greffon, tableau_partenaires: Path) -> None:
     """Deux vérifications avec les mêmes greffons : chacune rend ses défauts, sans cumul."""
     from cdv_regles.verification import preparer, verifier_avec

@@ -78,10 +78,23 @@ class CheminSortie(click.ParamType):
             verifier_cible(chemin)
         except ErreurCdv as e:
             self.fail(e.message, param, ctx)
-        dossier = chemin.parent if str(chemin.parent) else Path(".")
-        if not dossier.is_dir():  # dit avant le travail, pas après
-            self.fail(f"le dossier {dossier} n'existe pas : créez-le ou choisissez un autre chemin.", param, ctx)
         return chemin
+
+
+def verifier_sortie(sortie: Path | None) -> None:
+    """À l'entrée d'une commande, avant le travail : le dossier de ``--sortie`` doit exister.
+
+    (Pas dans le type de l'option : valider une ligne de commande ne dépend pas du disque.)
+    """
+    from cdv_regles.ecriture import est_sortie_standard
+    from cdv_regles.erreurs import ErreurCdv
+
+    if sortie is None or est_sortie_standard(sortie):
+        return
+    dossier = sortie.parent if str(sortie.parent) else Path(".")
+    if not dossier.is_dir():
+        raise ErreurCdv(f"--sortie {sortie} : le dossier {dossier} n'existe pas : créez-le ou choisissez "
+                        "un autre chemin.")
 
 
 def millesime(*, requis: bool = False, aide: str | None = None) -> Callable[[F], F]:

@@ -41,6 +41,7 @@ def verifier(fichier: Path, format_: str, date_reference: dt.date | None, milles
     from cdv_regles.verification import verifier_fichier
 
     desactives = options.desactives(sans)
+    options.verifier_sortie(sortie)
     etape(f"Vérification de {fichier}…")
     resultat = verifier_fichier(fichier, millesime=millesime, date_reference=date_reference,
                                 desactives=desactives)

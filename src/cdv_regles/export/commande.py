@@ -55,6 +55,7 @@ def scdl(fichier: Path, sortie: Path, financeurs: tuple[str, ...], statuts: tupl
     from cdv_regles.erreurs import ErreurCdv
     from cdv_regles.export.scdl import STATUT_PAR_DEFAUT, exporter_fichier
 
+    options.verifier_sortie(sortie)
     if sortie.suffix.lower() in EXTENSIONS_TABLEUR:
         raise ErreurCdv(f"--sortie {sortie} : l'export SCDL est un fichier CSV ; choisissez un nom en .csv "
                         "(un classeur ne doit jamais être remplacé par l'export).")

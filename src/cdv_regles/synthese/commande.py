@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -43,6 +43,7 @@ def synthese(fichier: Path, sortie: Path | None, format_: str | None, date_refer
     if format_ is None:
         format_ = "json" if vers_fichier and sortie.suffix.lower() == ".json" else "html"
     desactives = options.desactives(sans)
+    options.verifier_sortie(sortie)
     rapport = produire(fichier, format_, millesime=millesime, date_reference=date_reference,
                        desactives=desactives)
     if vers_fichier:
@@ -52,6 +53,7 @@ def synthese(fichier: Path, sortie: Path | None, format_: str | None, date_refer
     else:
         click.echo(rapport.texte, nl=False)
     signaler_defauts(rapport.defauts)
+    signaler_defauts(rapport.traces, message=False)
     if rapport.defauts:
         sys.exit(SORTIE_GREFFON)
 
@@ -61,6 +63,7 @@ class Rapport:
     texte: str
     resume: str  # une ligne pour l'utilisateur : dossiers et constats
     defauts: list[str]
+    traces: list = field(default_factory=list)  # les défauts de la vérification, trace comprise (--debug)
 
 
 def produire(fichier: Path, format_: str, *, millesime: int | None = None, date_reference: dt.date | None = None,
@@ -84,10 +87,11 @@ def produire(fichier: Path, format_: str, *, millesime: int | None = None, date_
     donnees = calculer_synthese(resultat, greffons)
     resume = f"{donnees['dossiers']} dossier(s), {len(resultat.constats)} constat(s)"
     if format_ == "json":
-        return Rapport(json.dumps(donnees, ensure_ascii=False, indent=2) + "\n", resume, donnees["defauts_greffons"])
+        return Rapport(json.dumps(donnees, ensure_ascii=False, indent=2) + "\n", resume, donnees["defauts_greffons"],
+                       list(resultat.defauts))
     from cdv_regles.synthese.html import rendre_html
 
     porteurs = dict(zip(resultat.cadre["_dossier"].to_list(), resultat.cadre["porteur"].to_list(), strict=True))
     texte = rendre_html(donnees, resultat.constats, porteurs={k: v for k, v in porteurs.items() if v},
                         produit_le=maintenant or dt.datetime.now().replace(second=0, microsecond=0))
-    return Rapport(texte, resume, donnees["defauts_greffons"])
+    return Rapport(texte, resume, donnees["defauts_greffons"], list(resultat.defauts))
