@@ -272,13 +272,12 @@ def _feuille_programmation(wb: Any, ws: Any, contenu: Contenu) -> None:
         ],
     })
     ws.set_row(0, HAUTEUR_ENTETE)
-    for i, c in enumerate(colonnes):
-        largeur = LARGEURS_COLONNES.get(c.id, type_colonne(c.type).largeur)
+    largeurs = [LARGEURS_COLONNES.get(c.id, type_colonne(c.type).largeur) for c in colonnes]
+    for i, (c, largeur) in enumerate(zip(colonnes, largeurs, strict=True)):
         ws.set_column(i, i, largeur, formats_colonne.get(c.type))
         ws.data_validation(1, i, LIGNES_VALIDEES, i, _validation(c, contenu))
     ws.freeze_panes(1, 2)
-    largeur = sum(LARGEURS_COLONNES.get(c.id, LARGEURS.get(c.type, 16)) for c in colonnes)
-    _mise_en_page(ws, pages_de_large=max(1, -(-largeur // LARGEUR_PAGE_LISIBLE)))
+    _mise_en_page(ws, pages_de_large=max(1, -(-sum(largeurs) // LARGEUR_PAGE_LISIBLE)))
     ws.repeat_rows(0)
     ws.repeat_columns(0, 1)
     ws.print_area(0, 0, LIGNES_MAX_EXCEL - 1, len(colonnes) - 1)  # colonnes entières : les lignes ajoutées aussi
