@@ -313,11 +313,12 @@ def test_chaque_feuille_s_imprime_lisiblement(classeur_genere: Path) -> None:
     assert definis[("_xlnm.Print_Area", noms[F.FEUILLE_PROGRAMMATION])] == f"Programmation!$A:${derniere}"
     assert definis[("_xlnm.Print_Titles", noms[F.FEUILLE_PROGRAMMATION])] == \
         "Programmation!$A:$B,Programmation!$1:$1"
-    from cdv_regles.classeur.resultats import ENTETES_CONTROLES
+    from cdv_regles.classeur.resultats import ENTETES_CONTROLES, LIGNE_ENTETE_CONTROLES
 
     fin = openpyxl.utils.get_column_letter(len(ENTETES_CONTROLES))
     assert definis[("_xlnm.Print_Area", noms[F.FEUILLE_CONTROLES])] == f"Contrôles!$A:${fin}"
-    assert definis[("_xlnm.Print_Titles", noms[F.FEUILLE_CONTROLES])] == "Contrôles!$1:$1"
+    e = LIGNE_ENTETE_CONTROLES
+    assert definis[("_xlnm.Print_Titles", noms[F.FEUILLE_CONTROLES])] == f"Contrôles!${e}:${e}"
     # Le tableau de 59 colonnes tient sur quelques pages de large, pas sur une (illisible).
     assert 2 <= largeur_programmation <= 8
 

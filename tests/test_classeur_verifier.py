@@ -129,7 +129,7 @@ def test_controles_une_ligne_par_constat_du_moteur(exemple) -> None:
     assert controles.formats[(ligne, 2)] == "@"
     # Zone d'impression : l'en-tête et tous les constats, toutes les colonnes écrites.
     fin = lettres(max(col for _, col in controles.valeurs))
-    assert controles.page_setup.print_area == f"$A$1:${fin}${len(lignes)}"
+    assert controles.page_setup.print_area == f"$A$1:${fin}${len(tout)}"
 
 
 def test_cellules_en_cause_colorees_selon_la_gravite(exemple) -> None:
@@ -450,7 +450,7 @@ def test_verifier_sur_le_classeur_genere(exemple, tmp_path) -> None:
                                                  F.FEUILLE_SYNTHESE, F.FEUILLE_REFERENTIELS,
                                                  F.FEUILLE_CONFIGURATION]
     # Les feuilles livrées d'avance sont réécrites (leur phrase d'attente a disparu).
-    assert book.sheets[F.FEUILLE_CONTROLES].used_range.value[0][0] == "Gravité"
+    assert book.sheets[F.FEUILLE_CONTROLES].used_range.value[0][0].startswith("Lecture : ")
     assert "Cliquez" not in str(book.sheets[F.FEUILLE_SYNTHESE].used_range.value)
 
 

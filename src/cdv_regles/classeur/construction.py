@@ -24,7 +24,7 @@ from cdv_regles.classeur.projet_vba import (
     projet_vba,
     version_xlwings,
 )
-from cdv_regles.classeur.resultats import ENTETES_CONTROLES
+from cdv_regles.classeur.resultats import ENTETES_CONTROLES, LIGNE_ENTETE_CONTROLES
 from cdv_regles.contrat import Colonne
 from cdv_regles.erreurs import ErreurCdv
 from cdv_regles.types_colonnes import TYPES, type_colonne
@@ -239,9 +239,9 @@ def _feuille_referentiels(wb: Any, ws: Any, contenu: Contenu) -> None:
 def _feuille_resultats(wb: Any, ws: Any, attente: str, *, repeter_entete: bool) -> None:
     """Contrôles et Synthèse avant le premier « Vérifier » : une phrase, et la mise en page."""
     ws.write_string(0, 0, attente, wb.add_format({"italic": True, "font_color": "#595959"}))
-    if repeter_entete:  # Contrôles : une ligne d'en-tête puis un constat par ligne, colonnes A à I
+    if repeter_entete:  # Contrôles : la ligne d'en-tête puis un constat par ligne
         _mise_en_page(ws)
-        ws.repeat_rows(0)
+        ws.repeat_rows(LIGNE_ENTETE_CONTROLES - 1)  # sous le résumé de la lecture
         ws.print_area(0, 0, LIGNES_MAX_EXCEL - 1, len(ENTETES_CONTROLES) - 1)
     else:  # Synthèse : tableaux et graphiques ; « Vérifier » pose la zone d'impression exacte
         _mise_en_page(ws)
