@@ -249,10 +249,11 @@ def test_progression_sur_un_terminal_seulement(classeur, monkeypatch, tmp_path):
     from cdv_regles import progression
 
     chemin = classeur([{}])
-    r = CliRunner().invoke(cdv_regles, ["synthese", str(chemin), "--sortie", str(tmp_path / "s.html")])
-    assert r.exit_code == 0 and "Lecture de" not in r.stderr  # pas un terminal : rien
+    args = ["synthese", str(chemin), "--date", "2023-03-01", "--sortie", str(tmp_path / "s.html")]
+    r = CliRunner().invoke(cdv_regles, args)
+    assert r.exit_code == 0 and "Lecture de" not in r.stderr, r.output  # pas un terminal : rien
     monkeypatch.setattr(progression, "sur_terminal", lambda: True)
-    r = CliRunner().invoke(cdv_regles, ["synthese", str(chemin), "--sortie", str(tmp_path / "s.html")])
+    r = CliRunner().invoke(cdv_regles, args)
     assert r.exit_code == 0, r.output
     etapes = r.stderr
     assert etapes.index("Lecture de") < etapes.index("Vérification de") < etapes.index("Écriture de")
