@@ -43,7 +43,7 @@ DOSSIERS_PARTENAIRES: list[dict[str, Any]] = [
     {"numero_dossier": "DEP-1", "orientation": "4", "montant_etat": None, "montant_cavm": None,
      "piece_courrier_president": "Non", "montant_departement": "3 000", "fonds_propres": "17 000"},
     {"numero_dossier": "REG-1", "montant_etat": None, "montant_region": "8 000"},
-    {"numero_dossier": "CAF-1", "orientation": "5", "montant_etat": None, "montant_caf": "8 000"},
+    {"numero_dossier": "CAF-1", "orientation": "2", "montant_etat": None, "montant_caf": "8 000"},
     {"numero_dossier": "ARS-1", "orientation": "3", "montant_etat": None, "montant_ars": "8 000"},
     {"numero_dossier": "CPAM-1", "orientation": "6", "montant_etat": None, "montant_cpam": "8 000"},
     # Et un dossier contraire à une règle commune seulement.
@@ -151,12 +151,14 @@ def test_les_regles_des_partenaires_ignorent_les_dossiers_non_sollicites_ou_refu
                  "culture_exclusive": "Oui", "dispositif": "Quartiers d'été", "bonus_egalite": "1 000",
                  "diagnostic_sexue": "Non", "marqueur_egalite": 0, "intitule": "Sport et parentalité",
                  "montant_departement": "1 000", "montant_region": "1 000", "montant_caf": "1 000",
-                 "montant_ars": "1 000", "montant_cpam": "1 000"}
+                 "montant_ars": "1 000", "montant_cpam": "1 000",
+                 # Un « Quartiers d'été » qui ne rejoint pas l'été.
+                 "date_debut": "01/01/2023", "date_fin": "30/04/2023"}
     sans_demande = {"montant_etat": None, "montant_cavm": None, "bonus_egalite": None, "montant_departement": None,
                     "montant_region": None, "montant_caf": None, "montant_ars": None, "montant_cpam": None,
                     "fonds_propres": "20 000"}
-    # Orientation 4 : contraire aux règles de tous, sauf la CAF (4 est dans ses missions) ; 5 : la CAF.
-    variantes = [tout_faux, {**tout_faux, "orientation": "5"}]
+    # Orientation 4 : contraire aux règles de tous, sauf la CAF (4 est dans ses missions) ; 2 : la CAF.
+    variantes = [tout_faux, {**tout_faux, "orientation": "2"}]
     lignes = [{**v, **autre, "numero_dossier": f"{nom}-{i}"}
               for i, v in enumerate(variantes)
               for nom, autre in (("REFUSE", {"statut": "Refusé"}), ("ABANDON", {"statut": "Abandonné"}),

@@ -240,7 +240,7 @@ def test_markdown_comptes_et_tableau(trois_dossiers: Path) -> None:
     debut = lignes.index("### Constats bloquants et alertes")
     table = [x for x in lignes[debut + 4: lignes.index("<details>")] if x.startswith("|")]
     assert len(table) == 3
-    assert cellules_de(table[0])[:5] == ["🔴 Bloquant", "2023-EX-001-2", "3", "AL3", "PIE-CERFA"]
+    assert cellules_de(table[0])[:5] == ["🔴 Bloquant", "2023-EX-001-2", "3", "AM3", "PIE-CERFA"]
     assert cellules_de(table[0])[7] == "NC2023, « Étape 3 : dépôt du cerfa définitif »"
     details = md[md.index("<details>"):]
     assert "<summary>1 constat d'information</summary>" in details and "SCH-COLONNE-INCONNUE" in details
