@@ -126,7 +126,8 @@ def test_ligne_de_commande_json(defauts: list[dict[str, Any]], attendus: list[di
 # --- les défauts délibérés sont bien choisis -------------------------------------------------
 
 def test_une_poignee_de_defauts_distincts(defauts: list[dict[str, Any]]) -> None:
-    assert 8 <= len(defauts) <= 14
+    # Une poignée : un défaut par règle illustrée (les règles de 2026-12 en ajoutent deux).
+    assert 8 <= len(defauts) <= 16
     regles = Counter(a["regle"] for a in defauts)
     assert all(n == 1 for n in regles.values()), regles
     # Un dossier par défaut du socle ; les défauts des partenaires pourraient partager un dossier.

@@ -20,7 +20,8 @@ import pytest
 IMPERATIFS = (
     "ajoutez", "arbitrez", "choisissez", "complétez", "confirmez", "contactez", "corrigez",
     "demandez", "déplacez", "donnez", "écrivez", "faites", "indiquez", "mettez", "orientez", "passez",
-    "prévoyez", "proposez", "remettez", "recopiez", "regardez", "regroupez", "relancez", "renommez", "renseignez", "reportez",
+    "prévoyez", "proposez", "remettez", "recopiez", "regardez", "regroupez", "relancez", "renommez",
+    "renseignez", "reportez",
     "réorientez", "retirez", "signalez", "supprimez", "utilisez", "vérifiez", "voyez",
 )
 # Mots qu'un agent financier n'a pas à connaître.
