@@ -198,9 +198,14 @@ def _sorte(v: Any) -> str:
     return type(v).__name__
 
 
-_NOMS_SORTES = {"date": "une date (AAAA-MM-JJ ou JJ/MM/AAAA)", "nombre": "un nombre", "texte": "un texte",
-                "liste": "une liste [a, b]", "dictionnaire": "un dictionnaire", "booleen": "oui/non",
-                "colonnes": "une liste d'identifiants de colonnes"}
+# Ce qu'on dit de chaque sorte de valeur de paramètre (pas des types de colonnes).
+_NOMS_SORTES = (("date", "une date (AAAA-MM-JJ ou JJ/MM/AAAA)"), ("nombre", "un nombre"), ("texte", "un texte"),
+                ("liste", "une liste [a, b]"), ("dictionnaire", "un dictionnaire"), ("booleen", "oui/non"),
+                ("colonnes", "une liste d'identifiants de colonnes"))
+
+
+def _nom_sorte(sorte: str) -> str:
+    return next((nom for s, nom in _NOMS_SORTES if s == sorte), sorte)
 
 
 def type_attendu(p: Parametre) -> str | None:
@@ -235,8 +240,7 @@ def verifier_type(chemin: str, p: Parametre, valeur: Any) -> Any:
     vu = _sorte(valeur)
     if attendu is not None and vu != attendu and not (attendu == "nombre" and vu == "nombre"):
         raise RegleInvalide(
-            chemin, f"le paramètre « {p.nom} » attend {_NOMS_SORTES.get(attendu, attendu)}, "
-            f"vu {_NOMS_SORTES.get(vu, vu)} : {valeur!r}")
+            chemin, f"le paramètre « {p.nom} » attend {_nom_sorte(attendu)}, vu {_nom_sorte(vu)} : {valeur!r}")
     if p.type == "colonnes" and not all(isinstance(x, str) for x in valeur):
         raise RegleInvalide(chemin, f"le paramètre « {p.nom} » attend des identifiants de colonnes (textes)")
     return valeur
