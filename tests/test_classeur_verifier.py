@@ -361,14 +361,18 @@ def test_millesime_lu_dans_le_classeur(exemple) -> None:
 
 # --- Entrée du bouton (RunPython) --------------------------------------------------------------
 
-def test_le_bouton_n_importe_rien_de_lourd() -> None:
-    """« import cdv_regles.classeur » est la première chose que fait chaque clic."""
+@pytest.mark.parametrize("entree", ["cdv_regles.classeur", "cdv_regles.classeur.appelant"])
+def test_le_bouton_n_importe_rien_de_lourd(entree: str) -> None:
+    """« import cdv_regles.classeur » est la première chose que fait chaque clic (la macro
+    ``RunPython`` de classeurs/vba/Verification.bas), puis ``verifier_appelant`` charge
+    ``appelant`` : ni l'un ni l'autre ne charge polars, pandera, xlwings ou hypothesis (xlwings
+    n'est importé qu'à l'appel, polars et pandera qu'une fois le tableau lu)."""
     import subprocess
     import sys
 
-    code = ("import sys, cdv_regles.classeur as c; "
+    code = (f"import sys, {entree}; "
             "print(sorted(m for m in ('polars', 'pandera', 'openpyxl', 'xlwings', 'xlsxwriter', "
-            "'pyopenvba', 'yaml') if m in sys.modules))")
+            "'pyopenvba', 'yaml', 'hypothesis', 'cdv_regles.moteur') if m in sys.modules))")
     sortie = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert sortie.stdout.strip() == "[]"
 
