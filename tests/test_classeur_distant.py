@@ -152,8 +152,13 @@ def test_second_passage_efface_resultats_et_couleurs(exemple) -> None:
     date_ref, dossiers = exemple
     corriges = [dict(d) for d in dossiers]
     corriges[1]["porteur"] = "Maison de quartier"
+    from test_classeur_verifier import _colonnes
+
+    # La colonne du coût total suit le contrat (une colonne ajoutée avant la déplace).
+    col_cout = next(i for i, c in enumerate(_colonnes()) if c.id == "cout_total")
     memoire = [["Cellule", "Dossier", "En-tête", "Couleur d'origine"],
-               ["B3", "2023-02", "Porteur", ""], ["X4", "2023-03", "Coût total de l'action", "#00B050"]]
+               ["B3", "2023-02", "Porteur", ""],
+               [f"{lettres_colonne(col_cout)}4", "2023-03", "Coût total de l'action", "#00B050"]]
     graphique_precedent = {"name": "Synthèse financeurs", "chart_type": "barClustered", "left": 0, "top": 0,
                            "width": 10, "height": 10}
     autres = [_feuille(F.FEUILLE_CONTROLES, [["Gravité", "Dossier"], ["Bloquant", "2023-02"]]),
@@ -175,9 +180,9 @@ def test_second_passage_efface_resultats_et_couleurs(exemple) -> None:
     assert vidage < funcs.index("deleteChart") < funcs.index("addChart")
     couleurs = [(a["start_row"], a["start_column"], a["args"][0]) for a in actions
                 if a.get("sheet_position") == 0]
-    # B3 (porteur corrigé) perd la couleur ; X4 retrouve d'abord la couleur d'origine notée.
+    # B3 (porteur corrigé) perd la couleur ; le coût total retrouve d'abord la couleur d'origine notée.
     assert couleurs[0] == (2, 1, None)
-    assert couleurs[1] == (3, 23, "#00B050")
+    assert couleurs[1] == (3, col_cout, "#00B050")
     assert (2, 1) not in {(r, c) for r, c, _ in couleurs[2:]}
 
 

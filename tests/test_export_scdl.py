@@ -505,10 +505,34 @@ def test_un_export_refuse_laisse_l_ancien_csv_intact(deux_dossiers: Path, tmp_pa
 pas_d_exemple = pytest.mark.skipif(not EXEMPLE.exists(), reason=f"{EXEMPLE.name} pas encore livré")
 
 
+def exemple_apres_comite(dossier: Path) -> Path:
+    """Le classeur exemple tel qu'il sera après le comité : ses dossiers « En instruction » sans défaut
+    délibéré passent « Validé en comité » (l'exemple versionné est à la veille des comités, où aucun
+    ne peut l'être). Construit par le générateur de l'exemple, comme l'exemple lui-même."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generer_exemple", DEPOT / "outils" / "generer_exemple.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    colonnes = gen.colonnes_du_contrat()
+    dossiers, masquees = gen.lire_dossiers(colonnes=colonnes)
+    attendus = gen.lire_attendus()
+    en_defaut = {a["dossier"] for a in attendus if a.get("gravite") in ("bloquant", "alerte")}
+    valides = 0
+    for d in dossiers:
+        if d.get("statut") == "En instruction" and d["numero_dossier"] not in en_defaut:
+            d["statut"] = "Validé en comité"
+            valides += 1
+    assert valides >= 10
+    chemin = dossier / "programmation-2023.xlsx"
+    chemin.write_bytes(gen.octets_classeur(gen.construire_classeur(colonnes, dossiers, masquees, attendus)))
+    return chemin
+
+
 @pas_d_exemple
 def test_exemple_exporte_pour_les_financeurs_completes(tmp_path: Path) -> None:
     sortie = tmp_path / "x.csv"
-    r = exporter(EXEMPLE, "--sortie", sortie, "--date-convention", "2023-04-15",
+    r = exporter(exemple_apres_comite(tmp_path), "--sortie", sortie, "--date-convention", "2023-04-15",
                  *[a for f in COMPLETS for a in ("--financeur", f)])
     assert r.exit_code == 0, r.output
     assert erreurs_schema(sortie) == []
@@ -524,8 +548,7 @@ def test_exemple_de_bout_en_bout(tmp_path: Path) -> None:
     from cdv_regles.export.attribuants import financeurs
     from cdv_regles.verification import preparer
 
-    tableau = tmp_path / "programmation-2023.xlsx"
-    tableau.write_bytes(EXEMPLE.read_bytes())
+    tableau = exemple_apres_comite(tmp_path)
     sans_siret = {f.code for f in financeurs(preparer(2023)[1]) if not f.siret}
     assert sans_siret <= set(SIRET_FICTIFS)
     reglages(tmp_path, "[attribuants]\n" + "".join(f'{c} = "{SIRET_FICTIFS[c]}"\n' for c in sorted(sans_siret)))
