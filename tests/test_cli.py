@@ -278,3 +278,18 @@ def test_sortie_impossible_dite_avant_le_travail(classeur, monkeypatch, tmp_path
                      ["exporter", "scdl", str(chemin)]):
         r = CliRunner().invoke(cdv_regles, [*commande, "--sortie", str(tmp_path / "absent" / "r.csv")])
         assert r.exit_code == 2 and "n'existe pas" in r.stderr, (commande, r.output)
+
+
+def test_nom_de_fichier_ecrit_sans_caractere_de_controle(tmp_path) -> None:
+    """Un nom de sortie qui porte ESC ou un saut de ligne est montré (« ␛ », « ↵ »), jamais écrit brut
+    sur le terminal ni sur une ligne à lui (issue 14.6)."""
+    from pathlib import Path
+
+    exemple = Path(__file__).resolve().parents[1] / "classeurs" / "exemple-programmation-2023.xlsx"
+    sortie = tmp_path / "rapport\x1b[2J\n::error faux.txt"
+    r = CliRunner().invoke(cdv_regles, ["verifier", str(exemple), "--date", "2023-03-01", "--millesime", "2023",
+                                        "--sortie", str(sortie)])
+    assert r.exit_code == 1, r.output
+    assert sortie.exists()
+    assert "\x1b" not in r.output and "\n::error" not in r.output
+    assert "␛[2J↵::error faux.txt" in r.output

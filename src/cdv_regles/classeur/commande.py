@@ -36,7 +36,8 @@ def nouveau(millesime: int, sortie: Path | None, remplacer: bool) -> None:
     for defaut in defauts:
         click.echo(f"Attention : {defaut}", err=True)
     signaler_defauts(defauts, message=False)
-    click.echo(f"Classeur écrit : {chemin}")
+    from cdv_regles.affichage import visible  # un nom de fichier peut porter des caractères de contrôle
+    click.echo(f"Classeur écrit : {visible(chemin)}")
 
 
 def _generer(millesime: int, sortie: Path, remplacer: bool) -> tuple[Path, list]:

@@ -52,7 +52,8 @@ def verifier(fichier: Path, format_: str, date_reference: dt.date | None, milles
         click.echo(texte, nl=False)
     else:
         ecrire_texte(sortie, texte, protege=fichier)
-        click.echo(f"Rapport écrit dans {sortie}.", err=True)
+        from cdv_regles.affichage import visible  # un nom de fichier peut porter des caractères de contrôle
+        click.echo(f"Rapport écrit dans {visible(sortie)}.", err=True)
     signaler_defauts(resultat.defauts)
     if resultat.defauts:
         sys.exit(SORTIE_GREFFON)

@@ -63,4 +63,5 @@ def scdl(fichier: Path, sortie: Path, financeurs: tuple[str, ...], statuts: tupl
                                        financeurs=financeurs, date_convention=date_convention,
                                        millesime=millesime, date_reference=date_reference)
     ecrire_octets(sortie, contenu, protege=fichier)
-    click.echo(f"{resume} écrite(s) dans {sortie}.", err=True)
+    from cdv_regles.affichage import visible  # un nom de fichier peut porter des caractères de contrôle
+    click.echo(f"{resume} écrite(s) dans {visible(sortie)}.", err=True)

@@ -49,7 +49,8 @@ def synthese(fichier: Path, sortie: Path | None, format_: str | None, date_refer
     if vers_fichier:
         etape(f"Écriture de {sortie}…")
         ecrire_texte(sortie, rapport.texte, protege=fichier)
-        click.echo(f"Synthèse écrite dans {sortie} ({rapport.resume}).", err=True)
+        from cdv_regles.affichage import visible  # un nom de fichier peut porter des caractères de contrôle
+        click.echo(f"Synthèse écrite dans {visible(sortie)} ({rapport.resume}).", err=True)
     else:
         click.echo(rapport.texte, nl=False)
     signaler_defauts(rapport.defauts)
