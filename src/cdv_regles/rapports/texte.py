@@ -33,7 +33,7 @@ def _style(texte: str, gravite: str, couleur: bool) -> str:
 def resume_une_ligne(resultat: Resultat) -> str:
     r = resultat.resume()
     g = r["par_gravite"]
-    comptes = ", ".join(f"{g[x]} {x}{'s' if g[x] > 1 and x != 'info' else ''}" for x in GRAVITES)
+    comptes = ", ".join(f"{g[x]} {x}{'s' if g[x] > 1 else ''}" for x in GRAVITES)
     return (f"{r['dossiers']} dossier(s) vérifié(s), {r['constats']} constat(s) : {comptes} "
             f"— millésime {r['millesime']}, date de référence {date_fr(resultat.date_reference)}")
 
