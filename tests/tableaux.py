@@ -19,3 +19,14 @@ def ecrire_xlsx(table: TableBrute, chemin: Path) -> Path:
         ws.append(ligne)
     wb.save(chemin)
     return chemin
+
+
+def ecrire_csv(table: TableBrute, chemin: Path) -> Path:
+    """Le même tableau en CSV (point-virgule, UTF-8) : il peut porter des caractères qu'un .xlsx refuse."""
+    import csv
+
+    with chemin.open("w", encoding="utf-8", newline="") as f:
+        ecrire = csv.writer(f, delimiter=";")
+        ecrire.writerow(table.entetes)
+        ecrire.writerows(table.lignes)
+    return chemin

@@ -8,7 +8,6 @@ vérifie ce qu'un utilisateur verrait.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tableaux import ecrire_xlsx
+from tableaux import ecrire_csv, ecrire_xlsx
 
 from cdv_regles.cli import cdv_regles
 from cdv_regles.constats import FAMILLES, Constat
@@ -143,12 +142,7 @@ def csv_de(tmp_path: Path, catalogue, lignes: list[dict], nom: str) -> Path:
     from cdv_regles.exemples import table_exemple
 
     table = table_exemple({"lignes": lignes}, catalogue)
-    chemin = tmp_path / nom
-    with chemin.open("w", encoding="utf-8", newline="") as f:
-        ecrire = csv.writer(f, delimiter=";")
-        ecrire.writerow(table.entetes)
-        ecrire.writerows(table.lignes)
-    return chemin
+    return ecrire_csv(table, tmp_path / nom)
 
 
 def test_junit_echappe_le_texte_du_classeur(tmp_path: Path, catalogue_socle) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tableaux import ecrire_csv
 
 from cdv_regles.cli import cdv_regles
 
@@ -129,17 +130,10 @@ def test_git_diff_montre_la_cellule_changee(classeur, tmp_path: Path) -> None:
 
 def _csv(tmp_path: Path, environnement_2023, lignes: list[dict], nom: str = "t.csv") -> Path:
     """Un CSV (point-virgule, UTF-8) : il peut porter des caractères qu'un .xlsx refuse."""
-    import csv
-
     from cdv_regles.exemples import table_exemple
 
     table = table_exemple({"lignes": lignes}, environnement_2023[1])
-    chemin = tmp_path / nom
-    with chemin.open("w", encoding="utf-8", newline="") as f:
-        ecrire = csv.writer(f, delimiter=";")
-        ecrire.writerow(table.entetes)
-        ecrire.writerows(table.lignes)
-    return chemin
+    return ecrire_csv(table, tmp_path / nom)
 
 
 def test_une_cellule_ne_forge_pas_de_ligne(tmp_path: Path, environnement_2023) -> None:
