@@ -73,8 +73,8 @@ def test_l_api_expose_ce_que_le_guide_promet() -> None:
     import cdv_regles.api as api
 
     for nom in ("hookimpl", "GreffonPartenaire", "Contexte", "Constat", "GRAVITES", "FAMILLES",
-                "Referentiel", "cle_nom", "contient_mots", "mot_trouve", "fichiers_de_regles", "Parametre",
-                "a_renouveler"):
+                "Referentiel", "cle_nom", "contient_mots", "mot_trouve", "premiers_mots", "fichiers_de_regles",
+                "Parametre", "a_renouveler"):
         assert nom in api.__all__ and hasattr(api, nom), nom
         assert f"`{nom}`" in (PLUGINS / "GUIDE.md").read_text(encoding="utf-8"), f"{nom} absent du guide"
 
@@ -106,3 +106,30 @@ def test_les_outils_de_texte_de_l_api() -> None:
     assert mot_trouve("Activités SPORTIVES", "sport*") and not mot_trouve("Transport", "sport*")
     df = pl.DataFrame({"t": ["Activités sportives", "Transport", None]})
     assert df.select(contient_mots(pl.col("t"), ["sport*"]))["t"].to_list() == [True, False, None]
+
+
+def test_premiers_mots_trouve_en_bloc_ce_que_mot_trouve_trouve() -> None:
+    """La recherche en bloc rend, ligne par ligne, le premier mot (ordre des mots puis des
+    colonnes) que mot_trouve trouverait ; un mot vide une fois normalisé ne trouve rien."""
+    import polars as pl
+
+    from cdv_regles.api import mot_trouve, premiers_mots
+
+    textes = ["Sport pour tous", "Transport solidaire", None, "  ", "Soutien aux PARENTS d'ados",
+              "Santé mentale des jeunes", "٠-6 ans", "0-6 ans et parentalité", "sportives et psychiques"]
+    df = pl.DataFrame({"a": textes, "b": list(reversed(textes))})
+    groupes = {"sport": ["sport*"], "familles": ["parentalité", "soutien aux parents", "0-6 ans"],
+               "psy": ["santé mentale", "psychique*"], "rien": ["---", "*"]}
+    attendu = []
+    for a, b in zip(df["a"], df["b"], strict=True):
+        ligne = {}
+        for g, mots in groupes.items():
+            ligne[g] = next(((m, c) for m in mots for c, t in (("a", a), ("b", b))
+                             if isinstance(t, str) and t.strip() and mot_trouve(t, m)), None)
+        attendu.append(ligne)
+    assert premiers_mots(df, ["a", "b"], groupes) == attendu
+    assert attendu[0]["sport"] == ("sport*", "a") and attendu[1]["sport"] is None
+    assert attendu[6]["familles"] is None  # « ٠-6 ans » (chiffre arabe-indien) n'est pas « 0-6 ans »
+    assert attendu[7]["familles"] == ("parentalité", "a")  # l'ordre des mots d'abord
+    assert all(r["rien"] is None for r in attendu)
+    assert not mot_trouve("abc", "---")

@@ -11,8 +11,9 @@ du dépôt et pour le gabarit de ``nouveau-plugin``) : les modules internes peuv
   seule), avec ``contexte.constat(...)`` pour fabriquer un ``Constat`` ;
 - ``Constat``, ``GRAVITES``, ``FAMILLES`` : le constat et ses vocabulaires ;
 - ``Referentiel`` : une liste de valeurs officielles (``contexte.referentiels["orientations"]``) ;
-- ``cle_nom``, ``contient_mots``, ``mot_trouve`` : comparer des textes sans casse ni accents, et
-  chercher des mots entiers (« sport* » pour un début de mot), en polars ou en Python ;
+- ``cle_nom``, ``contient_mots``, ``mot_trouve``, ``premiers_mots`` : comparer des textes sans
+  casse ni accents, et chercher des mots entiers (« sport* » pour un début de mot), en polars ou
+  en Python, et en bloc sur tout un tableau ;
 - ``Parametre``, ``a_renouveler`` : un paramètre daté, et le choix ordinaire des paramètres à
   renseigner pour un nouveau millésime (hook ``cdv_regles_parametres_a_renouveler``) ;
 - ``fichiers_de_regles`` : les fichiers de règles d'un dossier ``regles/`` (chaque règle dit ses
@@ -53,5 +54,18 @@ def mot_trouve(texte: str, mot: str) -> bool:
     return chercher(texte, mot)
 
 
+def premiers_mots(tableau: pl.DataFrame, colonnes: list[str],
+                  groupes: dict[str, list[str]]) -> list[dict[str, tuple[str, str] | None]]:
+    """Pour chaque ligne du tableau et chaque groupe de mots (p. ex. un thème et ses mots-clés) :
+    ``(mot, colonne)``, le premier mot du groupe trouvé (dans l'ordre des mots, puis des
+    colonnes), ou None. Même recherche que ``mot_trouve``, faite en bloc par polars : à préférer
+    à une boucle de ``mot_trouve`` sur les lignes, bien plus lente sur un grand tableau.
+    """
+    from cdv_regles.derivations import premiers_mots as chercher
+
+    return chercher(tableau, colonnes, groupes)
+
+
 __all__ = ["FAMILLES", "GRAVITES", "Constat", "Contexte", "GreffonPartenaire", "Parametre", "Referentiel",
-           "a_renouveler", "cle_nom", "contient_mots", "fichiers_de_regles", "hookimpl", "mot_trouve"]
+           "a_renouveler", "cle_nom", "contient_mots", "fichiers_de_regles", "hookimpl", "mot_trouve",
+           "premiers_mots"]

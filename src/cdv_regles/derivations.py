@@ -18,7 +18,9 @@ from cdv_regles.referentiels import Referentiel
 def cle_expr(e: pl.Expr) -> pl.Expr:
     """Version polars de ``referentiels.cle_nom`` (mêmes clés, calculées en bloc)."""
     s = (
-        e.str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_lowercase()
+        # Comme cle_nom : un chiffre non ASCII ne se lit pas comme son équivalent ASCII.
+        e.str.replace_all(r"[\d&&[^0-9]]", "\ufffd")
+        .str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_lowercase()
         .str.replace_all("œ", "oe").str.replace_all("æ", "ae")
         .str.replace_all(r"[\s\-'’‘`´.,()]+", " ")
         .str.replace_all(r"(^| )[ld]( [ld])*( |$)", " ")
@@ -46,6 +48,8 @@ def motif_mots(mots: list[str]) -> str:
         cle = cle_nom(mot.rstrip().rstrip("*"))
         if cle:
             parties.add(re.escape(cle) + (r"\w*" if prefixe else ""))
+    if not parties:
+        return r"[^\s\S]"  # aucun mot (vides une fois normalisés) : ne trouve rien, ni en polars ni en re
     return "(?:^| )(" + "|".join(sorted(parties, key=len, reverse=True)) + r")\b"
 
 
@@ -60,6 +64,32 @@ def mot_trouve(texte: str, mot: str) -> bool:
     from cdv_regles.referentiels import cle_nom
 
     return re.search(motif_mots([mot]), cle_nom(texte)) is not None
+
+
+def premiers_mots(df: pl.DataFrame, colonnes: list[str],
+                  groupes: dict[str, list[str]]) -> list[dict[str, tuple[str, str] | None]]:
+    """Pour chaque ligne et chaque groupe de mots : le premier mot du groupe (dans l'ordre des
+    mots, puis des colonnes) trouvé dans une colonne, avec cette colonne ; None sinon.
+
+    Version en bloc de ``mot_trouve`` mot par mot : la clé de chaque colonne est calculée une
+    fois, chaque mot cherché par polars sur toute la colonne.
+    """
+    if not colonnes or not groupes or not df.height:
+        return [dict.fromkeys(groupes) for _ in range(df.height)]
+    cles = df.select([cle_expr(pl.col(c).cast(pl.String)).alias(f"_c{k}") for k, c in enumerate(colonnes)])
+    paires: list[tuple[str, str]] = []
+    choix = []
+    for g, mots in enumerate(groupes.values()):
+        branches = []
+        for mot in mots:
+            motif = motif_mots([mot])
+            for k, c in enumerate(colonnes):
+                branches.append(pl.when(pl.col(f"_c{k}").str.contains(motif)).then(pl.lit(len(paires))))
+                paires.append((mot, c))
+        choix.append((pl.coalesce(branches) if branches else pl.lit(None, dtype=pl.Int64)).alias(f"_g{g}"))
+    indices = cles.select(choix).rows()
+    return [{nom: (paires[i] if i is not None else None) for nom, i in zip(groupes, r, strict=True)}
+            for r in indices]
 
 
 @dataclass(frozen=True)

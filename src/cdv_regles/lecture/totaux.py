@@ -69,23 +69,29 @@ def separer(entetes: Sequence[str], lignes: list[list[Any]], numeros: list[int],
     depuis_total = [0.0] * len(entetes)  # sommes depuis le dernier total
     general = [0.0] * len(entetes)  # sommes de tous les dossiers
     n_depuis = 0
+    sommees = 0  # dossiers gardés déjà ajoutés aux sommes
     for rangee, numero in zip(lignes, numeros, strict=True):
         libelle = _libelle_total(rangee, j_dossier)
-        if libelle is None and _sommes(rangee, j_dossier, montants, depuis_total, general,
-                                              n_depuis, len(gardes)):
-            libelle = "montants égaux aux sommes des lignes précédentes"
+        if libelle is None and j_dossier is not None and vide(rangee[j_dossier]):
+            # Les sommes ne servent qu'à une ligne sans N° : calculées à sa rencontre, chaque
+            # dossier une seule fois (un tableau sans telle ligne ne lit aucun montant ici).
+            for r in gardees[sommees:]:
+                for j in montants:
+                    x = _nombre(r[j]) if not vide(r[j]) else None
+                    if x is not None and not math.isnan(x):
+                        depuis_total[j] += x
+                        general[j] += x
+            sommees = len(gardees)
+            if _sommes(rangee, j_dossier, montants, depuis_total, general, n_depuis, len(gardes)):
+                libelle = "montants égaux aux sommes des lignes précédentes"
         if libelle is not None:
             totaux.append((numero, libelle))
             depuis_total, n_depuis = [0.0] * len(entetes), 0
+            sommees = len(gardees)
             continue
         gardees.append(rangee)
         gardes.append(numero)
         n_depuis += 1
-        for j in montants:
-            x = _nombre(rangee[j]) if not vide(rangee[j]) else None
-            if x is not None and not math.isnan(x):
-                depuis_total[j] += x
-                general[j] += x
     return gardees, gardes, totaux
 
 
