@@ -109,39 +109,53 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
         format=brute.format,
     )
     n = len(brute.lignes)
+    longueurs = set(map(len, brute.lignes))
+    largeur = max(longueurs | {i + 1 for i in source.values()}, default=0)
+    if longueurs - {largeur}:  # des rangées plus courtes : complétées par des cellules vides
+        lignes = [list(ligne) + [None] * (largeur - len(ligne)) for ligne in brute.lignes]
+    else:
+        lignes = brute.lignes
+    # Colonne par colonne, en bloc : la transposition, les clés et la recopie des valeurs lues
+    # se font en C (zip, map, dict) ; seul le lecteur du type tourne en Python, une fois par
+    # valeur distincte (une colonne répète beaucoup : Oui/Non, dates, communes, statuts).
+    brutes = list(zip(*lignes, strict=True)) if n and largeur else []
     for col in colonnes:
         i = source.get(col.id)
         if i is None:
             tableau.colonnes[col.id] = [None] * n
             continue
-        lire = _lecteur(col, refs)
-        # Une colonne répète beaucoup ses valeurs (Oui/Non, dates, communes, statuts) : chaque
-        # valeur distincte n'est lue qu'une fois. La clé porte le type (True == 1 == 1.0).
-        deja: dict[tuple[type, Any], Any] = {}
-        typees: list[Any] = []
-        ajouter = typees.append
-        for ligne, numero in zip(brute.lignes, brute.numeros, strict=True):
-            brut = ligne[i] if i < len(ligne) else None
-            if brut is None:
-                ajouter(None)
-                continue
-            cle = (brut.__class__, brut)
-            try:
-                valeur = deja[cle]
-            except KeyError:
-                try:
-                    valeur = lire(brut)
-                except v.ValeurIllisible as e:
-                    valeur = e
-                deja[cle] = valeur
-            if valeur is v.SANS_OBJET:
-                ajouter(None)
-                tableau.sans_objet.setdefault(col.id, set()).add(numero)
-            elif isinstance(valeur, v.ValeurIllisible):
-                ajouter(None)
-                tableau.illisibles.append(Illisible(
-                    col, numero, adresse_a1(brute.colonnes_excel[i], numero), brut, valeur.message))
-            else:
-                ajouter(valeur)
-        tableau.colonnes[col.id] = typees
+        tableau.colonnes[col.id] = _lire_colonne(col, _lecteur(col, refs), brutes[i], brute.numeros,
+                                                 brute.colonnes_excel[i], tableau)
     return tableau
+
+
+def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: tuple[Any, ...], numeros: list[int],
+                  colonne_excel: int, tableau: Tableau) -> list[Any]:
+    """Les valeurs typées d'une colonne ; ses cellules illisibles et « Sans objet » notées dans
+    ``tableau`` (dans l'ordre des lignes)."""
+    # La clé porte la classe : True == 1 == 1.0 ne doivent pas partager leur lecture.
+    cles = list(zip(map(type, valeurs), valeurs, strict=True))
+    lues: dict[tuple[type, Any], Any] = {}
+    speciales: set[tuple[type, Any]] = set()
+    for cle in dict.fromkeys(cles):
+        brut = cle[1]
+        if brut is None:
+            lues[cle] = None
+            continue
+        try:
+            valeur = lire(brut)
+        except v.ValeurIllisible as e:
+            valeur = e
+        if valeur is v.SANS_OBJET or isinstance(valeur, v.ValeurIllisible):
+            speciales.add(cle)
+        lues[cle] = valeur
+    typees = list(map(lues.__getitem__, cles))
+    if speciales:
+        for j in [j for j, cle in enumerate(cles) if cle in speciales]:
+            valeur, typees[j], numero = typees[j], None, numeros[j]
+            if valeur is v.SANS_OBJET:
+                tableau.sans_objet.setdefault(col.id, set()).add(numero)
+            else:
+                tableau.illisibles.append(Illisible(
+                    col, numero, adresse_a1(colonne_excel, numero), valeurs[j], valeur.message))
+    return typees

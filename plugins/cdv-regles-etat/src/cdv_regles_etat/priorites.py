@@ -58,7 +58,8 @@ def dossiers_etat(tableau: pl.DataFrame, parametres: Mapping[str, Any]) -> pl.Da
 
 def reperages_par_dossier(tableau: pl.DataFrame,
                           parametres: Mapping[str, Any]) -> list[tuple[dict[str, Any], list[Reperage]]]:
-    """Pour chaque dossier qui sollicite l'État : ses cellules lues et les priorités repérées."""
+    """Pour chaque dossier qui sollicite l'État : ses cellules utiles (N°, ligne, intitulé,
+    colonnes cherchées) et les priorités repérées."""
     priorites = priorites_en_vigueur(parametres)
     if not priorites:
         return []
@@ -72,7 +73,9 @@ def reperages_par_dossier(tableau: pl.DataFrame,
         pl.any_horizontal([contient_mots(pl.col(c), tous_les_mots).fill_null(False) for c in colonnes]))
     resultats = []
     par_ligne = premiers_mots(candidats, colonnes, priorites)
-    for ligne, themes in zip(candidats.iter_rows(named=True), par_ligne, strict=True):
+    # Seules les cellules que le message cite : une ligne entière par dossier coûte cher.
+    utiles = list(dict.fromkeys(c for c in ("_dossier", "_ligne", "intitule", *colonnes) if c in candidats.columns))
+    for ligne, themes in zip(candidats.select(utiles).iter_rows(named=True), par_ligne, strict=True):
         trouves = [Reperage(theme, mot, colonne) for theme, paire in themes.items() if paire
                    for mot, colonne in [paire]]
         if trouves:
