@@ -6,7 +6,8 @@ typé et produit un constat qui donne son adresse A1 et la valeur vue.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,16 +130,28 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
     return tableau
 
 
+_NOMBRES = frozenset({bool, int, float})
+
+
+def _identite(x: Any) -> Any:
+    return x
+
+
 def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: tuple[Any, ...], numeros: list[int],
                   colonne_excel: int, tableau: Tableau) -> list[Any]:
     """Les valeurs typées d'une colonne ; ses cellules illisibles et « Sans objet » notées dans
     ``tableau`` (dans l'ordre des lignes)."""
-    # La clé porte la classe : True == 1 == 1.0 ne doivent pas partager leur lecture.
-    cles = list(zip(map(type, valeurs), valeurs, strict=True))
-    lues: dict[tuple[type, Any], Any] = {}
-    speciales: set[tuple[type, Any]] = set()
+    # True == 1 == 1.0 ne doivent pas partager leur lecture : quand une colonne mêle ces
+    # classes, la clé porte la classe. Sinon la valeur suffit (pas de millions de paires).
+    if len(set(map(type, valeurs)) & _NOMBRES) > 1:
+        cles: Sequence[Any] = list(zip(map(type, valeurs), valeurs, strict=True))
+        brut_de = operator.itemgetter(1)
+    else:
+        cles, brut_de = valeurs, _identite
+    lues: dict[Any, Any] = {}
+    speciales: set[Any] = set()
     for cle in dict.fromkeys(cles):
-        brut = cle[1]
+        brut = brut_de(cle)
         if brut is None:
             lues[cle] = None
             continue

@@ -175,7 +175,8 @@ def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
     limite = csv.field_size_limit(_CELLULE_MAX)
     try:
         for numero, enregistrement in _enregistrements(lecteur):
-            grille.append([c if c and not c.isspace() else None for c in enregistrement])
+            # Les cellules vides ou d'espaces deviennent None plus loin (entete.construire).
+            grille.append(enregistrement)
             numeros.append(numero)
             if len(grille) >= maximum:
                 break

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,11 @@ _LIBELLE = re.compile(r"^(?:sous[\s\-_]*)?tota(?:l|ux)\b", re.IGNORECASE)
 def est_libelle_total(v: Any) -> bool:
     """« TOTAL », « Sous-total orientation 1 », « Total programmation », « Totaux »…"""
     if not isinstance(v, str):
+        return False
+    # Tri rapide (une ligne sur deux commence par un N° de dossier) : normalisé, le libellé
+    # commence par « s » ou « t », donc sa première lettre aussi, une fois décomposée.
+    debut = v.lstrip()[:1]
+    if not debut or unicodedata.normalize("NFKD", debut)[:1].casefold() not in ("s", "t"):
         return False
     from cdv_regles.contrat import normaliser_entete
 
