@@ -6,7 +6,7 @@ import stat
 from pathlib import Path
 
 from cdv_regles.erreurs import EntreeInvalide
-from cdv_regles.lecture.limites import Limites, taille
+from cdv_regles.lecture.limites import Limites, taille, variable
 from cdv_regles.lecture.messages import CONSEIL_FORMAT, systeme
 
 
@@ -38,8 +38,7 @@ def examiner(p: Path, nom: str, limites: Limites) -> bytes:
         raise EntreeInvalide(
             f"Le fichier « {nom} » fait {taille(octets)}, plus que la limite de "
             f"{taille(limites.taille_fichier_max)} : vérifiez qu'il s'agit bien du tableau de "
-            "programmation, ou augmentez la limite avec la variable d'environnement "
-            "CDV_REGLES_TAILLE_MAX (en Mo).")
+            f"programmation, ou augmentez la limite avec {variable('taille_fichier_max', octets)}.")
     return debut
 
 
@@ -57,5 +56,5 @@ def lire_octets(p: Path, nom: str, limites: Limites) -> bytes:
     if len(donnees) > limites.taille_fichier_max:  # le fichier a grossi depuis la vérification
         raise EntreeInvalide(
             f"Le fichier « {nom} » dépasse la limite de {taille(limites.taille_fichier_max)} : "
-            "augmentez-la avec la variable d'environnement CDV_REGLES_TAILLE_MAX (en Mo).")
+            f"augmentez-la avec {variable('taille_fichier_max', 2 * limites.taille_fichier_max)}.")
     return donnees

@@ -14,9 +14,12 @@ Chaque limite se relève par une variable d'environnement (nombre entier positif
 - ``CDV_REGLES_COLONNES_MAX`` : colonnes du tableau.
 
 Les valeurs par défaut (:class:`Limites`) laissent passer un tableau de 100 000 dossiers — cent
-fois ce qu'un contrat de ville programme en un an — et gardent la mémoire bornée : un fichier
-de quelques Mo qui se décompresserait en Go est refusé en quelques secondes (mesures :
-``benchmarks/lecture_bornee.py``, section « Lecture bornée » de ``benchmarks/RESULTATS.md``).
+fois ce qu'un contrat de ville programme en un an ; celui du banc d'essai fait 44 Mo en CSV,
+15 Mo en xlsx (158 Mo décompressés) et se vérifie avec moins de 900 Mio de mémoire de pointe,
+mesuré le 2026-12-02 — et gardent la mémoire bornée : un fichier de quelques Mo qui se
+décompresserait en Go est refusé en quelques secondes (mesures : ``benchmarks/lecture_bornee.py``,
+section « Lecture bornée » de ``benchmarks/RESULTATS.md``). Le message d'un fichier trop gros
+donne la valeur de ``CDV_REGLES_TAILLE_MAX`` qui le laisse passer.
 """
 
 from __future__ import annotations
@@ -54,7 +57,9 @@ class Limites:
 
     taille_fichier_max: int = 100 * MO  # octets (un CSV de 100 000 dossiers : ~50 Mo)
     taille_decompressee_max: int = 400 * MO  # somme des tailles décompressées (xlsx/xlsm/ods)
-    cellules_max: int = 5_000_000  # cellules remplies d'une feuille (100 000 × 50 colonnes)
+    # Cellules remplies d'une feuille : 100 000 dossiers aux 60 colonnes du contrat toutes remplies,
+    # plus 10 colonnes à soi (le tableau du banc en remplit 42 par dossier).
+    cellules_max: int = 7_000_000
     chaines_max: int = 2_000_000  # chaînes partagées (xlsx)
     chaines_taille_max: int = 100 * MO  # taille décompressée des chaînes partagées (xlsx)
     lignes_max: int = 200_000
@@ -104,7 +109,20 @@ def taille(octets: int) -> str:
     return f"{entier(octets)} octets"
 
 
-def variable(attribut: str) -> str:
-    """« la variable d'environnement CDV_REGLES_… (en Mo) » qui relève la limite ``attribut``."""
-    nom, _, libelle = _VARIABLES[attribut]
-    return f"la variable d'environnement {nom}" + (f" ({libelle})" if libelle else "")
+def variable(attribut: str, vu: int | None = None) -> str:
+    """« la variable d'environnement CDV_REGLES_… (en Mo) » qui relève la limite ``attribut`` ;
+    avec ``vu`` (la valeur rencontrée, en octets pour une taille), suivie de la valeur à lui
+    donner : « , par exemple CDV_REGLES_TAILLE_MAX=120 »."""
+    nom, unite, libelle = _VARIABLES[attribut]
+    texte = f"la variable d'environnement {nom}" + (f" ({libelle})" if libelle else "")
+    if vu is not None:
+        texte += f", par exemple {nom}={valeur_suffisante(vu, unite)}"
+    return texte
+
+
+def valeur_suffisante(vu: int, unite: int = 1) -> int:
+    """Une valeur ronde de la variable (dans son unité) qui laisse passer ``vu`` : « 115,6 Mo »
+    donne 120, 5 026 696 cellules donnent 5 100 000."""
+    n = -(-vu // unite)  # arrondi vers le haut
+    pas = 10 ** max(1, len(str(n)) - 2)
+    return -(-(n + 1) // pas) * pas
