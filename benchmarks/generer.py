@@ -42,6 +42,7 @@ class Modele:
     entetes: list[str]
     ids: list[str]
     types: list[str]
+    requis: list[str]  # O (obligatoire), C (conditionnel) ou F (facultatif)
     base: dict[str, Any]
     fautes: list[dict[str, Any]]
     millesime: int
@@ -67,7 +68,7 @@ def modele(millesime: int = 2023) -> Modele:
                 fautes.append(dict(exemple))
     colonnes = list(catalogue.colonnes)
     return Modele([c.entete for c in colonnes], [c.id for c in colonnes], [c.type for c in colonnes],
-                  dict(base), fautes, catalogue.millesime)
+                  [c.requis for c in colonnes], dict(base), fautes, catalogue.millesime)
 
 
 def _siret(n: int) -> str:
@@ -234,10 +235,42 @@ def tableaux(dossier: Path, demandes: list[tuple[int, str]], m: Modele | None = 
     return chemins
 
 
+#: Le schéma Table Schema committé, que ``mesurer.py`` donne à frictionless (millésime 2023).
+SCHEMA = Path(__file__).resolve().parent / "schema-frictionless.json"
+
+# Formats que le contrat de colonnes impose aux identifiants, écrits comme le lit cdv-regles
+# (frictionless ancre le motif : « ^motif$ »). SIRET : 14 chiffres ASCII, espaces et points de
+# présentation admis n'importe où (valeurs.normaliser_siret) ; la clé de Luhn est une règle, pas
+# un format. RNA : « W » (ou « w ») et 9 chiffres, espaces admis (valeurs.lire_rna). Orientation :
+# un numéro, éventuellement précédé de « Orientation » et suivi d'un tiret et du libellé
+# (types_colonnes.lire_orientation). tests/test_banc_frictionless.py compare ces motifs aux
+# lecteurs de cdv-regles.
+_ESPACES_SIRET = " .\u00a0\u202f\u2009\t"
+MOTIFS = {
+    "siret": f"[{_ESPACES_SIRET}]*(?:[0-9][{_ESPACES_SIRET}]*){{14}}",
+    "rna": "[ \u00a0\u202f\u2009\t]*[Ww](?:[ \u00a0\u202f\u2009\t]*[0-9]){9}[ \u00a0\u202f\u2009\t]*",
+    "orientation": "(?is:\\s*(?:orientation\\s*)?[0-9]{1,6}\\s*(?:[-\u2013\u2014:.)]\\s*.*)?)",
+}
+
+# Réponses Oui/Non comme on les tape (cdv-regles en admet d'autres, et ignore casse et accents) ;
+# « Sans objet » est une réponse sans Oui ni Non : une case sans valeur pour frictionless.
+VRAI = ("Oui", "oui", "OUI", "X", "x")
+FAUX = ("Non", "non", "NON")
+SANS_OBJET = ("Sans objet", "sans objet", "SO", "S/O", "N/A", "NA", "-")
+
+
 def schema_frictionless(m: Modele) -> dict[str, Any]:
-    """Schéma Table Schema qui ne contrôle que les types, avec les conventions du CSV écrit."""
+    """Le schéma Table Schema du tableau, déduit du contrat de colonnes, aux conventions du CSV écrit.
+
+    Types (nombres à virgule décimale et espace insécable de milliers, « € » autour admis ; dates
+    JJ/MM/AAAA ; Oui/Non et « X », « Sans objet » valant une case sans réponse ; entiers), ``required`` sur
+    les colonnes obligatoires (O) du contrat, ``unique`` sur le numéro de dossier, ``pattern`` sur
+    les identifiants (voir :data:`MOTIFS`). Les listes (choix, communes) restent des textes : leurs
+    valeurs admises dépendent des référentiels du millésime, que cdv-regles compare sans casse ni
+    accents. Écrit dans :data:`SCHEMA` par ``python benchmarks/generer.py --schema``.
+    """
     champs = []
-    for entete, type_ in zip(m.entetes, m.types, strict=True):
+    for entete, id_, type_, requis in zip(m.entetes, m.ids, m.types, m.requis, strict=True):
         champ: dict[str, Any] = {"name": entete, "type": "string"}
         if type_ == "montant":
             champ.update(type="number", decimalChar=",", groupChar="\u00a0", bareNumber=False)
@@ -246,6 +279,50 @@ def schema_frictionless(m: Modele) -> dict[str, Any]:
         elif type_ in ("entier", "marqueur"):
             champ.update(type="integer")
         elif type_ == "booleen":
-            champ.update(type="boolean", trueValues=["Oui"], falseValues=["Non"])
+            champ.update(type="boolean", trueValues=list(VRAI), falseValues=list(FAUX),
+                         missingValues=["", *SANS_OBJET])
+        contraintes: dict[str, Any] = {}
+        if requis == "O":
+            contraintes["required"] = True
+        if id_ == "numero_dossier":
+            contraintes["unique"] = True
+        if type_ in MOTIFS:
+            contraintes["pattern"] = MOTIFS[type_]
+        if contraintes:
+            champ["constraints"] = contraintes
         champs.append(champ)
-    return {"fields": champs, "missingValues": [""]}
+    return {"title": f"Tableau de programmation {m.millesime} (banc d'essai de cdv-regles)",
+            "description": "Déduit de regles/colonnes.yaml par benchmarks/generer.py --schema : "
+                           "ne pas modifier à la main.",
+            "fields": champs, "missingValues": [""]}
+
+
+def texte_schema(m: Modele) -> str:
+    """Le schéma tel qu'il est committé (JSON indenté ; espaces invisibles écrites « \\u00a0 »)."""
+    import json
+
+    texte = json.dumps(schema_frictionless(m), ensure_ascii=False, indent=2) + "\n"
+    for c in "\u00a0\u202f\u2009":
+        texte = texte.replace(c, f"\\u{ord(c):04x}")
+    return texte
+
+
+def main(arguments: list[str] | None = None) -> int:
+    import argparse
+
+    parseur = argparse.ArgumentParser(description="Tableaux synthétiques et schéma frictionless du banc d'essai.")
+    parseur.add_argument("--schema", action="store_true",
+                         help=f"réécrit {SCHEMA.name} d'après le contrat de colonnes (millésime 2023)")
+    options = parseur.parse_args(arguments)
+    if not options.schema:
+        parseur.print_help()
+        return 0
+    SCHEMA.write_text(texte_schema(modele()), encoding="utf-8")
+    print(f"Écrit : {SCHEMA}")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

@@ -9,13 +9,18 @@ garde la médiane des temps et la plus haute des pointes de mémoire des N rép�
 mesures d'un même groupe sont lancées à tour de rôle pour qu'une variation de charge de la
 machine ne pénalise pas l'une plus que l'autre.
 
-Conditions « installation utilisateur » (tableau principal) : bytecode en cache (un
-``pip install`` compile les .pyc ; ici un cache à part, ``PYTHONPYCACHEPREFIX``, pour ne pas
-toucher au .venv) et hypothesis rendu introuvable (dépendance de développement seulement :
-pandera l'importe s'il est installé). L'effet de l'environnement de développement est mesuré
-à part. Là où une cible n'est pas tenue, un profil (``-X importtime`` puis cProfile) dit où va
-le temps. Résultats : ``benchmarks/RESULTATS.md`` (``benchmarks/resultats/RESULTATS-rapide.md``
-avec ``--rapide``) ; tableaux générés et sorties dans ``benchmarks/resultats/`` (ignoré par git).
+Conditions « installation utilisateur » (tableau principal) : les commandes tournent dans un
+environnement à part, ``benchmarks/resultats/venv-utilisateur``, refait à chaque lancement par
+``uv sync --no-dev --all-packages --no-editable --compile-bytecode`` : cdv-regles et ses sept
+greffons installés comme par ``pip install`` (paquets construits, bytecode compilé), sans
+aucune dépendance de développement (ni pytest, ni hypothesis, que pandera importerait, ni
+frictionless). Si uv ne peut pas le construire, repli sur le .venv avec hypothesis rendu
+introuvable et un cache de bytecode à part (dit dans le rapport). L'effet de l'environnement de
+développement est mesuré à part. La croissance avec la taille (1 000 à 100 000 dossiers) est
+mesurée en CSV et en xlsx écrit comme Excel. Là où une cible n'est pas tenue, un profil
+(``-X importtime`` puis cProfile) dit où va le temps. Résultats : ``benchmarks/RESULTATS.md``
+(``benchmarks/resultats/RESULTATS-rapide.md`` avec ``--rapide``) ; tableaux générés et sorties
+dans ``benchmarks/resultats/`` (ignoré par git).
 """
 
 from __future__ import annotations
@@ -47,9 +52,15 @@ import generer  # noqa: E402  (module voisin, pas un paquet)
 MIO = 1024 * 1024
 DATE_REFERENCE = "2023-03-01"  # date de référence des exemples 2023 : mêmes constats chaque jour
 PETIT, GRAND = 300, 50_000
+#: Tailles du tableau de croissance (celle de GRAND est reprise des mesures principales).
+ECHELLE = (1_000, 10_000, GRAND, 100_000)
+FORMATS_ECHELLE = ("csv", "partage.xlsx")
+#: Coût par dossier « plat » : le coût marginal à 100 000 dossiers au plus 1,5 fois celui à 10 000.
+PLAT_MAX = 1.5
 DUREE_MAX = 900  # secondes : un processus plus long est arrêté (mesure marquée en échec)
 BLOQUER = "hypothesis"
-# Lance la CLI comme le script ``cdv-regles``, hypothesis rendu introuvable (installation utilisateur).
+# Repli sans environnement utilisateur : la CLI lancée comme le script ``cdv-regles``, hypothesis
+# rendu introuvable.
 PRELUDE = (f"import sys; sys.modules[{BLOQUER!r}] = None; sys.argv[0] = 'cdv-regles'; "
            "from cdv_regles.cli import main; main()")
 
@@ -67,6 +78,7 @@ class Mesure:
     cible_mio: float | None = None
     environnement: str = "utilisateur"  # « utilisateur », « dev » (venv tel quel) ou « froid »
     brute: bool = False  # commande Python complète (frictionless, imports du bouton)
+    lignes_attendues: int | None = None  # frictionless : il doit avoir lu toutes les lignes
     profiler: bool = True  # profil si une cible n'est pas tenue
     fichier: str = ""
     # Arguments du tour de chauffe (défaut : les mêmes) ; le petit tableau pour les grandes mesures.
@@ -107,17 +119,25 @@ class Mesure:
 
 @dataclass
 class Contexte:
-    python: str
+    python: str  # le Python du .venv de développement (frictionless, mesures « dev »)
     script: Path
     resultats: Path
     cache_bytecode: Path
     cache_vide: Path
+    # Environnement de l'installation utilisateur (None : repli sur le .venv, hypothesis bloqué).
+    python_utilisateur: str | None = None
+    script_utilisateur: Path | None = None
+    installation: str = ""  # comment l'installation utilisateur a été faite (pour le rapport)
 
 
 def environnement(ctx: Contexte, genre: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(ctx.cache_bytecode)
+    if genre == "utilisateur" and ctx.python_utilisateur:
+        # Les .pyc compilés à l'installation, là où pip les met (pas de cache à part).
+        del env["PYTHONPYCACHEPREFIX"]
+        env.pop("VIRTUAL_ENV", None)
     if genre == "froid":
         # Aucun .pyc lu ni écrit : tout le code Python est recompilé à chaque lancement.
         env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -127,11 +147,55 @@ def environnement(ctx: Contexte, genre: str) -> dict[str, str]:
 
 
 def commande(ctx: Contexte, m: Mesure) -> list[str]:
+    """La commande, toujours « python … » (le profil y insère ``-X importtime``)."""
+    utilisateur = m.environnement == "utilisateur" and ctx.python_utilisateur
     if m.brute:
-        return [ctx.python, "-P", *m.arguments]
+        return [ctx.python_utilisateur if utilisateur else ctx.python, "-P", *m.arguments]  # type: ignore[list-item]
+    if utilisateur:
+        # Le script ``cdv-regles`` de l'installation, lancé par son Python (ce que fait son shebang).
+        return [ctx.python_utilisateur, str(ctx.script_utilisateur), *m.arguments]  # type: ignore[list-item]
     if m.environnement == "utilisateur":
         return [ctx.python, "-P", "-c", PRELUDE, *m.arguments]
-    return [str(ctx.script), *m.arguments]
+    return [ctx.python, str(ctx.script), *m.arguments]
+
+
+def installer_utilisateur(resultats: Path) -> tuple[str | None, Path | None, str]:
+    """(python, script cdv-regles, description) d'une installation comme par un utilisateur.
+
+    ``uv sync`` dans un environnement à part : paquets construits (pas d'installation éditable),
+    bytecode compilé, aucune dépendance de développement ; hors ligne d'abord (cache d'uv), puis
+    en ligne. Refait à chaque lancement : il mesure le code de l'arbre de travail tel quel.
+    """
+    uv = os.environ.get("UV") or shutil.which("uv")
+    venv = resultats / "venv-utilisateur"
+    commande_uv = [uv or "uv", "sync", "--no-dev", "--all-packages", "--no-editable", "--compile-bytecode",
+                   "--frozen", "--quiet"]
+    if uv:
+        env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+        env["UV_PROJECT_ENVIRONMENT"] = str(venv)
+        for hors_ligne in (["--offline"], []):
+            r = subprocess.run([*commande_uv, *hors_ligne], cwd=RACINE, env=env, capture_output=True, text=True)
+            bin_ = venv / ("Scripts" if os.name == "nt" else "bin")
+            python = bin_ / ("python.exe" if os.name == "nt" else "python")
+            script = bin_ / ("cdv-regles.exe" if os.name == "nt" else "cdv-regles")
+            if r.returncode == 0 and python.exists() and script.exists():
+                presents = subprocess.run([str(python), "-c", "import importlib.util as u; print(*[m for m in "
+                                          "('hypothesis', 'pytest', 'frictionless') if u.find_spec(m)])"],
+                                         capture_output=True, text=True).stdout.split()
+                if not presents:
+                    return (str(python), script,
+                            "environnement à part (`benchmarks/resultats/venv-utilisateur`) fait par "
+                            "`uv sync --no-dev --all-packages --no-editable --compile-bytecode` : paquets "
+                            "construits et installés comme par pip, bytecode compilé, aucune dépendance "
+                            "de développement (ni hypothesis, ni pytest, ni frictionless)")
+            erreur = ((r.stderr or r.stdout).strip()[-300:] if r.returncode
+                      else f"paquets de développement présents : {', '.join(presents)}")
+    else:
+        erreur = "uv introuvable"
+    print(f"Avertissement : installation utilisateur impossible ({erreur}) ; repli sur le .venv.",
+          file=sys.stderr)
+    return None, None, ("repli sur le `.venv` de développement (l'installation à part par `uv sync` a "
+                        "échoué) : bytecode dans un cache à part, hypothesis rendu introuvable")
 
 
 # --- exécution ---------------------------------------------------------------------------------
@@ -201,6 +265,19 @@ def _un_tour(ctx: Contexte, m: Mesure, garder: bool = True) -> None:
     m.sortie = sortie.read_text(encoding="utf-8", errors="replace")
     if statut not in (0, 1):
         m.erreur = erreurs.read_text(encoding="utf-8", errors="replace").strip()[-500:] or f"statut {statut}"
+    elif m.lignes_attendues is not None:
+        m.erreur = _lignes_manquantes(m.sortie, m.lignes_attendues)
+
+
+def _lignes_manquantes(sortie: str, attendues: int) -> str:
+    """Le constat d'échec si frictionless n'a pas lu toutes les lignes (sinon « »)."""
+    try:
+        lues = json.loads(sortie).get("lignes")
+    except ValueError:
+        return "sortie de frictionless illisible"
+    if lues != attendues:
+        return f"frictionless a lu {lues} lignes sur {attendues}"
+    return ""
 
 
 def resultat_lisible(m: Mesure) -> str:
@@ -214,9 +291,8 @@ def resultat_lisible(m: Mesure) -> str:
         return f"{_entier(t.group(2))} constats{detail}"
     try:
         donnees = json.loads(m.sortie)
-        types = ", ".join(f"{t} : {n:,}" for t, n in sorted(donnees.get("par_type", {}).items()))
-        return (f"{donnees['erreurs']:,} erreurs ({types}) sur {donnees['lignes']:,} lignes"
-                .replace(",", " "))
+        types = ", ".join(f"{t} : {_entier(str(n))}" for t, n in sorted(donnees.get("par_type", {}).items()))
+        return f"{_entier(str(donnees['erreurs']))} erreurs ({types}) sur {_entier(str(donnees['lignes']))} lignes"
     except (ValueError, KeyError, TypeError):
         return ""
 
@@ -227,20 +303,25 @@ def _entier(texte: str) -> str:
 
 # --- profil --------------------------------------------------------------------------------------
 
-#: Étapes de ``cdv-regles verifier`` : (libellé, fin du chemin du fichier, fonction).
+#: Étapes de ``cdv-regles verifier`` : (libellé, fonction). La fonction s'écrit « module:nom »
+#: (« module:Classe.méthode ») et ``profiler.py`` la retrouve dans le code mesuré ; « *:nom » :
+#: toute fonction de ce nom (les hooks des greffons). Une fonction renommée ou déplacée est dite
+#: « introuvable » dans le rapport, sans l'arrêter : mettez alors cette table à jour.
 ETAPES = (
-    ("Chargement des règles et des greffons (YAML, pluggy)", "cdv_regles/verification.py", "preparer"),
-    ("Lecture du fichier (lecture.lire_table)", "cdv_regles/lecture/__init__.py", "lire_table"),
-    ("Conversion des cellules (conversion.convertir)", "cdv_regles/conversion.py", "convertir"),
-    ("DataFrame polars (moteur.cadre)", "cdv_regles/moteur.py", "cadre"),
-    ("Compilation des règles (moteur.compiler)", "cdv_regles/moteur.py", "compiler"),
-    ("Constats de lecture (schema.constats_lecture)", "cdv_regles/schema.py", "constats_lecture"),
-    ("Schéma pandera (schema.verifier_schema)", "cdv_regles/schema.py", "verifier_schema"),
-    ("Évaluation des règles (moteur.evaluer)", "cdv_regles/moteur.py", "evaluer"),
-    ("Contrôles Python des greffons (hook cdv_regles_controles)", "cdv_regles/greffons.py", "appeler"),
-    ("Empreinte des règles (verification.version_regles)", "cdv_regles/verification.py", "version_regles"),
-    ("Rendu du rapport (rapports.rendre)", "cdv_regles/rapports/__init__.py", "rendre"),
+    ("Chargement des règles et des greffons (YAML, pluggy)", "cdv_regles.verification:preparer"),
+    ("Lecture du fichier (lecture.lire_table)", "cdv_regles.lecture:lire_table"),
+    ("Conversion des cellules (conversion.convertir)", "cdv_regles.conversion:convertir"),
+    ("DataFrame polars (moteur.cadre)", "cdv_regles.moteur:cadre"),
+    ("Compilation des règles (moteur.compiler)", "cdv_regles.moteur:compiler"),
+    ("Constats de lecture (constats_lecture)", "cdv_regles.constats_lecture:constats_lecture"),
+    ("Schéma pandera (schema.verifier_schema)", "cdv_regles.schema:verifier_schema"),
+    ("Évaluation des règles (moteur.evaluer)", "cdv_regles.moteur:evaluer"),
+    ("Contrôles Python des greffons (hook cdv_regles_controles)", "*:cdv_regles_controles"),
+    ("Empreinte des règles (verification.version_regles)", "cdv_regles.verification:version_regles"),
+    ("Rendu du rapport (rapports.rendre)", "cdv_regles.rapports:rendre"),
 )
+#: La commande entière : ce que les étapes ne couvrent pas est « Autres ».
+ETAPE_TOTALE = "cdv_regles.cli:main"
 
 
 @dataclass
@@ -252,48 +333,78 @@ class Profil:
     total_profile: float
     fonctions: list[tuple[str, float]]  # temps propre (tottime) le plus élevé
     postes: list[tuple[str, float]]  # les postes principaux (imports par paquet et étapes)
+    introuvables: list[str] = field(default_factory=list)  # fonctions d'ETAPES absentes du code
+    non_appelees: list[str] = field(default_factory=list)  # présentes mais pas appelées
 
 
 def profiler(ctx: Contexte, m: Mesure) -> Profil | None:
     env = environnement(ctx, m.environnement)
     trace = ctx.resultats / f"importtime-{m.cle}.txt"
     cmd = commande(ctx, m)
-    cmd = [cmd[0], "-X", "importtime", *cmd[1:]] if cmd[0] == ctx.python else \
-        [ctx.python, "-X", "importtime", str(ctx.script), *cmd[1:]]
+    cmd = [cmd[0], "-X", "importtime", *cmd[1:]]  # commande() commence toujours par le Python
     lancer(cmd, env, ctx.resultats, ctx.resultats / f"sortie-profil-{m.cle}.txt", trace)
     imports, modules = imports_par_paquet(trace.read_text(encoding="utf-8", errors="replace"))
     imports_total = sum(d for _, d in imports)
 
     etapes: list[tuple[str, float]] = []
     fonctions: list[tuple[str, float]] = []
+    introuvables: list[str] = []
+    non_appelees: list[str] = []
     total = 0.0
     if not m.brute and m.arguments and m.arguments[0] == "verifier":
         liste = ctx.resultats / f"modules-{m.cle}.txt"
         liste.write_text("\n".join(modules), encoding="utf-8")
         prof = ctx.resultats / f"profil-{m.cle}.prof"
-        cmd = [ctx.python, "-P", str(ICI / "profiler.py"), str(liste), str(prof)]
-        if m.environnement == "utilisateur":
+        reperes = ctx.resultats / f"etapes-{m.cle}.json"
+        prof.unlink(missing_ok=True)
+        reperes.unlink(missing_ok=True)
+        cmd = [commande(ctx, m)[0], "-P", str(ICI / "profiler.py"), str(liste), str(prof),
+               "--etapes", reperes.name, *[f for _, f in ETAPES], ETAPE_TOTALE]
+        if m.environnement == "utilisateur" and not ctx.python_utilisateur:
             cmd += ["--bloquer", BLOQUER]
         lancer([*cmd, "--", *m.arguments], env, ctx.resultats,
                ctx.resultats / f"sortie-profil-{m.cle}.txt", ctx.resultats / f"erreurs-profil-{m.cle}.txt")
-        if prof.exists():
+        if prof.exists() and reperes.exists():
+            trouvees = json.loads(reperes.read_text(encoding="utf-8"))
             stats = pstats.Stats(str(prof))
-            cumul: dict[tuple[str, str], float] = {}
-            for (fichier, _, fonction), (_, _, propre, cumule, _) in stats.stats.items():  # type: ignore[attr-defined]
-                cle = (fichier.replace(os.sep, "/"), fonction)
+            cumul: dict[tuple[str, int, str], float] = {}
+            for (fichier, ligne, fonction), (_, _, propre, cumule, _) in stats.stats.items():  # type: ignore[attr-defined]
+                cle = (os.path.normcase(fichier), ligne, fonction)
                 cumul[cle] = cumul.get(cle, 0.0) + cumule
                 fonctions.append((f"{_court(fichier)}:{fonction}", propre))
-            for libelle, suffixe, fonction in ETAPES:
-                duree = sum(v for (f, fn), v in cumul.items() if f.endswith(suffixe) and fn == fonction)
-                if duree:
+            for libelle, f in ETAPES:
+                duree = _duree_etape(cumul, f, trouvees.get(f))
+                if duree is None:
+                    introuvables.append(f)
+                elif duree == 0.0:
+                    non_appelees.append(libelle)
+                else:
                     etapes.append((libelle, duree))
-            total = sum(v for (f, fn), v in cumul.items() if f.endswith("cdv_regles/cli.py") and fn == "main")
+            total = _duree_etape(cumul, ETAPE_TOTALE, trouvees.get(ETAPE_TOTALE)) or 0.0
             if total:
                 etapes.append(("Autres (écriture de la sortie, tri, click…)",
                                max(0.0, total - sum(d for _, d in etapes))))
             fonctions.sort(key=lambda kv: -kv[1])
     postes = sorted([(f"Import de {p}", d) for p, d in imports] + etapes, key=lambda kv: -kv[1])
-    return Profil(m, imports_total, imports, etapes, total, fonctions[:5], postes[:5])
+    return Profil(m, imports_total, imports, etapes, total, fonctions[:5], postes[:5], introuvables,
+                  non_appelees)
+
+
+def _duree_etape(cumul: dict[tuple[str, int, str], float], fonction: str,
+                 repere: list | None) -> float | None:
+    """Temps cumulé d'une étape ; None si sa fonction n'existe pas dans le code mesuré.
+
+    ``repere`` : (fichier, première ligne, nom) relevé par ``profiler.py`` dans le code mesuré,
+    la clé même de cProfile. « *:nom » : toutes les fonctions de ce nom (hors déclaration du hook).
+    """
+    if fonction.startswith("*:"):
+        nom = fonction[2:]
+        return sum(v for (f, _, fn), v in cumul.items()
+                   if fn == nom and not f.replace(os.sep, "/").endswith("cdv_regles/hookspecs.py"))
+    if not repere:
+        return None
+    fichier, ligne, nom = repere
+    return cumul.get((os.path.normcase(fichier), ligne, nom), 0.0)
 
 
 def imports_par_paquet(trace: str) -> tuple[list[tuple[str, float]], list[str]]:
@@ -365,7 +476,7 @@ def tableau(mesures: list[Mesure]) -> list[str]:
     return lignes
 
 
-RATIO_CIBLE = 3.0
+RATIO_CIBLE = 5.0
 
 
 def comparer(principales: list[Mesure]) -> tuple[Mesure, Mesure, float] | None:
@@ -386,9 +497,126 @@ def ligne_rapport(principales: list[Mesure]) -> list[str]:
     sens = f"{ratio:.1f}× plus rapide" if ratio >= 1 else f"{1 / ratio:.1f}× plus lent"
     return ["", "| Comparaison (même CSV de 50 000 dossiers) | cdv-regles | frictionless | Rapport "
             "| Cible | Cible tenue ? |", "|---|---:|---:|---|---|---|",
-            f"| cdv-regles verifier face à frictionless (types seulement) | {_s(cdv.temps_median)} "
-            f"| {_s(fric.temps_median)} | {sens.replace('.', ',')} | ≥ 3× plus rapide "
+            f"| cdv-regles verifier face à {LIBELLE_FRICTIONLESS} | {_s(cdv.temps_median)} "
+            f"| {_s(fric.temps_median)} | {sens.replace('.', ',')} | ≥ {RATIO_CIBLE:g}× plus rapide "
             f"| {_oui_non(tenue, 'temps')} |"]
+
+
+# --- croissance avec la taille ---------------------------------------------------------------------
+
+@dataclass
+class Croissance:
+    fmt: str
+    points: list[tuple[int, Mesure]]  # (dossiers, mesure), tailles croissantes
+
+    def temps(self, taille: int) -> float | None:
+        m = dict(self.points).get(taille)
+        return m.temps_median if m and not m.en_echec else None
+
+    def marginal(self, taille: int) -> float | None:
+        """Secondes par 1 000 dossiers au-delà des 1 000 premiers : (t(N) − t(1 000)) / (N − 1 000).
+
+        Le démarrage (Python, imports, règles) est le même à toute taille : il est retiré, il ne
+        reste que ce que coûte chaque dossier de plus."""
+        base, t = self.temps(ECHELLE[0]), self.temps(taille)
+        if base is None or t is None or taille <= ECHELLE[0]:
+            return None
+        return (t - base) / (taille - ECHELLE[0]) * 1000
+
+    def rapport(self) -> float | None:
+        """Coût marginal à 100 000 dossiers rapporté à celui à 10 000 (plat : ≤ PLAT_MAX)."""
+        a, b = self.marginal(ECHELLE[1]), self.marginal(ECHELLE[-1])
+        return b / a if a and b is not None and a > 0 else None
+
+    def plat(self) -> bool | None:
+        r = self.rapport()
+        return None if r is None else r <= PLAT_MAX
+
+
+def croissances(principales: list[Mesure], echelle: list[Mesure]) -> list[Croissance]:
+    par_cle = {m.cle: m for m in principales + echelle}
+    resultat = []
+    for fmt in FORMATS_ECHELLE:
+        points = [(t, par_cle[f"verifier-{t}-{fmt.replace('.', '-')}"]) for t in ECHELLE
+                  if f"verifier-{t}-{fmt.replace('.', '-')}" in par_cle]
+        if len(points) == len(ECHELLE):
+            resultat.append(Croissance(fmt, points))
+    return resultat
+
+
+def _nom_format(fmt: str) -> str:
+    return "xlsx écrit comme Excel" if fmt == "partage.xlsx" else fmt.upper()
+
+
+def _x(r: float | None) -> str:
+    return "—" if r is None else f"{r:.2f}×".replace(".", ",")
+
+
+def tableau_croissance(courbes: list[Croissance]) -> list[str]:
+    lignes = ["| Format | Dossiers | Rép. | Temps total (médiane) | CPU (médiane) | Par 1 000 dossiers "
+              "| Marginal par 1 000 dossiers | Mémoire de pointe | Résultat |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for c in courbes:
+        for taille, m in c.points:
+            t = m.temps_median if not m.en_echec else None
+            cpu = statistics.median(m.cpu) if m.cpu and not m.en_echec else None
+            par_mille = None if t is None else t / taille * 1000
+            lignes.append(f"| {_nom_format(c.fmt)} | {_entier(str(taille))} | {len(m.temps)} | {_s(t)} "
+                          f"| {_s(cpu)} | {_s(par_mille)} | {_s(c.marginal(taille))} | {_mio(m.memoire_max)} "
+                          f"| {resultat_lisible(m)} |")
+    lignes += ["", "| Format | Marginal à 10 000 | Marginal à 100 000 | Rapport | Critère | Plat ? |",
+               "|---|---:|---:|---:|---|---|"]
+    for c in courbes:
+        plat = c.plat()
+        verdict = "—" if plat is None else ("oui" if plat else "**non**")
+        lignes.append(f"| {_nom_format(c.fmt)} | {_s(c.marginal(ECHELLE[1]))} | {_s(c.marginal(ECHELLE[-1]))} "
+                      f"| {_x(c.rapport())} | ≤ {_x(PLAT_MAX)} | {verdict} |")
+    return lignes
+
+
+# --- bilan des cibles ------------------------------------------------------------------------------
+
+def bilan(principales: list[Mesure], courbes: list[Croissance]) -> list[str]:
+    """Une ligne par cible de l'issue 15 : ce qui est mesuré, tenue ou non."""
+    par_cle = {m.cle: m for m in principales}
+    lignes = ["| Cible (issue 15) | Mesuré | Tenue ? |", "|---|---|---|"]
+
+    def temps(cle: str, cible: float, quoi: str) -> None:
+        m = par_cle.get(cle)
+        if m is None:
+            return
+        ok = None if m.en_echec else (m.temps_median or 0) <= cible
+        lignes.append(f"| {quoi} ≤ {_s(cible)} | {_s(m.temps_median) if not m.en_echec else 'échec'} "
+                      f"| {_oui_non(ok, 'temps') if ok is not None else '**non** (échec)'} |")
+
+    def memoire(cle: str, cible: float, quoi: str) -> None:
+        m = par_cle.get(cle)
+        if m is None:
+            return
+        ok = None if m.en_echec else (m.memoire_max or 0) <= cible
+        lignes.append(f"| {quoi} ≤ {cible:g} Mio | {_mio(m.memoire_max) if not m.en_echec else 'échec'} "
+                      f"| {_oui_non(ok, 'mémoire') if ok is not None else '**non** (échec)'} |")
+
+    temps(f"verifier-{PETIT}-xlsx", CIBLE_PETIT_S, f"`verifier` {PETIT} dossiers, xlsx, processus entier")
+    temps(f"verifier-{PETIT}-csv", CIBLE_PETIT_S, f"`verifier` {PETIT} dossiers, CSV, processus entier")
+    temps(f"verifier-{GRAND}-partage-xlsx", CIBLE_GRAND_S, "`verifier` 50 000 dossiers, xlsx écrit comme Excel")
+    comparaison = comparer(principales)
+    if comparaison:
+        _, _, ratio = comparaison
+        lignes.append(f"| ≥ {RATIO_CIBLE:g}× plus rapide que frictionless (CSV de 50 000 dossiers) "
+                      f"| {ratio:.1f}×".replace(".", ",") + f" | {_oui_non(ratio >= RATIO_CIBLE, 'rapport')} |")
+    elif f"frictionless-{GRAND}-csv" in par_cle:
+        lignes.append(f"| ≥ {RATIO_CIBLE:g}× plus rapide que frictionless | échec d'une des deux mesures "
+                      "| **non** (échec) |")
+    memoire(f"verifier-{GRAND}-partage-xlsx", CIBLE_GRAND_MIO,
+            "Mémoire de pointe, 50 000 dossiers, xlsx écrit comme Excel")
+    memoire(f"verifier-{GRAND}-csv", CIBLE_GRAND_MIO, "Mémoire de pointe, 50 000 dossiers, CSV")
+    for c in courbes:
+        plat = c.plat()
+        lignes.append(f"| Coût par dossier plat de 1 000 à 100 000, {_nom_format(c.fmt)} (marginal à "
+                      f"100 000 ≤ {_x(PLAT_MAX)} celui à 10 000) | {_x(c.rapport())} "
+                      f"| {'—' if plat is None else _oui_non(plat, 'croissance')} |")
+    return lignes
 
 
 def machine(ctx: Contexte) -> list[str]:
@@ -432,29 +660,47 @@ def charge() -> str:
         return "inconnue"
 
 
-def rendre(ctx: Contexte, principales: list[Mesure], dev: list[Mesure], profils: list[Profil],
-           charges: tuple[str, str], nb_regles: str, options: argparse.Namespace) -> str:
+def rendre(ctx: Contexte, principales: list[Mesure], echelle: list[Mesure], dev: list[Mesure],
+           profils: list[Profil], charges: tuple[str, str], nb_regles: str, options: argparse.Namespace) -> str:
+    courbes = croissances(principales, echelle)
+    commande_lancee = ("uv run python benchmarks/mesurer.py" + (" --rapide" if options.rapide else "")
+                       + f" --repetitions {options.repetitions}"
+                       + ("" if options.rapide else f" --repetitions-grandes {options.repetitions_grandes}")
+                       + (" --sans-echelle" if options.sans_echelle and not options.rapide else ""))
     L = ["# Mesures de performance de cdv-regles", "",
-         "Produit par `uv run python benchmarks/mesurer.py"
-         + (" --rapide" if options.rapide else "") + f" --repetitions {options.repetitions}"
-         + ("" if options.rapide else f" --repetitions-grandes {options.repetitions_grandes}")
-         + "` (voir `benchmarks/README.md`). Ne pas modifier à la main : relancer le script.", "",
+         f"Produit par `{commande_lancee}` (voir `benchmarks/README.md`). Ne pas modifier à la main : "
+         "relancer le script.", "",
          "## Machine", "", *machine(ctx),
          f"- Charge moyenne de la machine (1, 5, 15 min) : {charges[0]} au début, {charges[1]} à la fin "
          "(une charge supérieure au nombre de processeurs allonge les temps : le temps CPU est "
          "moins sensible à la charge que le temps total)",
+         f"- Installation mesurée : {ctx.installation}",
          f"- Règles chargées : {nb_regles}",
          f"- Tableaux : générés par `benchmarks/generer.py` (dossier type 2023, ~{generer.PART_FAUTIFS:.0%} de "
-         "dossiers fautifs tirés des exemples invalides des règles), xlsx écrit par openpyxl en mode "
-         "write_only (textes dans les cellules : XML deux fois plus gros qu'Excel) et, pour 50 000 "
-         "dossiers, aussi comme Excel (`partage.xlsx` : chaînes partagées, XlsxWriter), CSV "
-         "point-virgule en Windows-1252 ; date de référence "
-         f"{DATE_REFERENCE}.", "",
-         "## Résultats (conditions d'une installation utilisateur)", "",
-         "Temps total du processus (médiane des répétitions), temps CPU utilisateur + système, "
-         "pointe de mémoire résidente (la plus haute des répétitions). Bytecode Python en cache, "
-         "hypothesis absent (voir `benchmarks/README.md`).", "",
-         *tableau(principales), *ligne_rapport(principales), ""]
+         "dossiers fautifs tirés des exemples invalides des règles), xlsx écrit comme Excel "
+         "(`partage.xlsx` : chaînes partagées, XlsxWriter) et, pour 300 et 50 000 dossiers, par openpyxl "
+         "en mode write_only (textes dans les cellules : XML deux fois plus gros qu'Excel), CSV "
+         "point-virgule en Windows-1252 comme l'exporte Excel en français ; date de référence "
+         f"{DATE_REFERENCE}.",
+         f"- frictionless valide le même CSV avec `benchmarks/{generer.SCHEMA.name}` (déduit du contrat de "
+         "colonnes : types, colonnes obligatoires, numéro de dossier unique, motifs des identifiants, "
+         "virgule décimale et espace insécable de milliers), sans limite d'erreurs ; la mesure est en "
+         f"échec s'il n'a pas lu toutes les lignes.", ""]
+    if not options.rapide:
+        L += ["## Bilan des cibles", "", *bilan(principales, courbes), ""]
+    L += ["## Résultats (conditions d'une installation utilisateur)", "",
+          "Temps total du processus (médiane des répétitions), temps CPU utilisateur + système, "
+          "pointe de mémoire résidente (la plus haute des répétitions). Voir « Installation mesurée » "
+          "ci-dessus et `benchmarks/README.md`.", "",
+          *tableau(principales), *ligne_rapport(principales), ""]
+    if courbes:
+        L += ["## Croissance avec la taille", "",
+              "Le même `cdv-regles verifier` de 1 000 à 100 000 dossiers (les mesures à 50 000 sont celles "
+              "du tableau principal). « Par 1 000 dossiers » : temps total ÷ dossiers × 1 000, démarrage "
+              "compris. « Marginal » : ce que coûtent 1 000 dossiers de plus, démarrage retiré : "
+              "(t(N) − t(1 000)) ÷ (N − 1 000) × 1 000. Le coût par dossier est dit **plat** quand le "
+              f"marginal à 100 000 dossiers est au plus {_x(PLAT_MAX)} celui à 10 000 (une croissance "
+              "quadratique le multiplierait par 10).", "", *tableau_croissance(courbes), ""]
     if dev:
         L += ["## Effet de l'environnement de développement (pour information)", "",
               "Le même lancement dans le `.venv` de développement tel quel : hypothesis installé "
@@ -470,7 +716,9 @@ def rendre(ctx: Contexte, principales: list[Mesure], dev: list[Mesure], profils:
         L += ["Toutes les cibles sont tenues : pas de profil.", ""]
     for p in profils:
         m = p.mesure
-        cible = _cible(m) if m.cible_s or m.cible_mio else f"≥ {RATIO_CIBLE:g}× plus rapide que frictionless"
+        cible = _cible(m)
+        if m.cle == f"verifier-{GRAND}-csv":
+            cible = (cible + " et " if cible != "—" else "") + f"≥ {RATIO_CIBLE:g}× plus rapide que frictionless"
         L += [f"### {m.libelle} — {m.fichier or 'sans fichier'} ({_s(m.temps_median)}, cible {cible})", "",
               "Les 5 postes principaux (imports par paquet, mesurés par `python -X importtime` ; "
               "étapes du moteur, mesurées par cProfile après les imports) :", "",
@@ -484,6 +732,13 @@ def rendre(ctx: Contexte, principales: list[Mesure], dev: list[Mesure], profils:
                   + ", ".join(f"{n} {_s(d)}" for n, d in p.etapes) + ".",
                   "", "Temps propre le plus élevé (fonctions) : "
                   + ", ".join(f"`{n}` {_s(d)}" for n, d in p.fonctions) + "."]
+        elif not m.brute:
+            L += ["", "Profil cProfile indisponible (voir `benchmarks/resultats/erreurs-profil-*.txt`)."]
+        if p.non_appelees:
+            L += ["", "Étapes non appelées dans ce lancement : " + ", ".join(p.non_appelees) + "."]
+        if p.introuvables:
+            L += ["", "Étapes introuvables dans le code mesuré (fonction renommée ou déplacée : mettre à jour "
+                  "`ETAPES` dans `benchmarks/mesurer.py`) : " + ", ".join(f"`{f}`" for f in p.introuvables) + "."]
         L.append("")
     return "\n".join(L).rstrip() + "\n"
 
@@ -512,8 +767,36 @@ def ecrire(chemin: Path, texte: str) -> None:
 
 # --- programme -----------------------------------------------------------------------------------
 
+#: Cibles de l'issue 15 (temps total du processus ; mémoire de pointe).
+CIBLE_PETIT_S, CIBLE_PETIT_MIO = 0.5, 250
+CIBLE_GRAND_S, CIBLE_GRAND_MIO = 3.0, 500
+LIBELLE_FRICTIONLESS = "frictionless (schéma typé : types, obligatoires, unicité, motifs)"
+
+
+def _libelle(taille: int, fmt: str) -> str:
+    libelle = f"`cdv-regles verifier` {taille:,} dossiers".replace(",", " ")
+    if fmt == "partage.xlsx":
+        libelle += " (xlsx écrit comme Excel)"
+    elif fmt == "xlsx":
+        libelle += " (xlsx openpyxl write_only)"
+    return libelle
+
+
+def _verifier(fichiers: dict[tuple[int, str], Path], taille: int, fmt: str, groupe: str, repetitions: int,
+              ) -> Mesure:
+    chemin = fichiers[taille, fmt]
+    m = Mesure(f"verifier-{taille}-{fmt.replace('.', '-')}", _libelle(taille, fmt),
+               ["verifier", chemin.name, "--date", DATE_REFERENCE], groupe, repetitions, fichier=chemin.name)
+    if taille > PETIT:
+        # Tour de chauffe sur le petit tableau du même format : bytecode et caches remplis.
+        petit = fichiers[PETIT, "csv" if fmt == "csv" else "xlsx"]
+        m.chauffe = [a.replace(chemin.name, petit.name) for a in m.arguments]
+    return m
+
+
 def construire_mesures(fichiers: dict[tuple[int, str], Path], schema: Path, options: argparse.Namespace,
-                       ) -> tuple[list[Mesure], list[Mesure]]:
+                       ) -> tuple[list[Mesure], list[Mesure], list[Mesure]]:
+    """(mesures principales, mesures de croissance hors 50 000, mesures de l'environnement de dev)."""
     n, ng = options.repetitions, options.repetitions_grandes
     principales = [
         Mesure("aide", "`cdv-regles --help`", ["--help"], "demarrage", n, cible_s=0.3),
@@ -522,32 +805,34 @@ def construire_mesures(fichiers: dict[tuple[int, str], Path], schema: Path, opti
         Mesure("import-bouton", "Bouton : `import cdv_regles.classeur, xlwings`",
                ["-c", "import cdv_regles.classeur, xlwings"], "demarrage", n, brute=True, profiler=False),
     ]
-    tailles = [PETIT] if options.rapide else [PETIT, GRAND]
-    for taille in tailles:
-        grand = taille == GRAND
-        for fmt in ("xlsx", "partage.xlsx", "csv") if grand else ("xlsx", "csv"):
-            chemin = fichiers[taille, fmt]
-            libelle = f"`cdv-regles verifier` {taille:,} dossiers".replace(",", " ")
+    for fmt in ("xlsx", "csv"):
+        m = _verifier(fichiers, PETIT, fmt, f"t{PETIT}", n)
+        m.cible_s, m.cible_mio = CIBLE_PETIT_S, CIBLE_PETIT_MIO
+        principales.append(m)
+    echelle: list[Mesure] = []
+    if not options.rapide:
+        groupe = f"t{GRAND}"
+        # La cible de temps est celle du xlsx écrit comme Excel ; celui d'openpyxl (textes dans les
+        # cellules, XML deux fois plus gros) est pour information ; le CSV a pour cible le rapport
+        # à frictionless.
+        for fmt in ("partage.xlsx", "xlsx", "csv"):
+            m = _verifier(fichiers, GRAND, fmt, groupe, ng)
             if fmt == "partage.xlsx":
-                libelle += " (xlsx écrit comme Excel)"
-            m = Mesure(f"verifier-{taille}-{fmt.replace('.', '-')}", libelle,
-                       ["verifier", chemin.name, "--date", DATE_REFERENCE], f"t{taille}",
-                       ng if grand else n, fichier=chemin.name)
-            if grand:
-                petit = fichiers[PETIT, "csv" if fmt == "csv" else "xlsx"]
-                m.chauffe = [a.replace(chemin.name, petit.name) for a in m.arguments]
-            if not grand:
-                m.cible_s, m.cible_mio = 1.0, 250
-            elif fmt != "csv":
-                m.cible_s, m.cible_mio = 5.0, 1024
+                m.cible_s = CIBLE_GRAND_S
+            if fmt != "xlsx":
+                m.cible_mio = CIBLE_GRAND_MIO
             principales.append(m)
-        if grand:
-            chemin = fichiers[taille, "csv"]
-            principales.append(Mesure(
-                f"frictionless-{taille}-csv", "frictionless (types seulement)",
-                [str(ICI / "valider_frictionless.py"), chemin.name, schema.name], f"t{taille}", ng,
-                brute=True, profiler=False, fichier=chemin.name,
-                chauffe=[str(ICI / "valider_frictionless.py"), fichiers[PETIT, "csv"].name, schema.name]))
+        chemin = fichiers[GRAND, "csv"]
+        valider = str(ICI / "valider_frictionless.py")
+        principales.append(Mesure(
+            f"frictionless-{GRAND}-csv", LIBELLE_FRICTIONLESS, [valider, chemin.name, str(schema)], groupe, ng,
+            brute=True, profiler=False, fichier=chemin.name, environnement="dev", lignes_attendues=GRAND,
+            chauffe=[valider, fichiers[PETIT, "csv"].name, str(schema)]))
+        if not options.sans_echelle:
+            for taille in ECHELLE:
+                if taille != GRAND:
+                    for fmt in FORMATS_ECHELLE:
+                        echelle.append(_verifier(fichiers, taille, fmt, "echelle", ng if taille > GRAND else n))
     dev = []
     if not options.sans_dev:
         petit = fichiers[PETIT, "xlsx"]
@@ -556,12 +841,13 @@ def construire_mesures(fichiers: dict[tuple[int, str], Path], schema: Path, opti
             Mesure("dev-aide-froid", "`cdv-regles --help`, sans aucun bytecode", ["--help"], "dev", n,
                    cible_s=0.3, environnement="froid", profiler=False),
             Mesure("dev-verifier", f"`cdv-regles verifier` {PETIT} dossiers, hypothesis installé", arguments,
-                   "dev", n, cible_s=1.0, cible_mio=250, environnement="dev", profiler=False, fichier=petit.name),
+                   "dev", n, cible_s=CIBLE_PETIT_S, cible_mio=CIBLE_PETIT_MIO, environnement="dev",
+                   profiler=False, fichier=petit.name),
             Mesure("dev-verifier-froid", f"`cdv-regles verifier` {PETIT} dossiers, hypothesis installé, "
-                   "sans aucun bytecode", arguments, "dev", n, cible_s=1.0, cible_mio=250,
+                   "sans aucun bytecode", arguments, "dev", n, cible_s=CIBLE_PETIT_S, cible_mio=CIBLE_PETIT_MIO,
                    environnement="froid", profiler=False, fichier=petit.name),
         ]
-    return principales, dev
+    return principales, echelle, dev
 
 
 def main(arguments: list[str] | None = None) -> int:
@@ -576,6 +862,8 @@ def main(arguments: list[str] | None = None) -> int:
     parseur.add_argument("--sans-profil", action="store_true", help="ne pas profiler les cibles manquées")
     parseur.add_argument("--sans-dev", action="store_true",
                          help="ne pas mesurer l'effet de l'environnement de développement")
+    parseur.add_argument("--sans-echelle", action="store_true",
+                         help="ne pas mesurer la croissance avec la taille (1 000 à 100 000 dossiers)")
     parseur.add_argument("--sortie", type=Path, metavar="FICHIER",
                          help="fichier Markdown (défaut : benchmarks/RESULTATS.md)")
     options = parseur.parse_args(arguments)
@@ -596,23 +884,30 @@ def main(arguments: list[str] | None = None) -> int:
             print("Erreur : frictionless n'est pas installé (dépendance de mesure) : "
                   "uv pip install frictionless, ou lancez avec --rapide.", file=sys.stderr)
             return 2
+    m_modele = generer.modele()
+    if generer.SCHEMA.read_text(encoding="utf-8") != generer.texte_schema(m_modele):
+        print(f"Erreur : le schéma frictionless committé ({generer.SCHEMA.name}) ne suit plus le contrat "
+              "de colonnes : relancez uv run python benchmarks/generer.py --schema, puis committez-le.",
+              file=sys.stderr)
+        return 2
     ctx = Contexte(sys.executable, script, resultats, resultats / "pycache", resultats / "pycache-vide")
     ctx.cache_vide.mkdir(exist_ok=True)
 
     charge_debut = charge()
+    print("Installation utilisateur (uv sync dans benchmarks/resultats/venv-utilisateur)…", flush=True)
+    ctx.python_utilisateur, ctx.script_utilisateur, ctx.installation = installer_utilisateur(resultats)
     print("Préparation des tableaux (générés une fois, puis repris de benchmarks/resultats/)…", flush=True)
-    m_modele = generer.modele()
     demandes = [(PETIT, "xlsx"), (PETIT, "csv")]
     if not options.rapide:
         demandes += [(GRAND, "xlsx"), (GRAND, "partage.xlsx"), (GRAND, "csv")]
+        if not options.sans_echelle:
+            demandes += [(t, f) for t in ECHELLE if t != GRAND for f in FORMATS_ECHELLE]
     fichiers = generer.tableaux(resultats, demandes, m_modele)
-    schema = resultats / f"schema-frictionless-{generer.empreinte(m_modele)}.json"
-    schema.write_text(json.dumps(generer.schema_frictionless(m_modele), ensure_ascii=False), encoding="utf-8")
     nb_regles = _regles_chargees()
 
-    principales, dev = construire_mesures(fichiers, schema, options)
+    principales, echelle, dev = construire_mesures(fichiers, generer.SCHEMA, options)
     groupes: dict[str, list[Mesure]] = {}
-    for m in principales + dev:
+    for m in principales + echelle + dev:
         groupes.setdefault(m.groupe, []).append(m)
     for nom, mesures in groupes.items():
         print(f"Mesures ({nom})…", flush=True)
@@ -630,7 +925,7 @@ def main(arguments: list[str] | None = None) -> int:
                 p = profiler(ctx, m)
                 if p:
                     profils.append(p)
-    texte = rendre(ctx, principales, dev, profils, (charge_debut, charge()), nb_regles, options)
+    texte = rendre(ctx, principales, echelle, dev, profils, (charge_debut, charge()), nb_regles, options)
     sortie = options.sortie or (resultats / "RESULTATS-rapide.md" if options.rapide else ICI / "RESULTATS.md")
     ecrire(sortie, texte + _section_conservee(sortie))
     print()
