@@ -229,6 +229,23 @@ def test_sans_un_greffon_inconnu_liste_les_installes():
     assert "greffon inconnu : pole-emploi" in r.output and "socle" in r.output and "etat" in r.output
 
 
+@pytest.mark.parametrize("commande", [["verifier"], ["synthese"], ["plugins"]])
+def test_desactiver_un_greffon_inconnu_par_la_variable_est_refuse_comme_sans(classeur, commande, monkeypatch):
+    """Une faute de frappe dans CDV_REGLES_DESACTIVER laisserait le greffon actif sans rien dire."""
+    chemin = classeur([{}])
+    monkeypatch.setenv("CDV_REGLES_DESACTIVER", "region-hdf,pole-emploi")
+    fichier = [str(chemin)] if commande != ["plugins"] else []
+    r = CliRunner().invoke(cdv_regles, [*commande, *fichier, "--millesime", "2023"])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    assert ("variable d'environnement CDV_REGLES_DESACTIVER='region-hdf,pole-emploi' : greffon inconnu : "
+            "pole-emploi. Greffons installés : ars-hdf, caf-nord") in r.stderr
+    assert "Corrigez-la" in r.stderr
+    monkeypatch.setenv("CDV_REGLES_DESACTIVER", " region-hdf , ")  # espaces et virgule finale admis
+    r = CliRunner().invoke(cdv_regles, ["plugins", "--millesime", "2023", "--format", "json"])
+    assert r.exit_code == 0 and "region-hdf" in [g["nom"] for g in json.loads(r.stdout)["greffons"] if not g["actif"]]
+
+
 # --- Le rapport texte : l'important d'abord (issue 16.6) ------------------------------------------
 
 def test_rapport_texte_bloquants_puis_alertes_puis_compte_des_infos(classeur):

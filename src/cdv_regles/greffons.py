@@ -86,10 +86,34 @@ class Greffons:
         return resultats
 
 
+def greffons_installes() -> list[str]:
+    """Les noms des greffons installés (points d'entrée), socle compris, sans les charger."""
+    return sorted({"socle", *(ep.name for ep in metadata.entry_points(group=GROUPE))})
+
+
+def greffons_inconnus(noms: list[str]) -> str | None:
+    """Ce qu'on dit de noms qui ne sont pas des greffons installés (``--sans`` comme
+    CDV_REGLES_DESACTIVER), ou None s'ils le sont tous."""
+    installes = greffons_installes()
+    inconnus = [n for n in noms if n not in installes]
+    if not inconnus:
+        return None
+    return f"greffon inconnu : {', '.join(inconnus)}. Greffons installés : {', '.join(installes)}."
+
+
 def noms_desactives(option: tuple[str, ...] | list[str] = ()) -> set[str]:
-    """Greffons désactivés par l'option ``--sans`` et la variable CDV_REGLES_DESACTIVER."""
-    noms = {n.strip() for n in os.environ.get(VARIABLE_DESACTIVER, "").split(",") if n.strip()}
-    return noms | {n.strip() for n in option if n.strip()}
+    """Greffons désactivés par l'option ``--sans`` et la variable CDV_REGLES_DESACTIVER ; un nom
+    de la variable qui n'est pas un greffon installé est refusé comme pour ``--sans`` (une faute
+    de frappe laisserait le greffon actif sans rien dire)."""
+    from cdv_regles.erreurs import ErreurCdv
+
+    brute = os.environ.get(VARIABLE_DESACTIVER, "")
+    noms = [n.strip() for n in brute.split(",") if n.strip()]
+    refus = greffons_inconnus(noms) if noms else None
+    if refus:
+        raise ErreurCdv(f"variable d'environnement {VARIABLE_DESACTIVER}={brute!r} : {refus} Corrigez-la "
+                        "(noms de greffons séparés par des virgules) ou retirez-la, puis relancez.")
+    return set(noms) | {n.strip() for n in option if n.strip()}
 
 
 def charger(desactives: set[str] | None = None) -> Greffons:

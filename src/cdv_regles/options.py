@@ -148,25 +148,15 @@ def desactives(option_sans: Sequence[str]) -> set[str]:
     return noms
 
 
-def greffons_installes() -> list[str]:
-    """Les noms des greffons installés (points d'entrée), socle compris, sans les charger."""
-    from importlib import metadata
-
-    from cdv_regles.greffons import GROUPE
-
-    return sorted({"socle", *(ep.name for ep in metadata.entry_points(group=GROUPE))})
-
-
 def _valider_sans(ctx: click.Context, param: click.Parameter, valeur: tuple[str, ...]) -> tuple[str, ...]:
+    from cdv_regles.greffons import greffons_inconnus
+
     noms = [n.strip() for n in valeur if n.strip()]
     if not noms:
         return ()
-    installes = greffons_installes()
-    inconnus = [n for n in noms if n not in installes]
-    if inconnus:
-        raise click.BadParameter(
-            f"greffon inconnu : {', '.join(inconnus)}. Greffons installés : {', '.join(installes)}.",
-            ctx, param)
+    refus = greffons_inconnus(noms)
+    if refus:
+        raise click.BadParameter(refus, ctx, param)
     return tuple(noms)
 
 
