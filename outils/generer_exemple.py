@@ -25,7 +25,6 @@ from typing import Any
 
 RACINE = Path(__file__).resolve().parent.parent
 COLONNES = RACINE / "regles" / "colonnes.yaml"
-LISTES = RACINE / "regles" / "referentiels" / "listes.yaml"
 DOSSIERS = RACINE / "outils" / "exemple-2023-dossiers.yaml"
 ATTENDUS = RACINE / "outils" / "exemple-2023-attendus.yaml"
 SORTIE = RACINE / "classeurs" / "exemple-programmation-2023.xlsx"
@@ -250,9 +249,13 @@ PRESENTATION = [
 LARGEURS_LISEZ_MOI = {"A": 12, "B": 30, "C": 10, "D": 24, "E": 90}
 
 
-def _noms_partenaires(chemin: Path = LISTES) -> dict[str, str]:
-    """Code du partenaire (tel qu'il figure dans les constats) -> nom lisible."""
-    financeurs = (_lire_yaml(chemin) or {}).get("financeurs", {}).get("valeurs", [])
+def _noms_partenaires() -> dict[str, str]:
+    """Code du partenaire (tel qu'il figure dans les constats) -> nom lisible, d'après la liste
+    datée des financeurs du millésime de l'exemple."""
+    from cdv_regles.referentiels import referentiels_socle
+
+    refs = referentiels_socle(MILLESIME_EXEMPLE)
+    financeurs = refs["financeurs"].details if "financeurs" in refs else []
     return {"socle": "Règles communes", **{f["code"]: f["nom"] for f in financeurs}}
 
 

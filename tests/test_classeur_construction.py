@@ -175,7 +175,7 @@ def test_listes_tirees_des_referentiels_des_regles(classeur_genere: Path) -> Non
     from cdv_regles.referentiels import referentiels_socle
 
     wb = openpyxl.load_workbook(classeur_genere)
-    refs = referentiels_socle()
+    refs = referentiels_socle(2023)
     assert _liste(wb, "liste_types_porteur") == refs["types_porteur"].valeurs
     assert _liste(wb, "liste_dispositifs") == refs["dispositifs"].valeurs
     assert _liste(wb, "liste_statuts") == refs["statuts"].valeurs

@@ -12,7 +12,7 @@ import pytest
 from cdv_regles.expressions import Compilateur, ExpressionInvalide, Portee
 from cdv_regles.referentiels import referentiels_socle
 
-REFS = referentiels_socle()
+REFS = referentiels_socle(2023)
 
 
 def portee(**parametres):

@@ -103,9 +103,9 @@ def test_plugins_json_liste_le_socle_et_les_sept_partenaires() -> None:
 
 def test_les_codes_partenaires_sont_ceux_du_referentiel_des_financeurs() -> None:
     """Chaque financeur du Contrat de Ville a son greffon, sous le code et le nom du référentiel."""
-    listes = yaml.safe_load((dossier_regles() / "referentiels" / "listes.yaml").read_text(encoding="utf-8"))
-    financeurs = {f["code"]: f["nom"] for f in listes["financeurs"]["valeurs"]}
-    donnees = json.loads(invoquer("plugins", "--format", "json").stdout)
+    listes = yaml.safe_load((dossier_regles() / "parametres" / "listes.yaml").read_text(encoding="utf-8"))
+    financeurs = {f["code"]: f["nom"] for f in listes["financeurs"]["valeurs"][2023]}
+    donnees = json.loads(invoquer("plugins", "--format", "json", "--millesime", "2023").stdout)
     noms = {g["partenaire"]: g["nom_partenaire"] for g in donnees["greffons"] if g["actif"]}
     assert set(financeurs) == set(PARTENAIRES)
     for code, nom in financeurs.items():

@@ -373,3 +373,144 @@ x_bon: {valeurs: {2023: 2022-09-16}}
         Compilateur(portee).compiler("date_reference > x_limite")
     assert "nom inconnu" not in str(e2.value)
     assert "le paramètre « x_limite » est refusé" in str(e2.value) and "attend une date" in str(e2.value)
+
+
+# --- 2. Les listes que le contrat change sont datées ---------------------------------------
+
+LISTES_DATEES = ("orientations", "dispositifs", "financeurs")
+FICTIF_2024 = "Dispositif fictif 2024 (tests)"
+
+
+def test_les_listes_du_contrat_sont_des_parametres_dates() -> None:
+    """Sans le dossier fictif : les listes valent pour 2023 (NC2023), pour aucun autre millésime."""
+    from cdv_regles.parametres import parametres_du_socle
+    from cdv_regles.referentiels import referentiels_socle
+
+    p = parametres_du_socle()
+    for nom in LISTES_DATEES:
+        assert p.tous[nom].type == "referentiel" and p.tous[nom].source["document"] == "NC2023", nom
+        assert p.tous[nom].defini(2023) and not p.tous[nom].defini(2024), nom
+    assert [x.nom for x in p.listes_absentes(2024)] == sorted(LISTES_DATEES)
+    assert not p.listes_absentes(2023)
+    refs23, refs24 = referentiels_socle(2023, p), referentiels_socle(2024, p)
+    assert refs23["dispositifs"].officiel("pre") == "PRE (Programme de réussite éducative)"  # alias de l'élément
+    assert len(refs23["financeurs"].details) == 7
+    assert not set(LISTES_DATEES) & set(refs24.tous)  # jamais la liste de 2023 pour 2024
+    assert {"types_porteur", "echelles", "statuts"} <= set(refs24.tous)  # celles du tableau durent
+
+
+def _dispositifs(m: int, tmp_path: Path) -> dict[str, str]:
+    lignes = [{"numero_dossier": "A", "dispositif": "Adultes-relais"},
+              {"numero_dossier": "B", "dispositif": FICTIF_2024},
+              {"numero_dossier": "C", "dispositif": "df24"},
+              {"numero_dossier": "D", "dispositif": "VVV"}]
+    _, rapport = constats(table(m, lignes, tmp_path / f"d{m}.xlsx"), "--millesime", str(m), "--date", f"{m}-03-01")
+    return {c["dossier"]: c["message"] for c in rapport["constats"] if c["regle"] == "SCH-LISTE"}
+
+
+def test_fictif_2024_les_dispositifs_sont_ceux_du_millesime(fictif: Path, tmp_path: Path) -> None:
+    hors23, hors24 = _dispositifs(2023, tmp_path), _dispositifs(2024, tmp_path)
+    assert sorted(hors23) == ["B", "C"]  # le dispositif fictif n'existe pas en 2023
+    assert sorted(hors24) == ["A"]  # Adultes-relais n'existe plus dans la liste fictive 2024 ; DF24 est son alias
+    assert "« Adultes-relais » n'est pas une valeur admise pour « Dispositif »" in hors24["A"]
+    # Le message propose la liste du millésime.
+    assert hors24["A"].split("Choisissez parmi : ")[1].startswith("Droit commun") and FICTIF_2024 in hors24["A"]
+    assert "Adultes-relais" in hors23["B"].split("Choisissez parmi : ")[1]
+    assert FICTIF_2024 not in hors23["B"].split("Choisissez parmi : ")[1]
+
+
+def test_fictif_2024_le_classeur_montre_la_liste_du_millesime(fictif: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    from cdv_regles.classeur.commande import _generer
+
+    menus = {}
+    for m in (2023, 2024):
+        chemin, _ = _generer(m, tmp_path / f"l{m}.xlsm", False)
+        wb = openpyxl.load_workbook(chemin, keep_vba=False)
+        feuille, plage = next(iter(wb.defined_names["liste_dispositifs"].destinations))
+        menus[m] = [r[0].value for r in wb[feuille][plage.replace("$", "")]]
+    assert "Adultes-relais" in menus[2023] and FICTIF_2024 not in menus[2023]
+    assert FICTIF_2024 in menus[2024] and "Adultes-relais" not in menus[2024]
+
+
+def _sans_liste(tmp_path: Path, nom: str) -> Path:
+    """Le millésime fictif, sans une de ses listes (la personne a oublié de la renseigner)."""
+    import shutil
+
+    dossier = tmp_path / "parametres"
+    shutil.copytree(FICTIF, dossier)
+    socle = dossier / "2024" / "socle.yaml"
+    d = yaml.safe_load(socle.read_text(encoding="utf-8"))
+    del d["parametres"][nom]
+    socle.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return dossier
+
+
+@pytest.mark.parametrize("commande", ["verifier", "synthese", "exporter", "plugins", "classeur"])
+def test_un_millesime_sans_sa_liste_est_refuse(commande: str, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdv_regles.chemins import dossier_regles
+
+    dossier = _sans_liste(tmp_path, "dispositifs")
+    monkeypatch.setenv("CDV_REGLES_PARAMETRES", str(dossier))
+    args = {"verifier": ("verifier", EXEMPLE), "synthese": ("synthese", EXEMPLE, "--sortie", tmp_path / "s.html"),
+            "exporter": ("exporter", "scdl", EXEMPLE, "--sortie", tmp_path / "s.csv"), "plugins": ("plugins",),
+            "classeur": ("classeur", "nouveau", "--sortie", tmp_path / "c.xlsm")}[commande]
+    r = invoquer(*args, "--millesime", "2024")
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    assert "le millésime 2024 n'est pas prêt" in r.stderr
+    assert (f"liste « dispositifs » (Dispositifs de financement, colonne « Dispositif ») : définie dans "
+            f"{dossier_regles() / 'parametres' / 'listes.yaml'} pour 2023, pas pour 2024") in r.stderr
+    assert (f"pas pour 2024 ; dans {dossier / '2024' / 'socle.yaml'}, sous « parametres: », "
+            "écrivez « dispositifs: ") in r.stderr
+    assert "orientations" not in r.stderr  # seule la liste qui manque est nommée
+    assert not (tmp_path / "c.xlsm").exists() and not (tmp_path / "s.csv").exists()
+
+
+def test_ouvrir_2027_propose_les_listes_a_renseigner(tmp_path: Path) -> None:
+    """Les listes du contrat se renseignent comme les autres paramètres : « à renseigner », avec
+    la liste du millésime modèle en « precedent »."""
+    dossier = tmp_path / "parametres"
+    assert invoquer("millesime", "nouveau", "2027", "--dossier", dossier).exit_code == 0
+    d = yaml.safe_load((dossier / "2027" / "socle.yaml").read_text(encoding="utf-8"))["parametres"]
+    for nom in LISTES_DATEES:
+        assert d[nom]["valeur"] == "à renseigner" and d[nom]["type"] == "liste", nom
+        assert d[nom]["source"] == {"document": "à renseigner", "section": "à renseigner"}
+    assert {"valeur": "PRE (Programme de réussite éducative)", "alias": ["PRE"]} in d["dispositifs"]["precedent"]
+    assert d["financeurs"]["precedent"][0]["colonne"] == "montant_etat"
+
+
+def test_une_liste_datee_mal_ecrite_est_refusee(tmp_path: Path) -> None:
+    from cdv_regles.erreurs import RegleInvalide
+    from cdv_regles.parametres import Parametres
+
+    chemin = tmp_path / "listes.yaml"
+    chemin.write_text("x_liste: {type: referentiel, valeurs: {2023: [A, [B, C]]}}\n"
+                      "y_liste: {type: referentiel, valeurs: {2023: Droit commun}}\n", encoding="utf-8")
+    with pytest.raises(RegleInvalide) as e:
+        Parametres().ajouter_fichier(chemin, "x")
+    assert "la liste « x_liste » : chaque élément est un texte, ou un dictionnaire avec « valeur »" in e.value.message
+    assert "« y_liste » attend une liste [a, b], vu un texte" in e.value.message
+
+
+def test_une_periode_en_chiffres_non_ascii_est_refusee(tmp_path: Path) -> None:
+    """« ٢٠٢٣ » (chiffres arabes-indiens) n'est pas l'année 2023 : refus clair, pas une devinette."""
+    from cdv_regles.erreurs import RegleInvalide
+    from cdv_regles.parametres import Parametres
+
+    chemin = tmp_path / "p.yaml"
+    chemin.write_text("x: {valeurs: {\"٢٠٢٣-\": 3}}\n", encoding="utf-8")
+    with pytest.raises(RegleInvalide) as e:
+        Parametres().ajouter_fichier(chemin, "x")
+    assert "période « ٢٠٢٣- » invalide pour « x »" in e.value.message
+
+
+def test_un_entete_en_chiffres_non_ascii_n_est_pas_une_annee() -> None:
+    """« Bilan intermédiaire ٢٠٢٢ » n'est pas lu comme l'en-tête 2022 (chiffres ASCII seulement)."""
+    from cdv_regles.contrat import annee_autre, colonnes_du_millesime, colonnes_socle
+
+    col = next(c for c in colonnes_du_millesime(colonnes_socle(), 2024) if c.entete == "Bilan intermédiaire 2023")
+    assert annee_autre(col, "Bilan intermédiaire 2022") == 2022
+    assert annee_autre(col, "Bilan intermédiaire ٢٠٢٢") is None

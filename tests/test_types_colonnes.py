@@ -80,7 +80,7 @@ def test_un_nouveau_type_se_declare_en_un_seul_endroit(type_code_postal: TypeCol
     socle = colonnes_socle()
     cp = Colonne("code_postal", "Code postal", "code_postal", "F", "Partenaire", partenaire="essai")
     colonnes = (*socle, cp)
-    refs = referentiels_socle()
+    refs = referentiels_socle(2023)
     entetes = [c.entete for c in socle if c.requis == "O"] + ["Code postal"]
     lignes = [[None] * (len(entetes) - 1) + [59300], [None] * (len(entetes) - 1) + ["5930"]]
     brute = TableBrute("essai.xlsx", "Programmation", entetes, list(range(len(entetes))), lignes, [2, 3], 1)
@@ -115,7 +115,7 @@ def test_validations_du_classeur_viennent_du_type() -> None:
     from cdv_regles.classeur import construction
 
     colonnes = colonnes_socle()
-    refs = referentiels_socle()
+    refs = referentiels_socle(2023)
     contenu = construction.Contenu(2023, colonnes, listes_des_colonnes(colonnes, refs, 2023), [], "0", "0")
     par_id = {c.id: c for c in colonnes}
     date = construction._validation(par_id["date_debut"], contenu)

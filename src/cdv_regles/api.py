@@ -10,7 +10,8 @@ du dépôt et pour le gabarit de ``nouveau-plugin``) : les modules internes peuv
 - ``Contexte`` : ce que reçoivent ``cdv_regles_controles`` et ``cdv_regles_synthese`` (lecture
   seule), avec ``contexte.constat(...)`` pour fabriquer un ``Constat`` ;
 - ``Constat``, ``GRAVITES``, ``FAMILLES`` : le constat et ses vocabulaires ;
-- ``Referentiel`` : une liste de valeurs officielles (``contexte.referentiels["orientations"]``) ;
+- ``Referentiel`` : une liste de valeurs officielles, celle du millésime vérifié
+  (``contexte.referentiels["orientations"]`` : les listes du contrat sont datées) ;
 - ``cle_nom``, ``contient_mots``, ``mot_trouve``, ``premiers_mots`` : comparer des textes sans
   casse ni accents, et chercher des mots entiers (« sport* » pour un début de mot), en polars ou
   en Python, et en bloc sur tout un tableau ;

@@ -91,7 +91,10 @@ def construire(greffons: Greffons, millesime: int, parametres: Parametres | None
             ids.add(col.id)
             colonnes.append(col)
 
-    refs = referentiels_socle()
+    if parametres is None:
+        parametres = charger_parametres(greffons)
+    # Les listes datées sont celles du millésime (jamais celles d'une autre année).
+    refs = referentiels_socle(millesime, parametres)
     for greffon, ajout in greffons.appeler("cdv_regles_referentiels", defauts):
         if not isinstance(ajout, dict):
             defauts.append(Defaut(greffon.nom, "cdv_regles_referentiels doit renvoyer un dictionnaire "
@@ -104,8 +107,6 @@ def construire(greffons: Greffons, millesime: int, parametres: Parametres | None
             except RegleInvalide as e:
                 defauts.append(Defaut(greffon.nom, e.message))
 
-    if parametres is None:
-        parametres = charger_parametres(greffons)
     defauts += parametres.defauts
 
     catalogue = Catalogue(millesime, tuple(colonnes), refs, parametres)

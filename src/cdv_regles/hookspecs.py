@@ -67,8 +67,10 @@ def cdv_regles_referentiels() -> dict[str, list[str | dict[str, Any]]]:
     """Des valeurs ajoutées à des listes existantes (dispositifs, types de porteur…).
 
     Renvoie p. ex. ``{"dispositifs": ["Nos Quartiers d'Été"]}`` (un élément est une valeur, ou un
-    dictionnaire comme dans ``regles/referentiels/listes.yaml``). Les listes du classeur (menus
-    déroulants) et les contrôles de liste en tiennent compte.
+    dictionnaire comme dans ``regles/parametres/listes.yaml`` : ``{"valeur": ..., "alias": [...]}``).
+    Pour une liste datée (orientations, dispositifs, financeurs), les valeurs s'ajoutent à la liste
+    du millésime vérifié. Les listes du classeur (menus déroulants) et les contrôles de liste en
+    tiennent compte.
     """
 
 

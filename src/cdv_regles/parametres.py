@@ -13,8 +13,11 @@ Un fichier de paramètres associe à chaque nom une description, une source et d
 
 Une date limite écrite pour 2023 ne vaut donc jamais pour 2024 : il faut la renseigner (commande
 ``cdv-regles millesime nouveau``). ``type`` (facultatif) dit ce qu'attend le paramètre :
-``date``, ``nombre``, ``texte``, ``liste`` ou ``colonnes`` (une liste d'identifiants de colonnes,
-utilisable dans ``somme(...)``) ; sans type, une valeur ajoutée doit avoir le type des autres.
+``date``, ``nombre``, ``texte``, ``liste``, ``colonnes`` (une liste d'identifiants de colonnes,
+utilisable dans ``somme(...)``) ou ``referentiel`` (une liste fermée du tableau que le contrat
+peut changer : orientations, dispositifs, financeurs ; ses valeurs du millésime deviennent le
+référentiel de ce nom, voir :func:`cdv_regles.referentiels.referentiels_socle`) ; sans type, une
+valeur ajoutée doit avoir le type des autres.
 
 Les valeurs d'un millésime ouvert par la commande sont lues dans le dossier de l'utilisateur
 (``CDV_REGLES_PARAMETRES``, voir ``dossier_utilisateur``) : ``<dossier>/<AAAA>/<greffon>.yaml``.
@@ -32,12 +35,13 @@ from typing import Any
 from cdv_regles.donnees import lire_yaml
 from cdv_regles.erreurs import ErreurCdv, RegleInvalide
 
-_PERIODE = re.compile(r"^\s*(\d{4})\s*(?:(-)\s*(\d{4})?\s*)?$")
-TYPES_PARAMETRE = ("valeur", "colonnes", "date", "nombre", "texte", "liste")
+# [0-9] et non \d : un chiffre arabe-indien ou pleine chasse n'est pas une année (int() l'accepterait).
+_PERIODE = re.compile(r"^\s*([0-9]{4})\s*(?:(-)\s*([0-9]{4})?\s*)?$")
+TYPES_PARAMETRE = ("valeur", "colonnes", "date", "nombre", "texte", "liste", "referentiel")
 A_RENSEIGNER = "à renseigner"
 VARIABLE_DOSSIER = "CDV_REGLES_PARAMETRES"
-_DATE_FR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-_DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_FR = re.compile(r"^\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*$")
+_DATE_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)
@@ -157,15 +161,52 @@ class Parametres:
                 manques.append((nom, p.fichier(millesime), "source"))
         return manques
 
+    def listes_absentes(self, millesime: int) -> list[Parametre]:
+        """Les listes datées (type ``referentiel``) sans valeur pour ``millesime`` : le tableau ne
+        peut pas être lu sans elles (valeurs admises d'une colonne, menus du classeur)."""
+        return [p for _, p in sorted(self.tous.items()) if p.type == "referentiel" and not p.defini(millesime)]
+
+    def fichier_du_millesime(self, millesime: int, partenaire: str) -> str | None:
+        """Le fichier de l'utilisateur qui donne des valeurs de ``partenaire`` pour ``millesime``."""
+        return next((c for p in self.tous.values() if p.partenaire == partenaire
+                     for m, c, _ in p.ajouts if m == millesime), None)
+
     def exiger_renseignes(self, millesime: int) -> None:
+        """Refuse (statut 2) un millésime dont une valeur reste « à renseigner » ou dont une liste
+        datée n'est pas définie, en nommant chacune et le fichier où l'écrire."""
         manques = self.a_renseigner(millesime)
-        if not manques:
+        absentes = self.listes_absentes(millesime)
+        if not manques and not absentes:
             return
-        lignes = "\n".join(f"  - {nom} ({quoi}) dans {fichier}" for nom, fichier, quoi in manques)
-        raise ErreurCdv(
-            f"le millésime {millesime} n'est pas prêt : {len(manques)} valeur(s) encore « {A_RENSEIGNER} » :\n"
-            f"{lignes}\nRemplacez chacune par la valeur de la note de cadrage {millesime} et sa source "
-            "(document, section), ou par null si elle n'existe pas cette année, puis relancez.")
+        parties = []
+        if manques:
+            lignes = "\n".join(f"  - {nom} ({quoi}) dans {fichier}" for nom, fichier, quoi in manques)
+            parties.append(
+                f"{len(manques)} valeur(s) encore « {A_RENSEIGNER} » :\n{lignes}\nRemplacez chacune par la "
+                f"valeur de la note de cadrage {millesime} et sa source (document, section), ou par null si "
+                "elle n'existe pas cette année, puis relancez.")
+        if absentes:
+            lignes = []
+            for p in absentes:
+                ou = self.fichier_du_millesime(millesime, p.partenaire)
+                ajout = (f"dans {ou}, sous « parametres: », écrivez « {p.nom}: {{valeur: [...], source: "
+                         "{document: ..., section: ...}} »" if ou else
+                         f"dans {p.chemin}, ajoutez la période « {millesime}: » à ses valeurs")
+                lignes.append(f"  - liste « {p.nom} » ({' '.join(p.description.split())}) : définie dans "
+                              f"{p.chemin} pour {_periodes_texte(p)}, pas pour {millesime} ; {ajout}")
+            parties.append(
+                f"{len(absentes)} liste(s) sans valeurs pour ce millésime (elles changent avec le contrat de "
+                "ville : la liste d'une autre année n'est jamais reprise) :\n" + "\n".join(lignes) +
+                f"\nDonnez à chacune les valeurs du contrat de ville {millesime} et leur source (celles "
+                "d'une autre année servent de modèle), puis relancez.")
+        raise ErreurCdv(f"le millésime {millesime} n'est pas prêt : " + "\n".join(parties))
+
+
+def _periodes_texte(p: Parametre) -> str:
+    """Les millésimes où un paramètre a une valeur : « 2023 », « 2015 à 2023 », « 2024 et après »."""
+    morceaux = [f"{d} et après" if f is None else (str(d) if d == f else f"{d} à {f}")
+                for d, f, v in p.periodes if v is not None]
+    return ", ".join(morceaux) or "aucun millésime"
 
 
 def _a_renseigner(v: Any) -> bool:
@@ -201,7 +242,8 @@ def _sorte(v: Any) -> str:
 # Ce qu'on dit de chaque sorte de valeur de paramètre (pas des types de colonnes).
 _NOMS_SORTES = (("date", "une date (AAAA-MM-JJ ou JJ/MM/AAAA)"), ("nombre", "un nombre"), ("texte", "un texte"),
                 ("liste", "une liste [a, b]"), ("dictionnaire", "un dictionnaire"), ("booleen", "oui/non"),
-                ("colonnes", "une liste d'identifiants de colonnes"))
+                ("colonnes", "une liste d'identifiants de colonnes"),
+                ("referentiel", "une liste de valeurs (textes, ou {valeur: ..., alias: [...]})"))
 
 
 def _nom_sorte(sorte: str) -> str:
@@ -211,7 +253,7 @@ def _nom_sorte(sorte: str) -> str:
 def type_attendu(p: Parametre) -> str | None:
     """Le type déclaré, sinon celui de toutes les valeurs connues quand elles l'ont en commun."""
     if p.type != "valeur":
-        return "liste" if p.type == "colonnes" else p.type
+        return "liste" if p.type in ("colonnes", "referentiel") else p.type
     sortes = {_sorte(v) for _, _, v in p.periodes if v is not None and not _a_renseigner(v)}
     return sortes.pop() if len(sortes) == 1 else None
 
@@ -243,7 +285,22 @@ def verifier_type(chemin: str, p: Parametre, valeur: Any) -> Any:
             chemin, f"le paramètre « {p.nom} » attend {_nom_sorte(attendu)}, vu {_nom_sorte(vu)} : {valeur!r}")
     if p.type == "colonnes" and not all(isinstance(x, str) for x in valeur):
         raise RegleInvalide(chemin, f"le paramètre « {p.nom} » attend des identifiants de colonnes (textes)")
+    if p.type == "referentiel":
+        for x in valeur:
+            if isinstance(x, bool) or not isinstance(x, str | int | dict) or (
+                    isinstance(x, dict) and not {"valeur", "numero", "code"} & set(x)):
+                raise RegleInvalide(chemin, f"la liste « {p.nom} » : chaque élément est un texte, ou un "
+                                    f"dictionnaire avec « valeur » (ou « numero », « code »), vu {x!r}")
     return valeur
+
+
+def lire_periode(cle: Any) -> tuple[int, int | None] | None:
+    """Une clé de période (« 2023 », « 2017-2021 », « 2023- ») en (début, fin incluse ou None
+    pour « sans fin »), ou None si elle n'en est pas une. Seul lecteur des périodes."""
+    m = _PERIODE.match(str(cle))
+    if not m:
+        return None
+    return int(m[1]), None if m[2] and not m[3] else int(m[3] or m[1])
 
 
 def _lire_parametre(chemin: str, nom: str, definition: Any, partenaire: str) -> Parametre:
@@ -262,12 +319,11 @@ def _lire_parametre(chemin: str, nom: str, definition: Any, partenaire: str) -> 
         raise RegleInvalide(chemin, f"« valeurs » de « {nom} » : attendu des périodes AAAA, AAAA-AAAA ou AAAA-")
     periodes = []
     for cle, valeur in valeurs.items():
-        m = _PERIODE.match(str(cle))
-        if not m:
+        bornes = lire_periode(cle)
+        if bornes is None:
             raise RegleInvalide(chemin, f"période « {cle} » invalide pour « {nom} » : écrivez 2023 (ce millésime), "
                                 "2017-2021 (ces millésimes) ou 2023- (à partir de 2023)")
-        debut = int(m[1])
-        fin = None if m[2] and not m[3] else int(m[3] or m[1])
+        debut, fin = bornes
         if fin is not None and fin < debut:
             raise RegleInvalide(chemin, f"période « {cle} » à l'envers pour « {nom} »")
         if isinstance(valeur, dt.datetime):

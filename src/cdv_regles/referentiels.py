@@ -7,11 +7,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdv_regles.chemins import dossier_regles
 from cdv_regles.donnees import lire_csv, lire_yaml
 from cdv_regles.erreurs import RegleInvalide
+
+if TYPE_CHECKING:
+    from cdv_regles.parametres import Parametres
 
 _ABREVIATIONS = {"st": "saint", "ste": "sainte"}
 # Articles élidés ignorés : « Condé-sur-l'Escaut » et « Condé-sur-Escaut » désignent la même commune.
@@ -54,14 +57,18 @@ class Referentiel:
         return self.cles.get(cle_nom(texte))
 
 
-def _depuis_valeurs(nom: str, valeurs: list[Any], alias: dict[str, str], source: dict) -> Referentiel:
+def _depuis_valeurs(nom: str, valeurs: list[Any], source: dict) -> Referentiel:
+    """Un élément est une valeur, ou un dictionnaire (« valeur », « numero » ou « code », ses
+    champs, et « alias » : les abréviations acceptées à la lecture, p. ex. PRE)."""
     details = [v if isinstance(v, dict) else {"valeur": v} for v in valeurs]
     officielles = [str(d.get("valeur", d.get("numero", d.get("code")))) for d in details]
     ref = Referentiel(nom, officielles, details=details, source=source)
     for v in officielles:
         ref.cles[cle_nom(v)] = v
-    for court, long in alias.items():
-        ref.cles[cle_nom(court)] = long
+    for v, d in zip(officielles, details, strict=True):
+        alias = d.get("alias") or []
+        for court in [alias] if isinstance(alias, str) else alias:
+            ref.cles.setdefault(cle_nom(str(court)), v)
     return ref
 
 
@@ -144,23 +151,48 @@ class Referentiels:
                 raise RegleInvalide(str(chemin), f"la liste « {nom} » doit avoir des « valeurs » (une liste)")
             if nom in self.tous:
                 raise RegleInvalide(str(chemin), f"la liste « {nom} » est déjà définie")
-            self.tous[nom] = _depuis_valeurs(nom, d["valeurs"], d.get("alias") or {}, d.get("source") or {})
+            self.tous[nom] = _depuis_valeurs(nom, d["valeurs"], d.get("source") or {})
 
     def etendre(self, nom: str, valeurs: list[Any], chemin: str) -> None:
         """Ajoute des valeurs à une liste existante (un partenaire ajoute un dispositif, etc.)."""
         if nom not in self.tous:
             raise RegleInvalide(chemin, f"liste « {nom} » inconnue : impossible de l'étendre")
-        ajout = _depuis_valeurs(nom, valeurs, {}, {})
+        ajout = _depuis_valeurs(nom, valeurs, {})
         ref = self.tous[nom]
         ref.valeurs += [v for v in ajout.valeurs if v not in ref.valeurs]
         ref.details += ajout.details
         ref.cles.update(ajout.cles)
 
 
-def referentiels_socle() -> Referentiels:
+def listes_datees(parametres: Parametres, millesime: int) -> dict[str, Referentiel]:
+    """Les listes datées du millésime : chaque paramètre de type ``referentiel`` qui a une valeur
+    (une liste) pour ``millesime``. Une liste sans valeur n'est pas reprise d'une autre année :
+    elle manque (``Parametres.exiger_renseignes`` refuse alors le millésime, en la nommant)."""
+    resultat = {}
+    for nom, p in parametres.tous.items():
+        valeurs = p.valeur(millesime)
+        if p.type == "referentiel" and isinstance(valeurs, list):
+            source = p.source_de(millesime)
+            resultat[nom] = _depuis_valeurs(nom, valeurs, source if isinstance(source, dict) else {})
+    return resultat
+
+
+def referentiels_socle(millesime: int, parametres: Parametres | None = None) -> Referentiels:
+    """Les référentiels du millésime, seul accès aux listes : celles du tableau
+    (``referentiels/listes.yaml``), communes, QPV 2015 et 2024, et les listes datées de
+    ``millesime`` (``parametres/listes.yaml`` ou le dossier de l'utilisateur ; ``parametres`` :
+    ceux du catalogue, sinon ceux du socle)."""
+    from cdv_regles.parametres import parametres_du_socle
+
     dossier = dossier_regles() / "referentiels"
     refs = Referentiels()
     refs.ajouter_listes(dossier / "listes.yaml")
+    for nom, ref in listes_datees(parametres if parametres is not None else parametres_du_socle(),
+                                  millesime).items():
+        if nom in refs.tous:
+            raise RegleInvalide(str(dossier / "listes.yaml"), f"la liste « {nom} » est aussi une liste datée "
+                                "(paramètre de type referentiel) : gardez-en une seule")
+        refs.tous[nom] = ref
     communes = _communes(dossier / "communes.csv")
     refs.tous["communes"] = communes
     refs.tous["qpv_2015"] = _qpv_2015(dossier / "qpv_2015.csv", communes)

@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from cdv_regles.affichage import enumerer
 from cdv_regles.catalogue import Catalogue
 from cdv_regles.constats import Constat
 from cdv_regles.contrat import Colonne
@@ -115,7 +116,7 @@ def verifier_schema(df: pl.DataFrame, tableau: Tableau, catalogue: Catalogue,
             "valeur": formater_valeur(df[cid][index], col.type),
             "colonne": col.entete,
             "cellule": tableau.cellule(cid, numero) or "",
-            "liste": ", ".join(ref.valeurs) if ref else "",
+            "liste": enumerer(list(ref.valeurs), "ou") if ref else "",  # la liste du millésime
             "dossier": df["_dossier"][index],
         }
         constats.append(regle.constat(df["_dossier"][index], numero, (cid,), (col.entete,),

@@ -75,6 +75,20 @@ def _cle_tri(numero: str | None, ligne: int) -> tuple:
     return (0, morceaux, ligne)
 
 
+def _referentiels() -> Referentiels:
+    """Les listes du millésime le plus récent qui les a toutes (git ne dit pas le millésime du
+    tableau) : elles ne servent qu'à montrer les valeurs (libellé d'orientation, abréviation PRE
+    écrite en entier) ; une valeur hors liste est montrée telle quelle."""
+    from cdv_regles.millesimes import disponibles
+    from cdv_regles.parametres import parametres_du_socle
+    from cdv_regles.referentiels import referentiels_socle
+
+    p = parametres_du_socle()
+    complets = [m for m in disponibles(p) if not p.listes_absentes(m)
+                and not any(p.tous[nom].type == "referentiel" for nom, _, _ in p.a_renseigner(m))]
+    return referentiels_socle(complets[-1] if complets else 0, p)
+
+
 def texte_tableau(brute: TableBrute) -> str:
     """Le texte stable du tableau lu (voir le module)."""
     from cdv_regles import affichage
@@ -82,11 +96,10 @@ def texte_tableau(brute: TableBrute) -> str:
     from cdv_regles.adresses import lettres_colonne
     from cdv_regles.contrat import colonnes_socle, index_entetes, normaliser_entete
     from cdv_regles.conversion import convertir
-    from cdv_regles.referentiels import referentiels_socle
 
     # Toutes facultatives : une colonne manquante n'empêche pas de montrer les autres.
     colonnes = tuple(replace(c, requis="F") for c in colonnes_socle())
-    refs = referentiels_socle()
+    refs = _referentiels()
     tableau = convertir(brute, colonnes, refs)
     illisibles = {(i.colonne.id, i.ligne): i.valeur for i in tableau.illisibles}
     sans_objet = {(cid, ligne) for cid, lignes in tableau.sans_objet.items() for ligne in lignes}

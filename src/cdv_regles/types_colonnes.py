@@ -123,11 +123,27 @@ def _choix_multiple(col: Colonne, refs: Referentiels) -> Lecteur:
 _ORIENTATION = re.compile(r"^\s*(?:orientation\s*)?([0-9]+)\s*(?:[-–—:.)]\s*.*)?$", re.IGNORECASE | re.DOTALL)
 
 
-def lire_orientation(x: Any) -> int | None:
+def _numeros(ref: Any) -> str:
+    """« de 1 à 6 » (ou « 1, 3 ou 7 ») : les numéros de la liste des orientations du millésime."""
+    numeros = sorted({int(d["numero"]) for d in ref.details if str(d.get("numero", "")).isdigit()}) if ref else []
+    if not numeros:
+        return "écrivez le numéro d'une orientation du Contrat de Ville"
+    if numeros == list(range(numeros[0], numeros[-1] + 1)) and len(numeros) > 2:
+        return f"écrivez un numéro de {numeros[0]} à {numeros[-1]}"
+    debut = ", ".join(map(str, numeros[:-1]))
+    return f"écrivez {debut} ou {numeros[-1]}" if debut else f"écrivez {numeros[0]}"
+
+
+def _orientation(col: Colonne, refs: Referentiels) -> Lecteur:
+    """Le lecteur d'orientation, qui cite les numéros de la liste du millésime."""
+    attendu = _numeros(refs.tous.get(col.referentiel or "orientations"))
+    return lambda x: lire_orientation(x, attendu)
+
+
+def lire_orientation(x: Any, attendu: str = "écrivez un numéro de 1 à 6") -> int | None:
     """Le numéro d'orientation : 2, « 2 », « 2 - Santé et accès aux soins »…"""
     if v.est_vide(x):
         return None
-    attendu = "écrivez un numéro de 1 à 6"
     if isinstance(x, bool):
         raise v.ValeurIllisible(f"{v.cite(x)} n'est pas une orientation : {attendu}")
     if isinstance(x, int | float):
@@ -197,5 +213,5 @@ enregistrer(TypeColonne(
     "Choisissez dans la liste ; pour plusieurs valeurs, séparez-les par « ; ».", largeur=28,
     liste="referentiel_ouverte"))
 enregistrer(TypeColonne(
-    "orientation", _simple(lire_orientation), "Int64", "entier",
-    "Choisissez l'orientation du Contrat de Ville (1 à 6).", largeur=34, liste="orientations"))
+    "orientation", _orientation, "Int64", "entier",
+    "Choisissez l'orientation du Contrat de Ville dans la liste.", largeur=34, liste="orientations"))

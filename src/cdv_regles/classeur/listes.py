@@ -25,9 +25,12 @@ OUI_NON = Liste("liste_oui_non", "Oui / Non", ("Oui", "Non"))
 MARQUEUR = Liste("liste_marqueur_egalite", "Marqueur égalité", (0, 1, 2))
 
 
-def _orientations(refs: Any) -> Liste:
+def _orientations(refs: Any) -> Liste | None:
+    """Les orientations du millésime (liste datée), « numéro - libellé »."""
+    if "orientations" not in refs:
+        return None
     details = refs["orientations"].details
-    valeurs = tuple(f"{d['numero']} - {d['libelle']}" for d in details)
+    valeurs = tuple(f"{d['numero']} - {d['libelle']}" if d.get("libelle") else str(d["numero"]) for d in details)
     return Liste("liste_orientations", "Orientation", valeurs)
 
 
@@ -64,7 +67,8 @@ def listes_des_colonnes(colonnes: tuple[Colonne, ...], refs: Any, qpv: str) -> d
 
 
 def listes_referentiels(listes: dict[str, Liste], refs: Any) -> list[Liste]:
-    """Les listes montrées dans la feuille Référentiels : celles des menus, puis les financeurs."""
+    """Les listes montrées dans la feuille Référentiels : celles des menus, puis les financeurs
+    (``refs`` : les référentiels du millésime du classeur, listes datées comprises)."""
     vues: dict[str, Liste] = {}
     for liste in listes.values():
         vues.setdefault(liste.nom, liste)

@@ -38,8 +38,9 @@ def financeurs(catalogue: Catalogue, demandes: tuple[str, ...] = ()) -> list[Fin
     """Les financeurs à exporter : tous ceux du référentiel, ou ceux demandés (code ou clé)."""
     ref = catalogue.referentiels.tous.get("financeurs")
     if ref is None or not ref.details:
-        raise ErreurCdv("le référentiel « financeurs » est absent de regles/referentiels/listes.yaml : "
-                        "impossible de savoir quelles colonnes exporter.")
+        raise ErreurCdv(f"la liste « financeurs » n'a pas de valeurs pour le millésime {catalogue.millesime} "
+                        "(regles/parametres/listes.yaml ou le fichier du millésime) : impossible de savoir "
+                        "quelles colonnes exporter. Renseignez-la, puis relancez.")
     details = list(ref.details)
     if demandes:
         details = _choisir(details, demandes)

@@ -57,13 +57,16 @@ def nom_court(nom: str) -> str:
 
 def decrire(nom: str, nom_partenaire: str | None, millesime: int | None = None) -> Greffon:
     """Le greffon à générer : un financeur connu du contrat reprend sa clé et sa colonne."""
-    from cdv_regles.chemins import dossier_regles
-    from cdv_regles.donnees import lire_yaml
-    from cdv_regles.millesimes import millesimes_disponibles
+    from cdv_regles.millesimes import disponibles
+    from cdv_regles.parametres import parametres_du_socle
+    from cdv_regles.referentiels import referentiels_socle
 
     court = nom_court(nom)
-    listes = lire_yaml(dossier_regles() / "referentiels" / "listes.yaml") or {}
-    financeurs = {str(f["code"]): f for f in listes.get("financeurs", {}).get("valeurs", [])}
+    parametres = parametres_du_socle()
+    millesime = millesime or (disponibles(parametres) or [0])[-1]
+    # Les financeurs du millésime du greffon (liste datée : un nouveau contrat peut la changer).
+    refs = referentiels_socle(millesime, parametres)
+    financeurs = {str(f["code"]): f for f in refs["financeurs"].details} if "financeurs" in refs else {}
     connu = financeurs.get(court)
     lisible = (nom_partenaire or "").strip() or (str(connu["nom"]) if connu else court.replace("-", " ").capitalize())
     interdits = sorted(c for c in set(lisible) if c in _INTERDITS_PARTENAIRE)
@@ -72,7 +75,7 @@ def decrire(nom: str, nom_partenaire: str | None, millesime: int | None = None) 
         raise ErreurCdv(f"nom de partenaire « {lisible} » : caractères non admis ({vus}). Retirez-les.")
     cle = str(connu["cle"]) if connu else court.replace("-", "_")
     colonne = str(connu["colonne"]) if connu else f"montant_{cle}"
-    return Greffon(court, lisible, cle, colonne, connu is None, millesime or millesimes_disponibles()[-1])
+    return Greffon(court, lisible, cle, colonne, connu is None, millesime)
 
 
 def _installes() -> dict[str, str]:

@@ -105,7 +105,7 @@ def bonus_egalite(df: pl.DataFrame) -> dict[str, Any]:
 
 
 def par_orientation(df: pl.DataFrame, financeurs: list[dict[str, str]], referentiels: Any) -> list[dict]:
-    """Les six orientations (même sans dossier), puis les valeurs hors liste et « non renseignée »."""
+    """Les orientations du millésime (même sans dossier), puis les valeurs hors liste et « non renseignée »."""
     aggs = [pl.len().alias("dossiers"), pl.col("_demande").sum().alias("total_demande"),
             pl.col("cout_total").fill_null(0.0).sum().alias("cout_total")]
     aggs += [pl.col(f["colonne"]).fill_null(0.0).sum().alias(f"f_{f['cle']}") for f in financeurs]
@@ -114,7 +114,7 @@ def par_orientation(df: pl.DataFrame, financeurs: list[dict[str, str]], referent
     connues = [(int(d["numero"]), str(d["libelle"])) for d in details]
     numeros = {n for n, _ in connues}
     hors = sorted(n for n in groupes if n is not None and n not in numeros)
-    ordre = connues + [(n, f"Orientation {n} (hors des six orientations)") for n in hors]
+    ordre = connues + [(n, f"Orientation {n} (hors des orientations du millésime)") for n in hors]
     if None in groupes:
         ordre.append((None, "Orientation non renseignée"))
     sortie = []
