@@ -90,7 +90,7 @@ def colonnes_du_millesime(colonnes: tuple[Colonne, ...], millesime: int) -> tupl
 
 def _annee_du_modele(modele: str, entete: str) -> bool:
     avant, _, apres = modele.partition(ANNEE_PRECEDENTE)
-    return bool(re.fullmatch(re.escape(avant) + r"\d{4}" + re.escape(apres), entete))
+    return bool(re.fullmatch(re.escape(avant) + r"[0-9]{4}" + re.escape(apres), entete))
 
 
 def annee_autre(colonne: Colonne, entete: object) -> int | None:
@@ -99,7 +99,8 @@ def annee_autre(colonne: Colonne, entete: object) -> int | None:
     if not colonne.modele:
         return None
     avant, _, apres = normaliser_entete(colonne.modele).partition(ANNEE_PRECEDENTE.casefold())
-    m = re.fullmatch(re.escape(avant) + r"(\d{4})" + re.escape(apres), normaliser_entete(entete))
+    # [0-9] et non \d : « Bilan intermédiaire ٢٠٢٢ » (chiffres arabes-indiens) n'est pas l'an 2022.
+    m = re.fullmatch(re.escape(avant) + r"([0-9]{4})" + re.escape(apres), normaliser_entete(entete))
     return int(m[1]) if m else None
 
 

@@ -38,8 +38,8 @@ from cdv_regles.regle import Regle
 CLES_SPECIALES = {"lignes", "date_reference", "parametres", "colonnes_absentes", "colonnes_en_plus",
                   "message_contient", "ligne_apres_vide", "ligne_total",
                   "millesimes"}
-_DATE_FR = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE_FR = re.compile(r"\b([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\b")
+_DATE_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
 
 @cache
@@ -70,11 +70,12 @@ def ecart_exemples(millesime: int) -> int:
 
 def periode_couvre(periode: str, millesime: int) -> bool:
     """« 2023 », « 2015-2023 » ou « 2024- » couvre-t-elle ``millesime`` ?"""
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:(-)\s*(\d{4})?\s*)?", periode)
-    if not m:
+    from cdv_regles.parametres import lire_periode
+
+    bornes = lire_periode(periode)
+    if bornes is None:
         raise ValueError(f"période « {periode} » : écrivez 2023, 2015-2023 ou 2024-")
-    debut = int(m[1])
-    fin = None if m[2] and not m[3] else int(m[3] or m[1])
+    debut, fin = bornes
     return debut <= millesime and (fin is None or millesime <= fin)
 
 
@@ -115,7 +116,7 @@ def exemple_pour(exemple: dict[str, Any], millesime: int) -> dict[str, Any] | No
     decale = decaler(exemple, ecart)
     if ecart and isinstance(decale.get("message_contient"), str):
         # Le texte attendu nomme les années de l'exemple (« millésime 2023 ») : elles suivent.
-        decale["message_contient"] = re.sub(r"\b(20\d\d)\b", lambda m: str(int(m[1]) + ecart),
+        decale["message_contient"] = re.sub(r"\b(20[0-9][0-9])\b", lambda m: str(int(m[1]) + ecart),
                                             exemple["message_contient"])
     return decale
 
