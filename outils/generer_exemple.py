@@ -252,9 +252,9 @@ LARGEURS_LISEZ_MOI = {"A": 12, "B": 30, "C": 10, "D": 24, "E": 90}
 def _noms_partenaires() -> dict[str, str]:
     """Code du partenaire (tel qu'il figure dans les constats) -> nom lisible, d'après la liste
     datée des financeurs du millésime de l'exemple."""
-    from cdv_regles.referentiels import referentiels_socle
+    from cdv_regles.parametres import referentiels_du_millesime
 
-    refs = referentiels_socle(MILLESIME_EXEMPLE)
+    refs = referentiels_du_millesime(MILLESIME_EXEMPLE)
     financeurs = refs["financeurs"].details if "financeurs" in refs else []
     return {"socle": "Règles communes", **{f["code"]: f["nom"] for f in financeurs}}
 

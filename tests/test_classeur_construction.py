@@ -172,10 +172,10 @@ def _liste(wb, nom: str) -> list:
 
 
 def test_listes_tirees_des_referentiels_des_regles(classeur_genere: Path) -> None:
-    from cdv_regles.referentiels import referentiels_socle
+    from cdv_regles.parametres import referentiels_du_millesime
 
     wb = openpyxl.load_workbook(classeur_genere)
-    refs = referentiels_socle(2023)
+    refs = referentiels_du_millesime(2023)
     assert _liste(wb, "liste_types_porteur") == refs["types_porteur"].valeurs
     assert _liste(wb, "liste_dispositifs") == refs["dispositifs"].valeurs
     assert _liste(wb, "liste_statuts") == refs["statuts"].valeurs

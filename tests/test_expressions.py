@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 
 from cdv_regles.expressions import Compilateur, ExpressionInvalide, Portee
-from cdv_regles.referentiels import referentiels_socle
+from cdv_regles.parametres import referentiels_du_millesime
 
-REFS = referentiels_socle(2023)
+REFS = referentiels_du_millesime(2023)
 
 
 def portee(**parametres):

@@ -383,8 +383,7 @@ FICTIF_2024 = "Dispositif fictif 2024 (tests)"
 
 def test_les_listes_du_contrat_sont_des_parametres_dates() -> None:
     """Sans le dossier fictif : les listes valent pour 2023 (NC2023), pour aucun autre millésime."""
-    from cdv_regles.parametres import parametres_du_socle
-    from cdv_regles.referentiels import referentiels_socle
+    from cdv_regles.parametres import parametres_du_socle, referentiels_du_millesime
 
     p = parametres_du_socle()
     for nom in LISTES_DATEES:
@@ -392,7 +391,7 @@ def test_les_listes_du_contrat_sont_des_parametres_dates() -> None:
         assert p.tous[nom].defini(2023) and not p.tous[nom].defini(2024), nom
     assert [x.nom for x in p.listes_absentes(2024)] == sorted(LISTES_DATEES)
     assert not p.listes_absentes(2023)
-    refs23, refs24 = referentiels_socle(2023, p), referentiels_socle(2024, p)
+    refs23, refs24 = referentiels_du_millesime(2023, p), referentiels_du_millesime(2024, p)
     assert refs23["dispositifs"].officiel("pre") == "PRE (Programme de réussite éducative)"  # alias de l'élément
     assert len(refs23["financeurs"].details) == 7
     assert not set(LISTES_DATEES) & set(refs24.tous)  # jamais la liste de 2023 pour 2024
@@ -467,6 +466,21 @@ def test_un_millesime_sans_sa_liste_est_refuse(commande: str, tmp_path: Path,
             "écrivez « dispositifs: ") in r.stderr
     assert "orientations" not in r.stderr  # seule la liste qui manque est nommée
     assert not (tmp_path / "c.xlsm").exists() and not (tmp_path / "s.csv").exists()
+
+
+def test_le_bouton_refuse_un_millesime_sans_sa_liste(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_classeur_verifier import classeur_de_test, dossiers_exemple
+
+    from cdv_regles.classeur.controle import verifier
+
+    monkeypatch.setenv("CDV_REGLES_PARAMETRES", str(_sans_liste(tmp_path, "financeurs")))
+    _, dossiers = dossiers_exemple()
+    book = classeur_de_test(dossiers, millesime=2024)
+    resume = verifier(book, date_reference=dt.date(2024, 3, 1))
+    message = book.app.alertes[-1]["prompt"]
+    assert resume == {"erreur": message}
+    assert "le millésime 2024 n'est pas prêt" in message and "liste « financeurs » (Financeurs du Contrat" in message
+    assert "Traceback" not in message
 
 
 def test_ouvrir_2027_propose_les_listes_a_renseigner(tmp_path: Path) -> None:

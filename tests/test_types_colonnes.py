@@ -16,7 +16,7 @@ from cdv_regles.classeur.listes import SORTES, listes_des_colonnes
 from cdv_regles.contrat import Colonne, colonnes_socle
 from cdv_regles.conversion import convertir
 from cdv_regles.lecture import TableBrute
-from cdv_regles.referentiels import referentiels_socle
+from cdv_regles.parametres import referentiels_du_millesime
 from cdv_regles.types_colonnes import TYPES, TypeColonne
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "cdv_regles"
@@ -80,7 +80,7 @@ def test_un_nouveau_type_se_declare_en_un_seul_endroit(type_code_postal: TypeCol
     socle = colonnes_socle()
     cp = Colonne("code_postal", "Code postal", "code_postal", "F", "Partenaire", partenaire="essai")
     colonnes = (*socle, cp)
-    refs = referentiels_socle(2023)
+    refs = referentiels_du_millesime(2023)
     entetes = [c.entete for c in socle if c.requis == "O"] + ["Code postal"]
     lignes = [[None] * (len(entetes) - 1) + [59300], [None] * (len(entetes) - 1) + ["5930"]]
     brute = TableBrute("essai.xlsx", "Programmation", entetes, list(range(len(entetes))), lignes, [2, 3], 1)
@@ -115,7 +115,7 @@ def test_validations_du_classeur_viennent_du_type() -> None:
     from cdv_regles.classeur import construction
 
     colonnes = colonnes_socle()
-    refs = referentiels_socle(2023)
+    refs = referentiels_du_millesime(2023)
     contenu = construction.Contenu(2023, colonnes, listes_des_colonnes(colonnes, refs, 2023), [], "0", "0")
     par_id = {c.id: c for c in colonnes}
     date = construction._validation(par_id["date_debut"], contenu)

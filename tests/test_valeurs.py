@@ -451,15 +451,15 @@ def test_un_nom_connu_n_est_pas_redecoupe():
     ("Vieux Condé", "Vieux-Condé"), ("Rombies et Marchipont", "Rombies-et-Marchipont"),
 ])
 def test_communes_comme_la_note_de_cadrage_les_ecrit(saisie, officiel):
-    from cdv_regles.referentiels import referentiels_socle
+    from cdv_regles.parametres import referentiels_du_millesime
 
-    assert referentiels_socle(2023)["communes"].officiel(saisie) == officiel
+    assert referentiels_du_millesime(2023)["communes"].officiel(saisie) == officiel
 
 
 def test_codes_en_chiffres_non_ascii_ne_sont_pas_reconnus():
-    from cdv_regles.referentiels import referentiels_socle
+    from cdv_regles.parametres import referentiels_du_millesime
 
-    refs = referentiels_socle(2023)
+    refs = referentiels_du_millesime(2023)
     assert refs["qpv_2024"].officiel("QN05920M") == "QN05920M"
     assert refs["qpv_2024"].officiel("QN０５９２０M") is None
     assert refs["communes"].officiel("59014") == "Anzin"

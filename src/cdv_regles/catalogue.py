@@ -11,8 +11,8 @@ from cdv_regles.contexte import Contexte
 from cdv_regles.contrat import Colonne, colonnes_du_millesime, colonnes_socle, types_admis
 from cdv_regles.erreurs import ErreurCdv, RegleInvalide
 from cdv_regles.greffons import Defaut, Greffon, Greffons
-from cdv_regles.parametres import Parametres, ajouter_utilisateur
-from cdv_regles.referentiels import Referentiels, referentiels_socle
+from cdv_regles.parametres import Parametres, ajouter_utilisateur, referentiels_du_millesime
+from cdv_regles.referentiels import Referentiels
 from cdv_regles.regle import Regle, lire_fichier_regles
 
 
@@ -94,7 +94,7 @@ def construire(greffons: Greffons, millesime: int, parametres: Parametres | None
     if parametres is None:
         parametres = charger_parametres(greffons)
     # Les listes datées sont celles du millésime (jamais celles d'une autre année).
-    refs = referentiels_socle(millesime, parametres)
+    refs = referentiels_du_millesime(millesime, parametres)
     for greffon, ajout in greffons.appeler("cdv_regles_referentiels", defauts):
         if not isinstance(ajout, dict):
             defauts.append(Defaut(greffon.nom, "cdv_regles_referentiels doit renvoyer un dictionnaire "

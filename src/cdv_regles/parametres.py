@@ -16,7 +16,7 @@ Une date limite écrite pour 2023 ne vaut donc jamais pour 2024 : il faut la ren
 ``date``, ``nombre``, ``texte``, ``liste``, ``colonnes`` (une liste d'identifiants de colonnes,
 utilisable dans ``somme(...)``) ou ``referentiel`` (une liste fermée du tableau que le contrat
 peut changer : orientations, dispositifs, financeurs ; ses valeurs du millésime deviennent le
-référentiel de ce nom, voir :func:`cdv_regles.referentiels.referentiels_socle`) ; sans type, une
+référentiel de ce nom, voir :func:`referentiels_du_millesime`) ; sans type, une
 valeur ajoutée doit avoir le type des autres.
 
 Les valeurs d'un millésime ouvert par la commande sont lues dans le dossier de l'utilisateur
@@ -30,10 +30,13 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdv_regles.donnees import lire_yaml
 from cdv_regles.erreurs import ErreurCdv, RegleInvalide
+
+if TYPE_CHECKING:
+    from cdv_regles.referentiels import Referentiels
 
 # [0-9] et non \d : un chiffre arabe-indien ou pleine chasse n'est pas une année (int() l'accepterait).
 _PERIODE = re.compile(r"^\s*([0-9]{4})\s*(?:(-)\s*([0-9]{4})?\s*)?$")
@@ -384,6 +387,23 @@ def parametres_du_socle() -> Parametres:
         p.ajouter_fichier(chemin, "socle")
     ajouter_utilisateur(p, {"socle": "socle"})
     return p
+
+
+def referentiels_du_millesime(millesime: int, parametres: Parametres | None = None) -> Referentiels:
+    """Les référentiels du millésime, seul accès aux listes pour qui vérifie : celles du tableau,
+    communes et QPV, et les listes datées (paramètres de type ``referentiel``) qui ont une valeur
+    pour ``millesime`` (``parametres`` : ceux du catalogue, sinon ceux du socle). Une liste sans
+    valeur n'est pas reprise d'une autre année : elle manque (``exiger_renseignes`` refuse alors
+    le millésime en la nommant)."""
+    from cdv_regles.referentiels import referentiels_socle
+
+    p = parametres if parametres is not None else parametres_du_socle()
+    datees = {}
+    for nom, q in p.tous.items():
+        valeurs, source = q.valeur(millesime), q.source_de(millesime)
+        if q.type == "referentiel" and isinstance(valeurs, list):
+            datees[nom] = (valeurs, source if isinstance(source, dict) else {})
+    return referentiels_socle(datees)
 
 
 def a_renouveler(parametres: dict[str, Parametre], millesime: int, depuis: int) -> list[str]:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cdv_regles.chemins import dossier_regles
 from cdv_regles.donnees import lire_csv, lire_yaml
 from cdv_regles.erreurs import RegleInvalide
-
-if TYPE_CHECKING:
-    from cdv_regles.parametres import Parametres
 
 _ABREVIATIONS = {"st": "saint", "ste": "sainte"}
 # Articles élidés ignorés : « Condé-sur-l'Escaut » et « Condé-sur-Escaut » désignent la même commune.
@@ -164,35 +162,18 @@ class Referentiels:
         ref.cles.update(ajout.cles)
 
 
-def listes_datees(parametres: Parametres, millesime: int) -> dict[str, Referentiel]:
-    """Les listes datées du millésime : chaque paramètre de type ``referentiel`` qui a une valeur
-    (une liste) pour ``millesime``. Une liste sans valeur n'est pas reprise d'une autre année :
-    elle manque (``Parametres.exiger_renseignes`` refuse alors le millésime, en la nommant)."""
-    resultat = {}
-    for nom, p in parametres.tous.items():
-        valeurs = p.valeur(millesime)
-        if p.type == "referentiel" and isinstance(valeurs, list):
-            source = p.source_de(millesime)
-            resultat[nom] = _depuis_valeurs(nom, valeurs, source if isinstance(source, dict) else {})
-    return resultat
-
-
-def referentiels_socle(millesime: int, parametres: Parametres | None = None) -> Referentiels:
-    """Les référentiels du millésime, seul accès aux listes : celles du tableau
-    (``referentiels/listes.yaml``), communes, QPV 2015 et 2024, et les listes datées de
-    ``millesime`` (``parametres/listes.yaml`` ou le dossier de l'utilisateur ; ``parametres`` :
-    ceux du catalogue, sinon ceux du socle)."""
-    from cdv_regles.parametres import parametres_du_socle
-
+def referentiels_socle(datees: Mapping[str, tuple[list[Any], dict[str, Any]]] | None = None) -> Referentiels:
+    """Les listes du tableau (``referentiels/listes.yaml``), communes, QPV 2015 et 2024, et les
+    listes datées données (nom -> (valeurs, source)). Les listes d'un millésime s'obtiennent par
+    :func:`cdv_regles.parametres.referentiels_du_millesime`, seul accès pour qui vérifie."""
     dossier = dossier_regles() / "referentiels"
     refs = Referentiels()
     refs.ajouter_listes(dossier / "listes.yaml")
-    for nom, ref in listes_datees(parametres if parametres is not None else parametres_du_socle(),
-                                  millesime).items():
+    for nom, (valeurs, source) in (datees or {}).items():
         if nom in refs.tous:
             raise RegleInvalide(str(dossier / "listes.yaml"), f"la liste « {nom} » est aussi une liste datée "
                                 "(paramètre de type referentiel) : gardez-en une seule")
-        refs.tous[nom] = ref
+        refs.tous[nom] = _depuis_valeurs(nom, valeurs, source)
     communes = _communes(dossier / "communes.csv")
     refs.tous["communes"] = communes
     refs.tous["qpv_2015"] = _qpv_2015(dossier / "qpv_2015.csv", communes)

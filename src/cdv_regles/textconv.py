@@ -80,13 +80,12 @@ def _referentiels() -> Referentiels:
     tableau) : elles ne servent qu'à montrer les valeurs (libellé d'orientation, abréviation PRE
     écrite en entier) ; une valeur hors liste est montrée telle quelle."""
     from cdv_regles.millesimes import disponibles
-    from cdv_regles.parametres import parametres_du_socle
-    from cdv_regles.referentiels import referentiels_socle
+    from cdv_regles.parametres import parametres_du_socle, referentiels_du_millesime
 
     p = parametres_du_socle()
     complets = [m for m in disponibles(p) if not p.listes_absentes(m)
                 and not any(p.tous[nom].type == "referentiel" for nom, _, _ in p.a_renseigner(m))]
-    return referentiels_socle(complets[-1] if complets else 0, p)
+    return referentiels_du_millesime(complets[-1] if complets else 0, p)
 
 
 def texte_tableau(brute: TableBrute) -> str:

@@ -58,14 +58,13 @@ def nom_court(nom: str) -> str:
 def decrire(nom: str, nom_partenaire: str | None, millesime: int | None = None) -> Greffon:
     """Le greffon à générer : un financeur connu du contrat reprend sa clé et sa colonne."""
     from cdv_regles.millesimes import disponibles
-    from cdv_regles.parametres import parametres_du_socle
-    from cdv_regles.referentiels import referentiels_socle
+    from cdv_regles.parametres import parametres_du_socle, referentiels_du_millesime
 
     court = nom_court(nom)
     parametres = parametres_du_socle()
     millesime = millesime or (disponibles(parametres) or [0])[-1]
     # Les financeurs du millésime du greffon (liste datée : un nouveau contrat peut la changer).
-    refs = referentiels_socle(millesime, parametres)
+    refs = referentiels_du_millesime(millesime, parametres)
     financeurs = {str(f["code"]): f for f in refs["financeurs"].details} if "financeurs" in refs else {}
     connu = financeurs.get(court)
     lisible = (nom_partenaire or "").strip() or (str(connu["nom"]) if connu else court.replace("-", " ").capitalize())
