@@ -43,7 +43,7 @@ ETAPES: dict[str, int] = {
     "cdv_regles.__main__": 5, "cdv_regles.socle": 5, "cdv_regles.ouverture": 5,
     # Ligne de commande : ses commandes, ses options partagées, erreurs inattendues et progression.
     "cdv_regles.commandes": 5, "cdv_regles.options": 5, "cdv_regles.incident": 5,
-    "cdv_regles.progression": 5,
+    "cdv_regles.progression": 5, "cdv_regles.processus": 5,
 }
 NOMS = ["vocabulaire", "lecture", "tableau typé", "règles", "constats", "sorties"]
 

@@ -198,6 +198,9 @@ def cdv_regles(debug: bool) -> None:
 
 
 def main() -> None:
+    from cdv_regles.processus import espacer_collecte
+
+    espacer_collecte()
     try:
         cdv_regles.main(prog_name="cdv-regles", standalone_mode=True)
     except SystemExit:

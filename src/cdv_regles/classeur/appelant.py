@@ -10,6 +10,9 @@ import sys
 
 
 def verifier_appelant() -> None:
+    from cdv_regles.processus import espacer_collecte
+
+    espacer_collecte()  # un clic = un Python neuf (RunPython) : réglages du processus
     try:
         import xlwings as xw
 
