@@ -149,3 +149,26 @@ def test_une_colonne_de_greffon_au_type_inconnu_est_un_defaut_du_greffon() -> No
     ids = {c.id for c in catalogue.colonnes}
     assert "montant_essai" in ids and "taux_essai" not in ids
     assert any(d.greffon == "essai" and "type inconnu « pourcentage »" in d.message for d in catalogue.defauts)
+
+
+def test_une_colonne_qui_mele_vrai_et_un_lit_chaque_cellule_selon_sa_classe(environnement_2023) -> None:
+    """True == 1 == 1.0 en Python : la conversion en bloc ne doit pas lire l'une pour l'autre
+    (un classeur ouvert par xlwings donne une case cochée True et un montant 1.0)."""
+    from cdv_regles.conversion import convertir
+    from cdv_regles.exemples import dossier_type
+    from cdv_regles.lecture import table_depuis_valeurs
+
+    _, catalogue = environnement_2023
+    _, base = dossier_type(2023)
+    ids = [c.id for c in catalogue.colonnes if c.id in base or c.id in ("cout_total", "piece_cerfa")]
+    assert "cout_total" in ids and "piece_cerfa" in ids
+    par_entete = {c.id: c.entete for c in catalogue.colonnes}
+    lignes = []
+    for k, (montant, case) in enumerate([(1.0, True), (True, 1), (1, 1.0), ("1", "Oui")]):
+        d = dict(base, numero_dossier=f"D{k}", cout_total=montant, piece_cerfa=case)
+        lignes.append([d.get(i) for i in ids])
+    brute = table_depuis_valeurs([[par_entete[i] for i in ids], *lignes], chemin="x.xlsx", feuille="Programmation")
+    t = convertir(brute, catalogue.colonnes, catalogue.referentiels)
+    assert t.colonnes["cout_total"] == [1.0, None, 1.0, 1.0]
+    assert [(i.colonne.id, i.valeur) for i in t.illisibles] == [("cout_total", True)]
+    assert t.colonnes["piece_cerfa"] == [True, True, True, True]
