@@ -674,6 +674,9 @@ def rendre(ctx: Contexte, principales: list[Mesure], echelle: list[Mesure], dev:
          f"- Charge moyenne de la machine (1, 5, 15 min) : {charges[0]} au début, {charges[1]} à la fin "
          "(une charge supérieure au nombre de processeurs allonge les temps : le temps CPU est "
          "moins sensible à la charge que le temps total)",
+         *(["- Charge sur 1 min au début de chaque groupe de mesures : "
+            + " ; ".join(f"{nom} {c}" for nom, c in getattr(options, "charges_groupes", []))]
+           if getattr(options, "charges_groupes", None) else []),
          f"- Installation mesurée : {ctx.installation}",
          f"- Règles chargées : {nb_regles}",
          f"- Tableaux : générés par `benchmarks/generer.py` (dossier type 2023, ~{generer.PART_FAUTIFS:.0%} de "
@@ -766,6 +769,10 @@ def ecrire(chemin: Path, texte: str) -> None:
 
 
 # --- programme -----------------------------------------------------------------------------------
+
+#: Noms des groupes de mesures dans le rapport.
+GROUPES = {"demarrage": "démarrage", f"t{PETIT}": f"{PETIT} dossiers", f"t{GRAND}": "50 000 dossiers",
+           "echelle": "croissance (1 000, 10 000, 100 000)", "dev": "environnement de développement"}
 
 #: Cibles de l'issue 15 (temps total du processus ; mémoire de pointe).
 CIBLE_PETIT_S, CIBLE_PETIT_MIO = 0.5, 250
@@ -909,9 +916,12 @@ def main(arguments: list[str] | None = None) -> int:
     groupes: dict[str, list[Mesure]] = {}
     for m in principales + echelle + dev:
         groupes.setdefault(m.groupe, []).append(m)
+    charges_groupes: list[tuple[str, str]] = []
     for nom, mesures in groupes.items():
         print(f"Mesures ({nom})…", flush=True)
+        charges_groupes.append((GROUPES.get(nom, nom), charge().split(", ")[0]))
         mesurer(ctx, mesures)
+    options.charges_groupes = charges_groupes
 
     profils = []
     comparaison = comparer(principales)
