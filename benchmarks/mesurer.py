@@ -159,22 +159,44 @@ def commande(ctx: Contexte, m: Mesure) -> list[str]:
     return [ctx.python, str(ctx.script), *m.arguments]
 
 
+def _sources_differentes(python: Path) -> str:
+    """Le premier module de cdv_regles installé qui diffère de ``src/`` (« » si aucun)."""
+    installe = subprocess.run([str(python), "-c", "import cdv_regles, os; print(os.path.dirname(cdv_regles.__file__))"],
+                              capture_output=True, text=True).stdout.strip()
+    source = RACINE / "src" / "cdv_regles"
+    if not installe:
+        return "cdv_regles introuvable"
+    for f in sorted(source.rglob("*.py")):
+        copie = Path(installe) / f.relative_to(source)
+        if not copie.exists() or copie.read_bytes() != f.read_bytes():
+            return str(f.relative_to(RACINE))
+    return ""
+
+
 def installer_utilisateur(resultats: Path) -> tuple[str | None, Path | None, str]:
     """(python, script cdv-regles, description) d'une installation comme par un utilisateur.
 
     ``uv sync`` dans un environnement à part : paquets construits (pas d'installation éditable),
     bytecode compilé, aucune dépendance de développement ; hors ligne d'abord (cache d'uv), puis
-    en ligne. Refait à chaque lancement : il mesure le code de l'arbre de travail tel quel.
+    en ligne. Refait à chaque lancement : il mesure le code de l'arbre de travail tel quel (uv ne
+    reconstruit un paquet du dépôt que si sa version change : ``--reinstall-package`` l'y oblige,
+    et les sources installées sont comparées à celles de ``src/``).
     """
+    import tomllib
+
     uv = os.environ.get("UV") or shutil.which("uv")
     venv = resultats / "venv-utilisateur"
+    greffons = sorted(tomllib.loads(f.read_text(encoding="utf-8"))["project"]["name"]
+                      for f in RACINE.glob("plugins/*/pyproject.toml"))
+    membres = ["cdv-regles", *greffons]
     commande_uv = [uv or "uv", "sync", "--no-dev", "--all-packages", "--no-editable", "--compile-bytecode",
-                   "--frozen", "--quiet"]
+                   "--frozen", "--quiet", *[a for m in membres for a in ("--reinstall-package", m)]]
     if uv:
         env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
         env["UV_PROJECT_ENVIRONMENT"] = str(venv)
         for hors_ligne in (["--offline"], []):
             r = subprocess.run([*commande_uv, *hors_ligne], cwd=RACINE, env=env, capture_output=True, text=True)
+            presents, perime = [], ""
             bin_ = venv / ("Scripts" if os.name == "nt" else "bin")
             python = bin_ / ("python.exe" if os.name == "nt" else "python")
             script = bin_ / ("cdv-regles.exe" if os.name == "nt" else "cdv-regles")
@@ -182,14 +204,21 @@ def installer_utilisateur(resultats: Path) -> tuple[str | None, Path | None, str
                 presents = subprocess.run([str(python), "-c", "import importlib.util as u; print(*[m for m in "
                                           "('hypothesis', 'pytest', 'frictionless') if u.find_spec(m)])"],
                                          capture_output=True, text=True).stdout.split()
-                if not presents:
+                perime = _sources_differentes(python)
+                if not presents and not perime:
                     return (str(python), script,
                             "environnement à part (`benchmarks/resultats/venv-utilisateur`) fait par "
                             "`uv sync --no-dev --all-packages --no-editable --compile-bytecode` : paquets "
                             "construits et installés comme par pip, bytecode compilé, aucune dépendance "
                             "de développement (ni hypothesis, ni pytest, ni frictionless)")
-            erreur = ((r.stderr or r.stdout).strip()[-300:] if r.returncode
-                      else f"paquets de développement présents : {', '.join(presents)}")
+            if r.returncode:
+                erreur = (r.stderr or r.stdout).strip()[-300:]
+            elif not python.exists() or not script.exists():
+                erreur = "python ou cdv-regles absent de l'environnement construit"
+            elif presents:
+                erreur = f"paquets de développement présents : {', '.join(presents)}"
+            else:
+                erreur = f"sources installées différentes de src/ : {perime}"
     else:
         erreur = "uv introuvable"
     print(f"Avertissement : installation utilisateur impossible ({erreur}) ; repli sur le .venv.",
