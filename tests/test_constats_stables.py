@@ -87,7 +87,8 @@ CAS: dict[str, Callable[[Path], Path]] = {
 
 def rapport(chemin: Path) -> tuple[str, str]:
     """(« constats » ou « refus », texte) : le rapport JSON, ou le message de refus ; le chemin
-    du fichier (qui change d'un lancement à l'autre) remplacé par « FICHIER »."""
+    du fichier (qui change d'un lancement à l'autre) remplacé par « FICHIER », l'empreinte des
+    règles par « VERSION »."""
     from cdv_regles.erreurs import ErreurCdv
     from cdv_regles.rapports import json_
     from cdv_regles.verification import verifier_fichier
@@ -97,6 +98,8 @@ def rapport(chemin: Path) -> tuple[str, str]:
     except ErreurCdv as e:
         return "refus", str(e).replace(str(chemin), "FICHIER")
     texte = json_.rendre(resultat, seuil="bloquant")
+    # L'empreinte des fichiers de règles change avec le moindre YAML : elle n'est pas un constat.
+    texte = texte.replace(json.dumps(resultat.version_regles), '"VERSION"')
     return "constats", texte.replace(json.dumps(str(chemin), ensure_ascii=False)[1:-1], "FICHIER")
 
 
