@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -126,8 +126,13 @@ def compiler(regle: Regle, catalogue: Catalogue, date_reference: dt.date,
     None : la règle ne s'applique pas à ce millésime (son « applicable » vaut faux d'emblée).
     """
     vues: set[str] = set()
-    p = portee(catalogue, date_reference, vues, illisibles)
-    p.millesime = catalogue.millesime
+    # La portée (colonnes, paramètres du millésime…) est la même pour toutes les règles d'une
+    # vérification : calculée une fois, chaque règle n'y ajoute que ses colonnes vues.
+    cle = ("portee", date_reference, illisibles, repr(sorted(catalogue.surcharges.items())))
+    commune = catalogue.compilees.get(cle)
+    if commune is None:
+        commune = catalogue.compilees[cle] = portee(catalogue, date_reference, None, illisibles)
+    p = replace(commune, colonnes_vues=vues, millesime=catalogue.millesime)
     comp = Compilateur(p)
     try:
         applicable: pl.Expr | None = None
