@@ -3,6 +3,14 @@
 Chaque règle ``schema:`` devient des contrôles pandera (valeurs admises, bornes, unicité) sur les
 colonnes qu'elle vise, typées par leur dtype polars ; le schéma est validé en mode paresseux
 (``lazy=True``) : tous les cas en échec sont collectés, chacun devient un constat.
+
+pandera coûte 0,2 s d'import à chaque lancement (le bouton « Vérifier » en lance un par clic) :
+les mêmes contrôles, écrits en expressions polars, trient d'abord le tableau en une passe. Un
+tableau où toutes les valeurs passent et où chaque colonne a son type (le cas courant : les
+listes déroulantes du classeur empêchent la plupart des fautes) n'a rien à apprendre de
+pandera, qui n'est alors pas chargé. Sinon pandera valide le tableau et ses cas en échec
+font les constats, comme toujours. Le tri ne doit jamais laisser passer ce que pandera
+refuserait : tests/test_schema_tri.py le vérifie contrôle par contrôle.
 """
 
 from __future__ import annotations
@@ -46,29 +54,60 @@ def _unique(donnees: Any) -> pl.LazyFrame:
     return donnees.lazyframe.select(~(c.is_not_null() & c.is_duplicated()))
 
 
-def _checks(regle: Regle, col: Colonne, catalogue: Catalogue) -> list[Any]:
-    import pandera.polars as pa
+# Chaque contrôle d'une règle ``schema:`` : (sorte, argument). Une sorte, deux écritures qui
+# disent la même chose : le Check pandera, et l'expression polars du tri rapide (vraie quand la
+# valeur passe ; une cellule vide passe toujours, comme pour pandera avec nullable=True).
+Controle = tuple[str, Any]
+_PANDERA: dict[str, Any] = {
+    "unique": lambda pa, _, nom: pa.Check(_unique, name=nom),
+    "minimum": lambda pa, x, nom: pa.Check.ge(x, name=nom),
+    "superieur": lambda pa, x, nom: pa.Check.gt(x, name=nom),
+    "entre": lambda pa, x, nom: pa.Check.in_range(x[0], x[1], name=nom),
+    "dans": lambda pa, x, nom: pa.Check.isin(x, name=nom),
+}
+_POLARS: dict[str, Any] = {
+    "unique": lambda c, _: ~(c.is_not_null() & c.is_duplicated()),
+    "minimum": lambda c, x: c >= x,
+    "superieur": lambda c, x: c > x,
+    "entre": lambda c, x: (c >= x[0]) & (c <= x[1]),
+    "dans": lambda c, x: c.is_in(x),
+}
 
+
+def _controles(regle: Regle, col: Colonne, catalogue: Catalogue) -> list[Controle]:
     s = regle.schema or {}
-    checks = []
+    controles: list[Controle] = []
     if s.get("unique"):
-        checks.append(pa.Check(_unique, name=regle.id))
+        controles.append(("unique", None))
     if "minimum" in s:
-        checks.append(pa.Check.ge(s["minimum"], name=regle.id))
+        controles.append(("minimum", s["minimum"]))
     if s.get("strictement_positif"):
-        checks.append(pa.Check.gt(0, name=regle.id))
+        controles.append(("superieur", 0))
     if "entre" in s:
         bas, haut = s["entre"]
-        checks.append(pa.Check.in_range(bas, haut, name=regle.id))
+        controles.append(("entre", (bas, haut)))
     if s.get("dans_liste"):
         ref = catalogue.referentiels.tous.get(col.referentiel or "")
         if ref is None:
             raise RegleInvalide(regle.chemin, f"la colonne {col.id} n'a pas de liste", regle.id)
         valeurs = [int(x) for x in ref.valeurs] if col.type == "orientation" else list(ref.valeurs)
-        checks.append(pa.Check.isin(valeurs, name=regle.id))
-    if not checks:
+        controles.append(("dans", valeurs))
+    if not controles:
         raise RegleInvalide(regle.chemin, "schema : aucun contrôle (unique, minimum, entre…)", regle.id)
-    return checks
+    return controles
+
+
+def _tout_passe(df: pl.DataFrame, par_colonne: dict[str, list[tuple[Regle, Controle]]],
+                types: dict[str, Colonne]) -> bool:
+    """Tri rapide : vrai si aucune valeur n'enfreint un contrôle et si chaque colonne a son type.
+    pandera (0,2 s d'import) n'est alors pas nécessaire : il ne trouverait rien."""
+    for cid in par_colonne:
+        if cid not in df.columns or df.schema[cid] != type_colonne(types[cid].type).dtype():
+            return False  # pandera dira l'écart (TableauNonConforme)
+    exprs = [(~_POLARS[sorte](pl.col(cid), x).fill_null(True)).any().alias(f"c{i}")
+             for i, (cid, (_, (sorte, x))) in enumerate(
+                 (cid, rc) for cid, lst in par_colonne.items() for rc in lst)]
+    return not any(df.select(exprs).row(0))
 
 
 def verifier_schema(df: pl.DataFrame, tableau: Tableau, catalogue: Catalogue,
@@ -80,20 +119,23 @@ def verifier_schema(df: pl.DataFrame, tableau: Tableau, catalogue: Catalogue,
     la faute de l'agent mais de la conversion : ``TableauNonConforme``. (Déclarer toutes les
     colonnes du contrat doublait le temps de la validation pour rien : la conversion les type.)
     """
-    import pandera.polars as pa
-
     regles = [r for r in regles if r.genre == "schema"]
-    par_colonne: dict[str, list[tuple[Regle, Any]]] = {}
+    par_colonne: dict[str, list[tuple[Regle, Controle]]] = {}
     for r in regles:
         for col in _colonnes_visees(r, catalogue):
-            for chk in _checks(r, col, catalogue):
-                par_colonne.setdefault(col.id, []).append((r, chk))
+            for controle in _controles(r, col, catalogue):
+                par_colonne.setdefault(col.id, []).append((r, controle))
     if not par_colonne or not df.height:
         return []
     types = {c.id: c for c in catalogue.colonnes}
+    if _tout_passe(df, par_colonne, types):
+        return []
+    import pandera.polars as pa
+
     schema = pa.DataFrameSchema(
-        {cid: pa.Column(type_colonne(types[cid].type).dtype(), checks=[c for _, c in lst], nullable=True,
-                        required=True)
+        {cid: pa.Column(type_colonne(types[cid].type).dtype(),
+                        checks=[_PANDERA[sorte](pa, x, r.id) for r, (sorte, x) in lst],
+                        nullable=True, required=True)
          for cid, lst in par_colonne.items()},
         strict=False,
     )
