@@ -153,3 +153,35 @@ def test_generer_installer_lister_et_tester_le_greffon(tmp_path: Path) -> None:
     # Trois exemples valides et un invalide (qui exige un constat citant « orientation 2 ») :
     # quatre tests passés, aucun en échec.
     assert "4 passed" in tests.stdout, tests.stdout
+
+
+def test_dans_le_depot_le_greffon_prend_la_version_du_socle(tmp_path: Path) -> None:
+    """Généré dans le dépôt (workspace uv de cdv-regles), le greffon lit sa version dans
+    src/cdv_regles/__init__.py comme les sept autres : la publication l'accepte. Hors du dépôt,
+    il a la sienne (0.1.0)."""
+    import importlib.util
+    import tomllib
+
+    depot = Path(__file__).resolve().parents[1]
+    dehors, tmp_path = tmp_path / "dehors", tmp_path / "depot"
+    (tmp_path / "src" / "cdv_regles").mkdir(parents=True)
+    shutil.copy(depot / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copy(depot / "src" / "cdv_regles" / "__init__.py", tmp_path / "src" / "cdv_regles" / "__init__.py")
+    (tmp_path / "plugins").mkdir()
+    r = nouveau("pole-emploi", "--dossier", str(tmp_path / "plugins"), "--partenaire", "Pôle emploi")
+    assert r.exit_code == 0, r.output
+    projet = tomllib.loads((tmp_path / "plugins" / "cdv-regles-pole-emploi" / "pyproject.toml").read_text())
+    assert "version" not in projet["project"] and projet["project"]["dynamic"] == ["version"]
+    assert projet["tool"]["hatch"]["version"]["path"] == "../../src/cdv_regles/__init__.py"
+
+    spec = importlib.util.spec_from_file_location("publier", depot / "outils" / "publier.py")
+    publier = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(publier)
+    from cdv_regles import __version__
+
+    assert publier.versions(tmp_path)["cdv-regles-pole-emploi"] == __version__
+
+    dehors.mkdir()
+    assert nouveau("pole-emploi", "--dossier", str(dehors)).exit_code == 0
+    projet = tomllib.loads((dehors / "cdv-regles-pole-emploi" / "pyproject.toml").read_text())
+    assert projet["project"]["version"] == "0.1.0" and "version" not in projet["tool"]["hatch"]

@@ -85,24 +85,36 @@ def _installes() -> dict[str, str]:
             for ep in metadata.entry_points(group="cdv_regles")}
 
 
-def _dans_workspace(dossier: Path) -> bool:
-    """Vrai si ``dossier`` est sous un workspace uv dont la racine est cdv-regles."""
+def _racine_workspace(dossier: Path) -> Path | None:
+    """La racine du workspace uv de cdv-regles qui contient ``dossier``, ou None."""
     for parent in [dossier, *dossier.parents]:
         pyproject = parent / "pyproject.toml"
         if pyproject.is_file():
             texte = pyproject.read_text(encoding="utf-8", errors="replace")
             if "[tool.uv.workspace]" in texte and re.search(r'^name\s*=\s*"cdv-regles"', texte, re.M):
-                return True
-    return False
+                return parent
+    return None
 
 
-def fichiers(g: Greffon, *, workspace: bool) -> dict[str, str]:
-    """Chemin relatif -> contenu de chaque fichier du paquet."""
+def fichiers(g: Greffon, *, workspace: bool, version_socle: str = "") -> dict[str, str]:
+    """Chemin relatif -> contenu de chaque fichier du paquet.
+
+    Dans le dépôt (``workspace``), le greffon prend la version du socle, lue dans
+    ``version_socle`` (chemin de ``src/cdv_regles/__init__.py`` depuis le paquet), comme les
+    sept greffons : ``outils/publier.py`` refuse une version écrite en dur. Hors du dépôt, le
+    greffon d'un partenaire a la sienne, « 0.1.0 » pour commencer.
+    """
     sources = '\n[tool.uv.sources]\ncdv-regles = { workspace = true }\n' if workspace else ""
+    if workspace and version_socle:
+        version = f'dynamic = ["version"]  # celle du socle : {version_socle}'
+        version_source = (f'[tool.uv]\ncache-keys = [{{ file = "pyproject.toml" }}, {{ file = "{version_socle}" }}]\n\n'
+                          f'[tool.hatch.version]\npath = "{version_socle}"\n\n')
+    else:
+        version, version_source = 'version = "0.1.0"', ""
     valeurs = {
         "nom": g.nom, "nom_partenaire": g.nom_partenaire, "cle": g.cle, "colonne": g.colonne,
         "millesime": str(g.millesime), "distribution": g.distribution, "module": g.module,
-        "prefixe": g.prefixe, "sources": sources,
+        "prefixe": g.prefixe, "sources": sources, "version": version, "version_source": version_source,
         "entete_colonne": f"Montant sollicité {g.nom_partenaire}",
     }
     valeurs["corps"] = (_modele("colonnes.py.tmpl", valeurs) if g.colonne_ajoutee else
@@ -136,7 +148,10 @@ def generer(nom: str, dossier: Path, nom_partenaire: str | None = None) -> tuple
     if installe is not None:
         raise ErreurCdv(f"un greffon « {g.nom} » est déjà installé (distribution {installe}) : deux greffons "
                         "ne peuvent pas porter le même nom. Choisissez un autre nom.")
-    contenu = fichiers(g, workspace=_dans_workspace(dossier.resolve()))
+    racine = _racine_workspace(dossier.resolve())
+    version_socle = (Path(os.path.relpath(racine / "src" / "cdv_regles" / "__init__.py", (cible).resolve())).as_posix()
+                     if racine is not None else "")
+    contenu = fichiers(g, workspace=racine is not None, version_socle=version_socle)
     # Exclusif : un dossier apparu pendant la génération n'est jamais rempli ni remplacé.
     ecrire_arborescence(cible, contenu, conseil)
     return cible, g, sorted(contenu)
