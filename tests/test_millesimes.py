@@ -496,6 +496,31 @@ def test_ouvrir_2027_propose_les_listes_a_renseigner(tmp_path: Path) -> None:
     assert d["financeurs"]["precedent"][0]["colonne"] == "montant_etat"
 
 
+def test_une_liste_du_millesime_a_laquelle_manque_un_champ_est_refusee(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Un financeur sans colonne, une orientation sans numéro : refus qui nomme la liste, le
+    champ et le fichier de l'utilisateur, avant toute vérification (jamais une trace)."""
+    import shutil
+
+    dossier = tmp_path / "parametres"
+    shutil.copytree(FICTIF, dossier)
+    socle = dossier / "2024" / "socle.yaml"
+    d = yaml.safe_load(socle.read_text(encoding="utf-8"))
+    del d["parametres"]["financeurs"]["valeur"][2]["colonne"]
+    socle.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    monkeypatch.setenv("CDV_REGLES_PARAMETRES", str(dossier))
+    r = invoquer("verifier", EXEMPLE, "--millesime", "2023")  # même pour un autre millésime : le fichier est lu
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert str(socle) in r.stderr
+    assert ("la liste « financeurs » : chaque élément a les champs code (un texte), cle (un texte), nom (un texte), "
+            "colonne (un texte) ; « colonne » manque") in r.stderr
+    d["parametres"]["financeurs"]["valeur"][2]["colonne"] = "montant_departement"
+    d["parametres"]["orientations"]["valeur"][0]["numero"] = "un"
+    socle.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = invoquer("plugins", "--millesime", "2024")
+    assert r.exit_code == 2 and "« numero » manque ou n'est pas un nombre" in r.stderr, r.output
+
+
 def test_une_liste_datee_mal_ecrite_est_refusee(tmp_path: Path) -> None:
     from cdv_regles.erreurs import RegleInvalide
     from cdv_regles.parametres import Parametres

@@ -61,6 +61,8 @@ class Parametre:
     renouveler: bool = False
     # Valeurs d'un millésime lues dans le dossier de l'utilisateur : millésime -> (fichier, source).
     ajouts: tuple[tuple[int, str, Any], ...] = ()
+    # Liste datée (type referentiel) : les champs que chaque élément doit avoir, et leur sorte.
+    champs: tuple[tuple[str, str], ...] = ()
 
     def valeur(self, millesime: int) -> Any:
         """La valeur en vigueur pour ``millesime``, ou None si aucune."""
@@ -294,6 +296,12 @@ def verifier_type(chemin: str, p: Parametre, valeur: Any) -> Any:
                     isinstance(x, dict) and not {"valeur", "numero", "code"} & set(x)):
                 raise RegleInvalide(chemin, f"la liste « {p.nom} » : chaque élément est un texte, ou un "
                                     f"dictionnaire avec « valeur » (ou « numero », « code »), vu {x!r}")
+            for champ, sorte in p.champs:
+                vu = x.get(champ) if isinstance(x, dict) else None
+                if vu is None or _sorte(vu) != sorte:
+                    attendus = ", ".join(f"{c} ({_nom_sorte(t)})" for c, t in p.champs)
+                    raise RegleInvalide(chemin, f"la liste « {p.nom} » : chaque élément a les champs {attendus} ; "
+                                        f"« {champ} » manque ou n'est pas {_nom_sorte(sorte)} dans {x!r}")
     return valeur
 
 
@@ -311,7 +319,7 @@ def _lire_parametre(chemin: str, nom: str, definition: Any, partenaire: str) -> 
         raise RegleInvalide(chemin, f"nom de paramètre « {nom} » invalide : minuscules, chiffres et _ seulement")
     if not isinstance(definition, dict) or "valeurs" not in definition:
         raise RegleInvalide(chemin, f"le paramètre « {nom} » doit avoir une clé « valeurs »")
-    inconnues = set(definition) - {"description", "source", "valeurs", "type", "renouveler"}
+    inconnues = set(definition) - {"description", "source", "valeurs", "type", "renouveler", "champs"}
     if inconnues:
         raise RegleInvalide(chemin, f"clé(s) inconnue(s) pour le paramètre « {nom} » : {', '.join(sorted(inconnues))}")
     type_ = definition.get("type", "valeur")
@@ -333,9 +341,15 @@ def _lire_parametre(chemin: str, nom: str, definition: Any, partenaire: str) -> 
             valeur = valeur.date()
         periodes.append((debut, fin, valeur))
     periodes.sort(key=lambda p: p[0])
+    champs = definition.get("champs") or {}
+    if not isinstance(champs, dict) or (type_ != "referentiel" and champs) or \
+            not all(t in ("texte", "nombre") for t in champs.values()):
+        raise RegleInvalide(chemin, f"« champs » de « {nom} » : pour une liste (type referentiel), un "
+                            "dictionnaire champ → texte ou nombre, p. ex. {numero: nombre, libelle: texte}")
     source = definition.get("source") or {}
     p = Parametre(nom, str(definition.get("description", "")), source, tuple(periodes), type_,
-                  chemin, partenaire, bool(definition.get("renouveler", False)))
+                  chemin, partenaire, bool(definition.get("renouveler", False)),
+                  champs=tuple((str(c), str(t)) for c, t in champs.items()))
     if type_ != "valeur":
         for _, _, v in periodes:
             if not _a_renseigner(v):
