@@ -37,3 +37,11 @@ def test_adresses_absolues_et_nom_de_feuille():
     for illisible in ("", "5C", "C", "A1:B2", "ABCD1"):
         with pytest.raises(ValueError):
             decouper_a1(illisible)
+
+
+def test_chiffres_non_ascii_refuses():
+    """« C٥ » (chiffre arabe-indien) ou « C５ » (pleine chasse) n'est pas la cellule C5 : \\d les
+    admettrait, int() les lirait, et une adresse tapée de travers viserait une autre cellule."""
+    for illisible in ("C٥", "$C$٥", "Programmation!C５", "C1٢"):
+        with pytest.raises(ValueError):
+            decouper_a1(illisible)
