@@ -527,11 +527,13 @@ def test_une_liste_datee_mal_ecrite_est_refusee(tmp_path: Path) -> None:
 
     chemin = tmp_path / "listes.yaml"
     chemin.write_text("x_liste: {type: referentiel, valeurs: {2023: [A, [B, C]]}}\n"
-                      "y_liste: {type: referentiel, valeurs: {2023: Droit commun}}\n", encoding="utf-8")
+                      "y_liste: {type: referentiel, valeurs: {2023: Droit commun}}\n"
+                      "z_liste: {type: referentiel, valeurs: {2023: []}}\n", encoding="utf-8")
     with pytest.raises(RegleInvalide) as e:
         Parametres().ajouter_fichier(chemin, "x")
     assert "la liste « x_liste » : chaque élément est un texte, ou un dictionnaire avec « valeur »" in e.value.message
     assert "« y_liste » attend une liste [a, b], vu un texte" in e.value.message
+    assert "la liste « z_liste » est vide : donnez ses valeurs" in e.value.message
 
 
 def test_une_periode_en_chiffres_non_ascii_est_refusee(tmp_path: Path) -> None:

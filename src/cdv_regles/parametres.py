@@ -291,6 +291,8 @@ def verifier_type(chemin: str, p: Parametre, valeur: Any) -> Any:
     if p.type == "colonnes" and not all(isinstance(x, str) for x in valeur):
         raise RegleInvalide(chemin, f"le paramètre « {p.nom} » attend des identifiants de colonnes (textes)")
     if p.type == "referentiel":
+        if not valeur:  # une liste fermée vide : aucune valeur admise, un menu vide
+            raise RegleInvalide(chemin, f"la liste « {p.nom} » est vide : donnez ses valeurs (au moins une)")
         for x in valeur:
             if isinstance(x, bool) or not isinstance(x, str | int | dict) or (
                     isinstance(x, dict) and not {"valeur", "numero", "code"} & set(x)):
