@@ -157,9 +157,11 @@ def _sommes(cols: list[Any], rangees: list[list[Any]]) -> dict[int, float]:
             and any(r[j] is not None for r in rangees)}
 
 
-def ecrire_xlsx(chemin: Path, *, tableau: bool = True, saisies_types: bool = False) -> Path:
+def ecrire_xlsx(chemin: Path, *, tableau: bool = True, saisies_types: bool = False,
+                dossier_sous_le_tableau: bool = False) -> Path:
     """Le classeur xlsxwriter. ``tableau`` : un Tableau Excel avec ligne de total ; sinon un filtre
-    automatique, un « Sous-total » après CV23-103 et un « TOTAL » après une ligne vide."""
+    automatique, un « Sous-total » après CV23-103 et un « TOTAL » après une ligne vide.
+    ``dossier_sous_le_tableau`` : un dossier de plus, tapé sous la ligne de total, hors du Tableau."""
     import xlsxwriter
     from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -240,6 +242,8 @@ def ecrire_xlsx(chemin: Path, *, tableau: bool = True, saisies_types: bool = Fal
     else:
         ws.write_row(e, 0, entetes, wb.add_format({"bold": True, "text_wrap": True}))
         ws.autofilter(e, 0, fin, derniere_col)
+    if tableau and dossier_sous_le_tableau:
+        ecrire_rangee(fin + 2, [*rangees[0][:j_num], "CV23-199", *rangees[0][j_num + 1:]])
     ws.write_string(premiere + 1, derniere_col, "relancé le 3/02")
     ws.freeze_panes(e + 1, 1)
     wb.close()

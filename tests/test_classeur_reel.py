@@ -273,3 +273,22 @@ def test_la_synthese_ne_compte_pas_les_totaux(fichiers) -> None:
     perimetre = calculer_synthese(verifier(fichiers["filtre"]), greffons)["rubriques"]["socle"]["perimetre"]
     assert perimetre["dossiers"] == len(NUMEROS)
     assert perimetre["cout_total"] == 20_000 * len(NUMEROS)
+
+
+def test_un_dossier_tape_sous_le_tableau_excel_est_signale(tmp_path) -> None:
+    """Sous la ligne de total d'un Tableau Excel, hors de lui : pas lu comme un dossier (décision
+    écrite dans la règle), mais jamais en silence."""
+    from cdv_regles.verification import verifier_fichier
+
+    avec = ecrire_xlsx(tmp_path / "sous.xlsx", dossier_sous_le_tableau=True)
+    sans = ecrire_xlsx(tmp_path / "seul.xlsx")
+    r = verifier_fichier(avec, millesime=2023, date_reference=dt.date(2023, 3, 1))
+    r0 = verifier_fichier(sans, millesime=2023, date_reference=dt.date(2023, 3, 1))
+    hors = [c for c in r.constats if c.regle == "SCH-LIGNES-HORS-TABLEAU"]
+    assert len(hors) == 1 and hors[0].gravite == "alerte"
+    derniere = max(r.tableau.lignes + [n for n, _ in r.tableau.totaux])
+    assert f"en ligne {derniere + 1}, hors du Tableau" in hors[0].message
+    assert r.nb_dossiers == r0.nb_dossiers and "CV23-199" not in r.cadre["_dossier"].to_list()
+    assert not [c for c in r0.constats if c.regle in ("SCH-LIGNES-HORS-TABLEAU", "SCH-LIGNES-IGNOREES")]
+    # Le reste des constats ne change pas.
+    assert [c for c in r.constats if c.regle != "SCH-LIGNES-HORS-TABLEAU"] == r0.constats

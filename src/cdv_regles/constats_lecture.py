@@ -37,7 +37,7 @@ def constats_lecture(tableau: Tableau, regles: list[Regle], dossiers: dict[int, 
         if r and noms:
             champs = {"colonnes": ", ".join(f"« {n} »" for n in noms), "colonne": noms[0]}
             constats.append(r.constat("", None, (), (), r.rediger(champs)))
-    r = par_type.get("lignes_ignorees")
+    r = par_type.get("lignes_hors_tableau" if tableau.ignorees_sous_tableau else "lignes_ignorees")
     if r and tableau.ligne_donnees_ignorees:
         champs = {"ligne": str(tableau.ligne_donnees_ignorees),
                   "derniere": str(tableau.lignes[-1]) if tableau.lignes else str(tableau.ligne_donnees_ignorees)}

@@ -50,6 +50,7 @@ class Tableau:
     feuille: str | None = None
     # Première ligne de données restée hors du tableau, après une ligne vide (non contrôlée).
     ligne_donnees_ignorees: int | None = None
+    ignorees_sous_tableau: bool = False  # après la fin d'un Tableau Excel, pas après une ligne vide
     # Ce que la lecture a compris, pour le dire à l'agent (rapports, feuille Contrôles).
     ligne_entete: int | None = None
     totaux: list[tuple[int, str]] = field(default_factory=list)  # (ligne, libellé), écartées
@@ -106,6 +107,7 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
         position=position, entetes_lus=entetes_lus,
         absentes=[c for c in colonnes if c.id not in source], inconnues=inconnues, doubles=doubles,
         chemin=brute.chemin, feuille=brute.feuille, ligne_donnees_ignorees=brute.ligne_donnees_ignorees,
+        ignorees_sous_tableau=brute.ignorees_sous_tableau,
         ligne_entete=brute.ligne_entete, totaux=list(brute.totaux), lignes_vides=brute.lignes_vides,
         format=brute.format,
     )

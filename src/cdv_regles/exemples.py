@@ -12,6 +12,7 @@ et décalé d'autant d'années pour les autres (``exemple_pour``) :
     {colonnes_en_plus: {"Référent interne": "Mme X"}}     # colonne ajoutée
     {message_contient: "après la date limite", piece_cerfa: "Non"}
     {ligne_apres_vide: true}                              # données après une ligne vide
+    {ligne_hors_tableau: true}                            # données sous un Tableau Excel, hors de lui
     {ligne_total: true}                                   # une ligne « TOTAL » sous le dossier
     {millesimes: "2024-", qpv: "QN05935M"}                # pour ces millésimes seulement
 
@@ -36,7 +37,7 @@ from cdv_regles.lecture import TableBrute
 from cdv_regles.regle import Regle
 
 CLES_SPECIALES = {"lignes", "date_reference", "parametres", "colonnes_absentes", "colonnes_en_plus",
-                  "message_contient", "ligne_apres_vide", "ligne_total",
+                  "message_contient", "ligne_apres_vide", "ligne_hors_tableau", "ligne_total",
                   "millesimes"}
 _DATE_FR = re.compile(r"\b([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\b")
 _DATE_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
@@ -137,7 +138,10 @@ def table_exemple(exemple: dict[str, Any], catalogue: Catalogue) -> TableBrute:
                  **partielle}
         donnees.append([_brut(ligne.get(c.id)) for c in colonnes] + list(en_plus.values()))
     # « ligne_apres_vide: true » : des données traînent après une ligne vide, hors du tableau.
+    # « ligne_hors_tableau: true » : de même, sous un Tableau Excel qui s'arrête avant elles.
     ignoree = len(donnees) + 3 if exemple.get("ligne_apres_vide") else None
+    if exemple.get("ligne_hors_tableau"):
+        ignoree = len(donnees) + 2
     numeros = list(range(2, len(donnees) + 2))
     totaux: list[tuple[int, str]] = []
     if exemple.get("ligne_total"):  # reconnue par la lecture, comme dans un vrai classeur
@@ -152,7 +156,8 @@ def table_exemple(exemple: dict[str, Any], catalogue: Catalogue) -> TableBrute:
     return TableBrute(chemin="exemple", feuille="Programmation", entetes=entetes,
                       colonnes_excel=list(range(len(entetes))), lignes=donnees,
                       numeros=numeros, ligne_entete=1,
-                      ligne_donnees_ignorees=ignoree, totaux=totaux)
+                      ligne_donnees_ignorees=ignoree, totaux=totaux,
+                      ignorees_sous_tableau=bool(exemple.get("ligne_hors_tableau")))
 
 
 def _brut(v: Any) -> Any:

@@ -166,7 +166,7 @@ def construire(
     numeros: list[int] = []
     largeur = retenues[-1] + 1
     prendre = operator.itemgetter(*retenues)  # au moins ENTETES_MIN colonnes : un tuple
-    ignorees = None
+    ignorees = hors_tableau = None
     i = debut
     while i < fin_tableau:
         rangee = grille[i]
@@ -205,8 +205,10 @@ def construire(
     elif i == fin_tableau < len(grille):
         # Sous un Tableau Excel (hors de lui) : une ligne « TOTAL » tapée à la main est dite.
         suite = [k for k in range(fin_tableau, len(grille)) if numero(k) != total_tableau]
-        apres, _ = apres_la_fin(entetes, suite, projetee, ligne_vide, index)
+        apres, premiere = apres_la_fin(entetes, suite, projetee, ligne_vide, index)
         totaux += [(numero(k), libelle) for k, libelle in apres]
+        if premiere is not None:  # un dossier tapé sous le Tableau, hors de lui : jamais en silence
+            hors_tableau = numero(premiere)
     if total_tableau is not None and fin_tableau == total_tableau - premiere_ligne \
             and fin_tableau < len(grille) and not ligne_vide(grille[fin_tableau]):
         rangee = grille[fin_tableau]
@@ -214,7 +216,10 @@ def construire(
         totaux.append((numero(fin_tableau), libelle or "ligne de total du Tableau Excel"))
     totaux.sort()
     vides = None
-    if fin_excel is not None and ignorees is None and numeros_lignes is None:
+    sous_tableau = hors_tableau is not None and ignorees is None
+    if sous_tableau:
+        ignorees = hors_tableau
+    if fin_excel is not None and (ignorees is None or sous_tableau) and numeros_lignes is None:
         derniere = max([ligne_entete] + numeros + [n for n, _ in totaux if n <= fin_excel])
         if fin_excel > derniere:
             vides = (derniere + 1, fin_excel)
@@ -222,5 +227,5 @@ def construire(
         chemin=chemin, feuille=feuille, entetes=entetes,
         colonnes_excel=[premiere_colonne + j for j in retenues],
         lignes=lignes, numeros=numeros, ligne_entete=ligne_entete, format=format,
-        ligne_donnees_ignorees=ignorees, totaux=totaux, lignes_vides=vides)
+        ligne_donnees_ignorees=ignorees, ignorees_sous_tableau=sous_tableau, totaux=totaux, lignes_vides=vides)
 

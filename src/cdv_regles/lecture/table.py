@@ -24,6 +24,8 @@ class TableBrute:
     # Première ligne non vide après la ligne vide qui a terminé le tableau : ces lignes ne sont
     # pas lues, l'appelant peut le signaler (None s'il n'y en a pas).
     ligne_donnees_ignorees: int | None = None
+    # Ces lignes suivent la fin d'un Tableau Excel (sans ligne vide) : hors du Tableau, pas lues.
+    ignorees_sous_tableau: bool = False
     # Lignes de total ou de sous-total écartées des dossiers (:mod:`.totaux`) : (numéro, libellé).
     totaux: list[tuple[int, str]] = field(default_factory=list)
     # Lignes vides (mises en forme) au bas d'un Tableau Excel, écartées : (première, dernière).

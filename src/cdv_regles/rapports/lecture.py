@@ -46,7 +46,8 @@ def lignes_lecture(resultat: Resultat) -> list[str]:
     if t.lignes_vides:
         ecartees.append(f"{_intervalle(*t.lignes_vides)} (vides, au bas du Tableau Excel)")
     if t.ligne_donnees_ignorees:
-        ecartees.append(f"à partir de la ligne {t.ligne_donnees_ignorees} (après une ligne vide)")
+        cause = "sous le Tableau Excel, hors de lui" if t.ignorees_sous_tableau else "après une ligne vide"
+        ecartees.append(f"à partir de la ligne {t.ligne_donnees_ignorees} ({cause})")
     lignes.append("Lignes écartées : " + ("; ".join(ecartees) if ecartees else "aucune") + ".")
     inconnues = ", ".join(f"« {e} »" for e in t.inconnues)
     lignes.append("Colonnes non reconnues (non contrôlées) : " + (inconnues or "aucune") + ".")
