@@ -172,6 +172,53 @@ def test_fonctions_a_valeur_fixe() -> None:
         evaluer_large("'abc' < 1")
 
 
+def _portee_financeurs(**refs):
+    from cdv_regles.referentiels import Referentiel
+
+    p = portee()
+    p.referentiels = {**REFS.tous, **refs,
+                      "f": Referentiel("f", ["B", "A"], details=[{"code": "B", "colonne": "b"},
+                                                                 {"code": "A", "colonne": "a"}])}
+    return p
+
+
+def test_colonnes_de_donne_les_colonnes_d_une_liste_dans_son_ordre():
+    from cdv_regles.expressions import Colonnes
+
+    p = _portee_financeurs()
+    assert Compilateur(p).compiler("colonnes_de(referentiel('f'))") == Colonnes(("b", "a"))
+    e = Compilateur(p).compiler("somme(colonnes_de(referentiel('f')))")
+    assert DF.select(e.alias("r"))["r"].to_list() == [11.0, 2.0, 5.0]
+
+
+@pytest.mark.parametrize(("texte", "attendu"), [
+    ("colonnes_de('f')", "colonnes_de() attend referentiel(\"nom\") en 1er argument"),
+    ("colonnes_de(referentiel('f'), 'montant')", "n'ont pas tous un champ « montant » (texte) ; champs vus : "
+                                                "code, colonne"),
+    ("colonnes_de(referentiel('f'), 'code')", "la liste « f » cite des colonnes inconnues (champ « code ») : B, A"),
+    ("colonnes_de(referentiel('financeurs'))", "cite des colonnes inconnues (champ « colonne ») : montant_etat"),
+    ("colonnes_de(referentiel('f')) > 0", "une liste de colonnes s'utilise dans somme()"),
+])
+def test_colonnes_de_refuse_ce_qui_n_est_pas_une_liste_de_colonnes(texte, attendu):
+    with pytest.raises(ExpressionInvalide) as e:
+        Compilateur(_portee_financeurs()).compiler(texte)
+    assert attendu in str(e.value)
+
+
+def test_une_liste_datee_sans_valeurs_pour_le_millesime_ne_s_applique_pas():
+    """Comme un paramètre non défini : la règle qui cite la liste ne s'applique pas (le millésime
+    lui-même est refusé plus tôt, par exiger_renseignes) ; un nom inconnu reste une faute."""
+    from cdv_regles.expressions import ParametreNonDefini
+
+    p = _portee_financeurs()
+    p.referentiels = {n: r for n, r in p.referentiels.items() if n != "financeurs"}
+    p.types_parametres = {"financeurs": "referentiel"}
+    with pytest.raises(ParametreNonDefini):
+        Compilateur(p).compiler("somme(colonnes_de(referentiel('financeurs'))) > 0")
+    with pytest.raises(ExpressionInvalide, match="référentiel inconnu « financeur »"):
+        Compilateur(p).compiler("colonnes_de(referentiel('financeur'))")
+
+
 # --- le LISEZMOI documente chaque fonction, avec un exemple qui se compile (à la datasette) -------
 
 LISEZMOI = Path(__file__).resolve().parents[1] / "regles" / "LISEZMOI.md"

@@ -75,6 +75,35 @@ def test_message_qui_cite_un_champ_inconnu(tmp_path, environnement_2023):
         compiler(regle, environnement_2023[1], dt.date(2023, 3, 1))
 
 
+@pytest.mark.parametrize(("colonnes", "attendu"), [
+    ('["colonnes_de(referentiel(\'financeurs\'))"]',
+     ("montant_etat", "montant_cavm", "montant_departement", "montant_region", "montant_caf", "montant_ars",
+      "montant_cpam")),
+    ("[piece_cerfa, colonnes_financement]", ("piece_cerfa", "montant_etat", "montant_cavm", "bonus_egalite")),
+    ("[piece_cerfa, piece_budget]", ("piece_cerfa", "piece_budget")),
+])
+def test_colonnes_en_cause_ecrites_ou_calculees(tmp_path, environnement_2023, colonnes, attendu):
+    """« colonnes: » admet des identifiants et des listes de colonnes (paramètre, colonnes_de), dans
+    l'ordre écrit : les cellules colorées suivent la liste des financeurs du millésime."""
+    chemin = ecrire(tmp_path, REGLE_OK.replace("    exiger:", f"    colonnes: {colonnes}\n    exiger:"))
+    compilee = compiler(lire(chemin, environnement_2023)[0], environnement_2023[1], dt.date(2023, 3, 1))
+    assert compilee.colonnes[:len(attendu)] == attendu
+
+
+@pytest.mark.parametrize(("colonnes", "attendu"), [
+    ("[piece_x]", "colonnes inconnues : piece_x"),
+    ("[tolerance_equilibre]", "« colonnes » : « tolerance_equilibre » n'est ni une colonne ni une liste"),
+    ('["valeurs_de(referentiel(\'financeurs\'), \'nom\')"]', "n'est ni une colonne ni une liste de colonnes"),
+    ('["colonnes_de(referentiel(\'financeurs\'), \'nom\')"]',
+     "la liste « financeurs » cite des colonnes inconnues (champ « nom ») : État (politique de la ville)"),
+])
+def test_colonnes_en_cause_fautives_refusees(tmp_path, environnement_2023, colonnes, attendu):
+    chemin = ecrire(tmp_path, REGLE_OK.replace("    exiger:", f"    colonnes: {colonnes}\n    exiger:"))
+    with pytest.raises(RegleInvalide) as e:
+        compiler(lire(chemin, environnement_2023)[0], environnement_2023[1], dt.date(2023, 3, 1))
+    assert attendu in e.value.message and "PIE-ESSAI" in e.value.message
+
+
 def test_parametres_dates_par_millesime(tmp_path):
     chemin = ecrire(tmp_path, """
 enveloppe_region:

@@ -126,7 +126,7 @@ def test_une_date_limite_2023_ne_vaut_pas_pour_2024() -> None:
 
     p = charger_parametres(charger())
     for nom in ("limite_note_intention", "limite_dossier_definitif", "limite_bilan_precedent",
-                "fin_contrat_de_ville", "colonnes_financeurs_cdv", "region_orientations", "caf_orientations"):
+                "fin_contrat_de_ville", "region_orientations", "caf_orientations"):
         assert p.tous[nom].defini(2023) and not p.tous[nom].defini(2024), nom
     # Ce qui dure (seuils, colonnes du tableau, protocole 2019) continue.
     for nom in ("tolerance_equilibre", "colonnes_financement", "criteres_marqueur_1"):
@@ -296,8 +296,10 @@ def test_ouvrir_2027_refuse_avant_d_etre_rempli_puis_tourne(tmp_path: Path, monk
     assert "socle.yaml" in fichiers and "region-hdf.yaml" in fichiers and "caf-nord.yaml" in fichiers
     socle = (dossier / "2027" / "socle.yaml").read_text(encoding="utf-8")
     for nom in ("ouverture_appel", "fin_bilans", "limite_note_intention", "limite_dossier_definitif",
-                "limite_bilan_precedent", "fin_contrat_de_ville", "colonnes_financeurs_cdv"):
+                "limite_bilan_precedent", "fin_contrat_de_ville", "financeurs"):
         assert f"\n  {nom}:\n" in socle
+    # Les colonnes des financeurs viennent de la liste « financeurs » : rien d'autre à renseigner.
+    assert "colonnes_financeurs_cdv" not in socle
     assert "valeur: à renseigner" in socle and "precedent: 2022-09-16" in socle
     assert "tolerance_equilibre" not in socle  # ce qui dure n'est pas à renseigner
 
@@ -481,6 +483,36 @@ def test_le_bouton_refuse_un_millesime_sans_sa_liste(tmp_path: Path, monkeypatch
     assert resume == {"erreur": message}
     assert "le millésime 2024 n'est pas prêt" in message and "liste « financeurs » (Financeurs du Contrat" in message
     assert "Traceback" not in message
+
+
+FINANCEURS_2024 = ["État (politique de la ville)", "Valenciennes Métropole", "Département du Nord",
+                   "Région Hauts-de-France", "CAF du Nord", "ARS Hauts-de-France"]
+
+
+def _financeur_cdv(m: int, tmp_path: Path) -> dict[str, dict[str, Any]]:
+    lignes = [{"numero_dossier": "A", "montant_etat": None, "montant_cavm": None, "montant_cpam": "13 000"},
+              {"numero_dossier": "B", "montant_etat": None, "montant_cavm": None, "fonds_propres": "20 000"}]
+    _, rapport = constats(table(m, lignes, tmp_path / f"f{m}.xlsx"), "--millesime", str(m), "--date", f"{m}-03-01")
+    return {c["dossier"]: c for c in rapport["constats"] if c["regle"] == "BUD-FINANCEUR-CDV"}
+
+
+def test_fictif_2024_les_financeurs_du_contrat_sont_ceux_du_millesime(fictif: Path, tmp_path: Path) -> None:
+    """BUD-FINANCEUR-CDV prend colonnes et noms des financeurs dans la liste du millésime : la
+    CPAM du Hainaut, financeur en 2023, ne l'est plus dans la liste fictive 2024."""
+    f23, f24 = _financeur_cdv(2023, tmp_path), _financeur_cdv(2024, tmp_path)
+    assert sorted(f23) == ["B"]  # en 2023, une demande à la CPAM seule suffit
+    assert sorted(f24) == ["A", "B"]  # en 2024 (fictif), la CPAM n'est plus un financeur du contrat
+    noms23 = ", ".join(FINANCEURS_2024) + " et CPAM du Hainaut"
+    noms24 = ", ".join(FINANCEURS_2024[:-1]) + " et ARS Hauts-de-France"
+    assert f"vides ou à 0) ; ceux du millésime 2023 sont : {noms23}. Vérifiez la ligne" in f23["B"]["message"]
+    for dossier in ("A", "B"):
+        assert f"ceux du millésime 2024 sont : {noms24}. Vérifiez la ligne" in f24[dossier]["message"]
+        assert "CPAM" not in f24[dossier]["message"]
+    # Les cellules en cause : les colonnes des financeurs du millésime, dans l'ordre de la liste.
+    entetes23 = f23["B"]["colonnes"]
+    assert entetes23[0] == "Montant sollicité État (politique de la ville)" and len(entetes23) == 7
+    assert entetes23[-1] == "Montant sollicité CPAM du Hainaut"
+    assert f24["A"]["colonnes"] == entetes23[:-1]
 
 
 def test_ouvrir_2027_propose_les_listes_a_renseigner(tmp_path: Path) -> None:

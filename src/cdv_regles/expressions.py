@@ -92,11 +92,14 @@ class Portee:
 Valeur = Any  # pl.Expr ou littéral Python
 
 
+_LISTE_DE_COLONNES = "une liste de colonnes s'utilise dans somme(), max_de(), nb_oui()…"
+
+
 def _lit(v: Valeur) -> pl.Expr:
     if isinstance(v, pl.Expr):
         return v
     if isinstance(v, Colonnes):
-        raise ExpressionInvalide("une liste de colonnes s'utilise dans somme(), max_de(), nb_oui()…")
+        raise ExpressionInvalide(_LISTE_DE_COLONNES)
     if isinstance(v, list):
         return pl.lit(pl.Series(v))
     return pl.lit(v)
@@ -116,7 +119,7 @@ class Compilateur:
             "referentiel": self._referentiel, "total": self._total, "nombre": self._nombre,
             "doublon": self._doublon, "joindre": self._joindre, "annee": self._annee,
             "arrondi": self._arrondi, "abs": self._abs,
-            "valeurs_de": self._valeurs_de, "nb_elements": self._nb_elements,
+            "valeurs_de": self._valeurs_de, "colonnes_de": self._colonnes_de, "nb_elements": self._nb_elements,
             "non_coches": self._non_coches, "valeurs_ou": self._valeurs_ou,
             "contient": self._contient, "mots_trouves": self._mots_trouves,
             "date_du_millesime": self._date_du_millesime, "anciens_noms": self._anciens_noms,
@@ -270,6 +273,8 @@ class Compilateur:
                                      "comparez des valeurs de même type")
 
     def _comparer(self, op: ast.cmpop, g: Valeur, d: Valeur) -> Valeur:
+        if isinstance(g, Colonnes) or isinstance(d, Colonnes):
+            raise ExpressionInvalide(_LISTE_DE_COLONNES)
         if isinstance(op, ast.In | ast.NotIn):
             if not isinstance(d, list):
                 raise ExpressionInvalide("« dans » attend une liste à droite, p. ex. statut dans etapes_definitives")
@@ -431,6 +436,11 @@ class Compilateur:
         return pl.when(s.is_null()).then(None).otherwise(s.str.contains(r"^W[0-9]{9}$").fill_null(False))
 
     def _referentiel(self, nom: Valeur) -> Referentiel:
+        if isinstance(nom, str) and nom not in self.portee.referentiels \
+                and self.portee.types_parametres.get(nom) == "referentiel":
+            # une liste datée sans valeurs pour ce millésime : la règle ne s'y applique pas (comme
+            # un paramètre non défini ; le millésime est refusé avant, par exiger_renseignes)
+            raise ParametreNonDefini(nom)
         if not isinstance(nom, str) or nom not in self.portee.referentiels:
             connus = ", ".join(sorted(self.portee.referentiels))
             raise ExpressionInvalide(f"référentiel inconnu « {nom} » (connus : {connus})")
@@ -505,6 +515,26 @@ class Compilateur:
         if champ is None:
             return list(ref.valeurs)
         return [d.get(champ) for d in ref.details]
+
+    def _colonnes_de(self, ref: Valeur, champ: str = "colonne") -> Colonnes:
+        """Les colonnes que nomme un champ des entrées d'un référentiel, dans l'ordre de la liste
+        (les colonnes de montant des financeurs du millésime), comme un paramètre de type colonnes."""
+        if not isinstance(ref, Referentiel):
+            raise ExpressionInvalide("colonnes_de() attend referentiel(\"nom\") en 1er argument")
+        if not isinstance(champ, str):
+            raise ExpressionInvalide("colonnes_de() attend le nom d'un champ (texte) en 2e argument")
+        ids = [d.get(champ) for d in ref.details]
+        if not ids:
+            raise ExpressionInvalide(f"colonnes_de() : la liste « {ref.nom} » est vide pour ce millésime")
+        if any(not isinstance(c, str) for c in ids):
+            raise ExpressionInvalide(f"colonnes_de() : les éléments de la liste « {ref.nom} » n'ont pas tous "
+                                     f"un champ « {champ} » (texte) ; champs vus : "
+                                     f"{', '.join(sorted({k for d in ref.details for k in d})) or 'aucun'}")
+        inconnues = [c for c in ids if c not in self.portee.colonnes]
+        if inconnues:
+            raise ExpressionInvalide(f"la liste « {ref.nom} » cite des colonnes inconnues (champ « {champ} ») : "
+                                     f"{', '.join(inconnues)}")
+        return Colonnes(tuple(dict.fromkeys(ids)))
 
     def _non_coches(self, *args: Valeur) -> pl.Expr:
         """Les en-têtes des cases qui ne valent pas Oui (pour dire ce qui manque)."""

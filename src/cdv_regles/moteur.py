@@ -146,13 +146,13 @@ def compiler(regle: Regle, catalogue: Catalogue, date_reference: dt.date,
         exiger = comp.compiler(regle.exiger) if regle.exiger else None
         colonnes_exiger = set(vues)
         valeurs = {nom: comp.compiler(texte) for nom, texte in regle.valeurs.items()}
+        colonnes = _en_cause(regle, comp) if regle.colonnes else tuple(sorted(colonnes_exiger))
     except ParametreNonDefini:
         return None  # un paramètre cité n'a pas de valeur pour ce millésime : la règle ne s'y applique pas
     except ExpressionInvalide as e:
         raise RegleInvalide(regle.chemin, str(e), regle.id) from None
     if isinstance(exiger, Colonnes):
         raise RegleInvalide(regle.chemin, "« exiger » doit être une condition", regle.id)
-    colonnes = tuple(regle.colonnes) if regle.colonnes else tuple(sorted(colonnes_exiger))
     inconnues = [c for c in colonnes if c not in p.colonnes]
     if inconnues:
         raise RegleInvalide(regle.chemin, f"colonnes inconnues : {', '.join(inconnues)}", regle.id)
@@ -171,6 +171,23 @@ def compiler(regle: Regle, catalogue: Catalogue, date_reference: dt.date,
                 regle.chemin, f"le message cite {{{f}}} : ni une colonne, ni une valeur calculée, "
                 "ni un paramètre", regle.id)
     return RegleCompilee(regle, applicable, exiger, valeurs, colonnes, champs, comp.derivations)
+
+
+def _en_cause(regle: Regle, comp: Compilateur) -> tuple[str, ...]:
+    """Les colonnes de « colonnes: » : des identifiants, ou des expressions qui valent une liste
+    de colonnes (``colonnes_financement``, ``colonnes_de(referentiel('financeurs'))``), dans
+    l'ordre écrit. Un nom qui n'est ni colonne ni paramètre reste tel quel (refusé ensuite, nommé)."""
+    ids: list[str] = []
+    for texte in regle.colonnes or []:
+        if texte in comp.portee.colonnes or (texte.isidentifier() and texte not in comp.portee.parametres):
+            ids.append(texte)
+            continue
+        v = comp.compiler(texte)
+        if not isinstance(v, Colonnes):
+            raise ExpressionInvalide(f"« colonnes » : « {texte} » n'est ni une colonne ni une liste de colonnes "
+                                     "(paramètre de type colonnes, colonnes_de(…))")
+        ids += v.ids
+    return tuple(dict.fromkeys(ids))
 
 
 def evaluer(df: pl.DataFrame, regles: list[RegleCompilee], catalogue: Catalogue,

@@ -25,9 +25,9 @@ def exporter() -> None:
 @options.sortie(requis=True, metavar="FICHIER.csv",
                 aide="CSV à écrire (jamais le tableau lui-même ; « - » : sur la sortie standard).")
 @click.option("--financeur", "financeurs", multiple=True, metavar="CODE",
-              help="Financeur à exporter, par son code (etat, valenciennes-metropole, departement-nord, "
-                   "region-hdf, caf-nord, ars-hdf, cpam-hainaut) ou sa clé (cavm…) ; répétable. "
-                   "Défaut : les sept financeurs du Contrat de Ville.")
+              help="Financeur à exporter, par son code (celui de son greffon, p. ex. etat, caf-nord : "
+                   "voir cdv-regles plugins) ou sa clé (cavm…) ; répétable. Défaut : tous les financeurs "
+                   "du millésime (liste « financeurs »).")
 @click.option("--statut", "statuts", multiple=True, metavar="STATUT",
               help="Statut des dossiers exportés ; répétable. Défaut : « Validé en comité ».")
 @click.option("--date-convention", type=options.DateFr(), metavar="AAAA-MM-JJ",

@@ -7,7 +7,7 @@ l'outil installé ne remplace jamais, au lieu de le chercher dans les paramètre
     [attribuants]
     valenciennes-metropole = "SIRET à 14 chiffres"
 
-Les clés sont les codes des financeurs (``cdv-regles exporter scdl --help``) ou leurs clés
+Les clés sont les codes des financeurs (ceux de leurs greffons, ``cdv-regles plugins``) ou leurs clés
 courtes (``cavm``, ``caf``…). Un SIRET écrit ici l'emporte sur celui des paramètres
 (``regles/parametres/attribuants.yaml``).
 """
