@@ -331,7 +331,9 @@ def test_fin_d_un_tableau_excel_ligne_de_total_exclue(tmp_path):
         "xl/tables/table1.xml": table, "xl/worksheets/_rels/sheet1.xml.rels": rels})
     t = lire_table(chemin)
     assert [ligne[0] for ligne in t.lignes] == ["D1", "D2"]
-    assert t.ligne_donnees_ignorees is None
+    # La rangée tapée sous le Tableau, hors de lui, n'est pas un dossier, mais elle est dite
+    # (SCH-LIGNES-HORS-TABLEAU), jamais ignorée en silence.
+    assert t.ligne_donnees_ignorees == 5 and t.ignorees_sous_tableau
 
 
 def test_xlsm_et_classeur_mal_nomme(tmp_path):
