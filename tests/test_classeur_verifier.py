@@ -351,6 +351,58 @@ def test_feuille_vide_et_erreur_imprevue(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert book.app.screen_updating is True
 
 
+def _regles_controles(book: FauxBook) -> list[str]:
+    tout = book.sheets[F.FEUILLE_CONTROLES].used_range.options(ndim=2).value
+    return [r[3] for r in tout[LIGNE_ENTETE_CONTROLES:]]
+
+
+def test_le_bouton_suit_cdv_regles_desactiver_comme_la_cli(exemple, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CDV_REGLES_DESACTIVER retire un greffon du bouton comme de la ligne de commande ; un nom
+    inconnu, ou le socle, est refusé par le même message, et le passage précédent reste intact."""
+    from cdv_regles.verification import verifier_table
+
+    date_ref, dossiers = exemple
+    # Une demande à la CAF sur l'orientation 2 : hors de ses missions (règle CAF-MISSIONS, greffon caf-nord).
+    caf = [{**dossiers[0], "montant_caf": "2 500", "fonds_propres": "4 500"}]
+    monkeypatch.delenv("CDV_REGLES_DESACTIVER", raising=False)
+    book = classeur_de_test(caf)
+    assert "erreur" not in verifier(book, date_reference=date_ref)
+    assert any(r.startswith("CAF-MISSIONS") for r in _regles_controles(book))
+
+    monkeypatch.setenv("CDV_REGLES_DESACTIVER", "caf-nord")
+    book = classeur_de_test(caf)
+    resume = verifier(book, date_reference=date_ref)
+    assert "erreur" not in resume, resume
+    regles = _regles_controles(book)
+    assert regles and not any(r.startswith("CAF-") for r in regles)
+    # Les mêmes constats que la ligne de commande, où la variable passe par options.desactives.
+    from cdv_regles.greffons import noms_desactives
+    from cdv_regles.lecture import table_depuis_valeurs
+
+    prog = book.sheets[F.FEUILLE_PROGRAMMATION]
+    brute = table_depuis_valeurs(prog.used_range.options(ndim=2).value, chemin=book.name, feuille=prog.name,
+                                 premiere_ligne=1, premiere_colonne=0)
+    cli = verifier_table(brute, millesime=2023, date_reference=date_ref, desactives=noms_desactives())
+    assert resume["constats"] == len(cli.constats) == len(regles)
+    assert sorted(regles) == sorted(c.regle for c in cli.constats)
+    avant = dict(book.sheets[F.FEUILLE_CONTROLES].valeurs)
+    couleurs = dict(book.sheets[F.FEUILLE_PROGRAMMATION].couleurs)
+
+    for valeur, attendu_texte in [
+        ("caf-nrod", "variable d'environnement CDV_REGLES_DESACTIVER='caf-nrod' : greffon inconnu : caf-nrod. "
+                     "Greffons installés : ars-hdf, caf-nord"),
+        ("socle", "le socle (règles communes) ne peut pas être désactivé."),
+    ]:
+        monkeypatch.setenv("CDV_REGLES_DESACTIVER", valeur)
+        resume = verifier(book, date_reference=date_ref)
+        message = book.app.alertes[-1]["prompt"]
+        assert resume == {"erreur": message} and book.app.alertes[-1]["mode"] == "critical"
+        assert attendu_texte in message and "Vos saisies n'ont pas été modifiées." in message
+        assert "Traceback" not in message
+        assert book.sheets[F.FEUILLE_CONTROLES].valeurs == avant
+        assert book.sheets[F.FEUILLE_PROGRAMMATION].couleurs == couleurs
+
+
 def test_millesime_lu_dans_le_classeur(exemple) -> None:
     date_ref, dossiers = exemple
     book = classeur_de_test(dossiers)

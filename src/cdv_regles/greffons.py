@@ -102,9 +102,10 @@ def greffons_inconnus(noms: list[str]) -> str | None:
 
 
 def noms_desactives(option: tuple[str, ...] | list[str] = ()) -> set[str]:
-    """Greffons désactivés par l'option ``--sans`` et la variable CDV_REGLES_DESACTIVER ; un nom
-    de la variable qui n'est pas un greffon installé est refusé comme pour ``--sans`` (une faute
-    de frappe laisserait le greffon actif sans rien dire)."""
+    """Greffons désactivés par l'option ``--sans`` et la variable CDV_REGLES_DESACTIVER (seul
+    lecteur de la variable : ligne de commande, bouton « Vérifier », synthèse). Un nom de la
+    variable qui n'est pas un greffon installé est refusé comme pour ``--sans`` (une faute de
+    frappe laisserait le greffon actif sans rien dire) ; le socle ne se désactive jamais."""
     from cdv_regles.erreurs import ErreurCdv
 
     brute = os.environ.get(VARIABLE_DESACTIVER, "")
@@ -113,7 +114,10 @@ def noms_desactives(option: tuple[str, ...] | list[str] = ()) -> set[str]:
     if refus:
         raise ErreurCdv(f"variable d'environnement {VARIABLE_DESACTIVER}={brute!r} : {refus} Corrigez-la "
                         "(noms de greffons séparés par des virgules) ou retirez-la, puis relancez.")
-    return set(noms) | {n.strip() for n in option if n.strip()}
+    desactives = set(noms) | {n.strip() for n in option if n.strip()}
+    if "socle" in desactives:
+        raise ErreurCdv("le socle (règles communes) ne peut pas être désactivé.")
+    return desactives
 
 
 def charger(desactives: set[str] | None = None) -> Greffons:

@@ -139,13 +139,9 @@ def echec_si() -> Callable[[F], F]:
 
 def desactives(option_sans: Sequence[str]) -> set[str]:
     """Les greffons à désactiver (``--sans`` et CDV_REGLES_DESACTIVER) ; le socle ne l'est jamais."""
-    from cdv_regles.erreurs import ErreurCdv
     from cdv_regles.greffons import noms_desactives
 
-    noms = noms_desactives(tuple(option_sans))
-    if "socle" in noms:
-        raise ErreurCdv("le socle (règles communes) ne peut pas être désactivé.")
-    return noms
+    return noms_desactives(tuple(option_sans))
 
 
 def _valider_sans(ctx: click.Context, param: click.Parameter, valeur: tuple[str, ...]) -> tuple[str, ...]:

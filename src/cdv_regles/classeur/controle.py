@@ -55,6 +55,11 @@ def _verifier(book: Any, date_reference: dt.date | None, maintenant: dt.datetime
         )
     grille = lire_grille(feuille)
     millesime = lire_millesime(book)
+    from cdv_regles.greffons import noms_desactives
+
+    # Comme la ligne de commande : CDV_REGLES_DESACTIVER retire des greffons (lue avant
+    # d'effacer quoi que ce soit : une variable fautive laisse le passage précédent intact).
+    desactives = noms_desactives()
     # D'abord effacer le passage précédent : couleurs, puis feuilles de résultats (réécrites).
     effacer_couleurs(book, feuille, grille)
 
@@ -79,7 +84,7 @@ def _verifier(book: Any, date_reference: dt.date | None, maintenant: dt.datetime
                                  fusions=fusions(feuille, grille.valeurs, grille.ligne, grille.colonne))
     # Les greffons de la vérification servent aussi à la synthèse : chargés une seule fois.
     date_reference = date_reference or dt.date.today()
-    greffons, catalogue = preparer(millesime, date_reference=date_reference)
+    greffons, catalogue = preparer(millesime, desactives, date_reference)
     resultat = verifier_avec(brute, greffons, catalogue, date_reference)
     resume = resultat.resume()
     controles = ecrire_controles(book, resultat, feuille.name)
