@@ -515,6 +515,28 @@ def test_fictif_2024_les_financeurs_du_contrat_sont_ceux_du_millesime(fictif: Pa
     assert f24["A"]["colonnes"] == entetes23[:-1]
 
 
+def test_un_millesime_ouvert_avec_colonnes_financeurs_cdv_dit_quoi_faire(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Un millésime ouvert avant le retrait de colonnes_financeurs_cdv le contient encore : refusé
+    (statut 2) en disant ce qui le remplace et quoi faire, pas « paramètre inconnu »."""
+    import shutil
+
+    dossier = tmp_path / "parametres"
+    shutil.copytree(FICTIF, dossier)
+    socle = dossier / "2024" / "socle.yaml"
+    d = yaml.safe_load(socle.read_text(encoding="utf-8"))
+    d["parametres"]["colonnes_financeurs_cdv"] = {"valeur": ["montant_etat"],
+                                                  "source": {"document": "NC", "section": "x"}}
+    socle.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    monkeypatch.setenv("CDV_REGLES_PARAMETRES", str(dossier))
+    r = invoquer("plugins", "--millesime", "2024")
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert str(socle) in r.stderr
+    assert ("paramètre « colonnes_financeurs_cdv » retiré : les colonnes des financeurs du contrat viennent "
+            "maintenant de la liste « financeurs » du millésime") in " ".join(r.stderr.split())
+    assert "Supprimez-le de ce fichier, puis relancez." in " ".join(r.stderr.split())
+
+
 def test_ouvrir_2027_propose_les_listes_a_renseigner(tmp_path: Path) -> None:
     """Les listes du contrat se renseignent comme les autres paramètres : « à renseigner », avec
     la liste du millésime modèle en « precedent »."""

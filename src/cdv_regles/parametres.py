@@ -92,6 +92,15 @@ class EnDefaut:
     chemin: str
 
 
+# Paramètres qui n'existent plus, et ce qui les remplace : un millésime ouvert avant leur retrait
+# les contient encore (« millesime nouveau » les y écrivait).
+RETIRES = {
+    "colonnes_financeurs_cdv": "les colonnes des financeurs du contrat viennent maintenant de la liste "
+                               "« financeurs » du millésime (champ « colonne » de chaque financeur), à tenir à "
+                               "jour dans ce même fichier",
+}
+
+
 @dataclass
 class Parametres:
     """Tous les paramètres connus (socle et partenaires), par nom."""
@@ -138,6 +147,9 @@ class Parametres:
             raise RegleInvalide(c, f"le fichier se dit du millésime {annee} mais est rangé dans {millesime}/")
         for nom, d in (donnees.get("parametres") or {}).items():
             nom = str(nom)
+            if nom in RETIRES:
+                raise RegleInvalide(c, f"paramètre « {nom} » retiré : {RETIRES[nom]}. Supprimez-le de ce "
+                                    "fichier, puis relancez.")
             if nom not in self.tous:
                 raise RegleInvalide(c, f"paramètre « {nom} » inconnu : aucun greffon installé ne le définit")
             if not isinstance(d, dict) or "valeur" not in d:
