@@ -303,6 +303,17 @@ FAUX_MODULES = {
         def cdv_regles_referentiels():
             return ["dispositifs"]
     """,
+    "financeur-incomplet": """
+        from cdv_regles.api import hookimpl
+
+        @hookimpl
+        def cdv_regles_partenaire():
+            return {"code": "faux", "nom": "Faux partenaire"}
+
+        @hookimpl
+        def cdv_regles_referentiels():
+            return {"financeurs": [{"code": "faux", "cle": "faux", "nom": "Faux financeur"}]}  # sans colonne
+    """,
     "panique": """
         from cdv_regles.api import hookimpl
 
@@ -400,6 +411,26 @@ def test_un_hook_qui_renvoie_une_mauvaise_forme_est_un_defaut(faux_greffon) -> N
         "greffon « faux » : cdv_regles_referentiels doit renvoyer un dictionnaire {liste: [valeurs]}, pas list",
         "greffon « faux » : cdv_regles_fichiers_regles doit renvoyer des chemins de fichiers (une liste), pas str",
     ]
+
+
+def test_un_financeur_ajoute_sans_ses_champs_est_un_defaut_du_greffon(faux_greffon,
+                                                                   tableau_partenaires: Path) -> None:
+    """Les règles lisent la colonne de chaque financeur (colonnes_de) : un élément ajouté sans elle
+    est refusé au greffon qui l'apporte, pas imputé à la règle du socle qui le lirait."""
+    from cdv_regles.verification import verifier_fichier
+
+    faux_greffon("financeur-incomplet")
+    r = invoquer("plugins", "--format", "json")
+    assert r.exit_code == 3
+    (defaut,) = json.loads(r.stdout)["defauts"]
+    assert defaut.startswith("greffon « faux » : cdv_regles_referentiels : la liste « financeurs » : chaque "
+                             "élément a les champs code (un texte), cle (un texte), nom (un texte), colonne (un "
+                             "texte) ; « colonne » manque ou n'est pas un texte dans {")
+    assert defaut.endswith("} ; rien n'est ajouté à la liste")
+    resultat = verifier_fichier(tableau_partenaires, millesime=2023, date_reference=dt.date(2023, 3, 1))
+    assert [d.greffon for d in resultat.defauts] == ["faux"]
+    assert "Faux financeur" not in resultat.catalogue.referentiels["financeurs"].valeurs + [
+        d.get("nom") for d in resultat.catalogue.referentiels["financeurs"].details]
 
 
 def test_un_hook_mal_signe_est_dit_en_francais(faux_greffon) -> None:

@@ -11,7 +11,7 @@ from cdv_regles.contexte import Contexte
 from cdv_regles.contrat import Colonne, colonnes_du_millesime, colonnes_socle, types_admis
 from cdv_regles.erreurs import ErreurCdv, RegleInvalide
 from cdv_regles.greffons import Defaut, Greffon, Greffons
-from cdv_regles.parametres import Parametres, ajouter_utilisateur, referentiels_du_millesime
+from cdv_regles.parametres import Parametres, ajouter_utilisateur, referentiels_du_millesime, verifier_type
 from cdv_regles.referentiels import Referentiels
 from cdv_regles.regle import Regle, lire_fichier_regles
 
@@ -102,8 +102,18 @@ def construire(greffons: Greffons, millesime: int, parametres: Parametres | None
             continue
         for nom, valeurs in ajout.items():
             try:
-                refs.etendre(str(nom), _liste(valeurs, greffon, "cdv_regles_referentiels", "des listes", defauts),
-                             f"greffon {greffon.nom}")
+                liste = _liste(valeurs, greffon, "cdv_regles_referentiels", "des listes", defauts)
+                datee = parametres.tous.get(str(nom))
+                if datee is not None and datee.type == "referentiel" and liste:
+                    # les éléments ajoutés ont les champs de la liste (un financeur : code, clé, nom,
+                    # colonne, que les règles lisent) ; sinon la faute est au greffon qui les apporte
+                    try:
+                        verifier_type(greffon.nom, datee, liste)
+                    except RegleInvalide as e:
+                        defauts.append(Defaut(greffon.nom, f"cdv_regles_referentiels : {e.raison} ; "
+                                              "rien n'est ajouté à la liste"))
+                        continue
+                refs.etendre(str(nom), liste, f"greffon {greffon.nom}")
             except RegleInvalide as e:
                 defauts.append(Defaut(greffon.nom, e.message))
 

@@ -40,3 +40,4 @@ class RegleInvalide(ErreurCdv):
         super().__init__(f"Fichier de règles refusé ({ou}) : {message}")
         self.chemin = chemin
         self.regle = regle
+        self.raison = message  # sans le préfixe, pour qui la cite ailleurs
