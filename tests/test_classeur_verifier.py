@@ -437,7 +437,12 @@ def test_verifier_appelant_utilise_le_classeur_appelant(monkeypatch: pytest.Monk
     _, dossiers = exemple
     book = classeur_de_test(dossiers)
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+    # Les réglages du processus (ramasse-miettes) sont ceux d'un clic, pas de la session de tests.
+    appels = []
+    monkeypatch.setattr("cdv_regles.processus.espacer_collecte", lambda: appels.append("espacer"))
+    monkeypatch.setattr("cdv_regles.processus.avant_l_arret", lambda: appels.append("arret"))
     c.verifier_appelant()
+    assert appels == ["espacer", "arret"]
     assert book.app.alertes and "constat(s)" in book.app.alertes[-1]["prompt"]
     assert F.FEUILLE_CONTROLES in [s.name for s in book.sheets]
 

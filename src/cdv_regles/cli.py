@@ -198,7 +198,7 @@ def cdv_regles(debug: bool) -> None:
 
 
 def main() -> None:
-    from cdv_regles.processus import espacer_collecte
+    from cdv_regles.processus import avant_l_arret, espacer_collecte
 
     espacer_collecte()
     try:
@@ -211,6 +211,8 @@ def main() -> None:
         except (BrokenPipeError, OSError):
             _tube_ferme()
         raise
+    finally:
+        avant_l_arret()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import sys
 
 
 def verifier_appelant() -> None:
-    from cdv_regles.processus import espacer_collecte
+    from cdv_regles.processus import avant_l_arret, espacer_collecte
 
     espacer_collecte()  # un clic = un Python neuf (RunPython) : réglages du processus
     try:
@@ -30,4 +30,7 @@ def verifier_appelant() -> None:
         raise SystemExit(1) from None
     from cdv_regles.classeur.controle import verifier
 
-    verifier(book)
+    try:
+        verifier(book)
+    finally:
+        avant_l_arret()  # le clic fini, ce Python s'arrête
