@@ -316,7 +316,9 @@ def resultat_lisible(m: Mesure) -> str:
     t = re.search(r"([\d\s\u202f\u00a0]+) dossier\(s\) vérifié\(s\), ([\d\s\u202f\u00a0]+) constat\(s\)"
                   r"(?: : ([^—\n]*))?", m.sortie)
     if t:
-        detail = f" ({t.group(3).strip()})" if t.group(3) else ""
+        # Les nombres du détail avec espace de milliers, comme le total (« 15 997 bloquants »).
+        detail = (" (" + re.sub(r"[0-9]{4,}", lambda n: _entier(n.group(0)), t.group(3).strip()) + ")"
+                  if t.group(3) else "")
         return f"{_entier(t.group(2))} constats{detail}"
     try:
         donnees = json.loads(m.sortie)
