@@ -408,3 +408,19 @@ def test_cellule_hostile_dans_chaque_format(tmp_path: Path, catalogue_socle, for
         assert "␛" in siret[0]["message"]
     else:
         assert "␛" in r.stdout
+
+
+def test_le_resume_texte_ecrit_les_grands_nombres_a_la_francaise() -> None:
+    """« 50 000 dossier(s) vérifié(s), 37 082 constat(s) : 15 997 bloquants… » (espace
+    insécable des milliers, comme les montants), pas « 15997 »."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from cdv_regles.affichage import NBSP
+    from cdv_regles.rapports.texte import resume_une_ligne
+
+    resume = {"dossiers": 50_000, "constats": 37_082, "millesime": 2023,
+              "par_gravite": {"bloquant": 15_997, "alerte": 7_661, "info": 13_424}}
+    ligne = resume_une_ligne(SimpleNamespace(resume=lambda: resume, date_reference=dt.date(2023, 3, 1)))
+    assert ligne.startswith(f"50{NBSP}000 dossier(s) vérifié(s), 37{NBSP}082 constat(s) : "
+                            f"15{NBSP}997 bloquants, 7{NBSP}661 alertes, 13{NBSP}424 infos")

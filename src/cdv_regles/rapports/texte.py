@@ -11,7 +11,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from cdv_regles.affichage import date as date_fr
-from cdv_regles.affichage import visible
+from cdv_regles.affichage import nombre, visible
 from cdv_regles.constats import GRAVITES
 from cdv_regles.rapports.lecture import lignes_lecture
 
@@ -33,8 +33,9 @@ def _style(texte: str, gravite: str, couleur: bool) -> str:
 def resume_une_ligne(resultat: Resultat) -> str:
     r = resultat.resume()
     g = r["par_gravite"]
-    comptes = ", ".join(f"{g[x]} {x}{'s' if g[x] > 1 else ''}" for x in GRAVITES)
-    return (f"{r['dossiers']} dossier(s) vérifié(s), {r['constats']} constat(s) : {comptes} "
+    # Les nombres comme partout ailleurs en français : « 15 997 bloquants », pas « 15997 ».
+    comptes = ", ".join(f"{nombre(g[x])} {x}{'s' if g[x] > 1 else ''}" for x in GRAVITES)
+    return (f"{nombre(r['dossiers'])} dossier(s) vérifié(s), {nombre(r['constats'])} constat(s) : {comptes} "
             f"— millésime {r['millesime']}, date de référence {date_fr(resultat.date_reference)}")
 
 
@@ -53,10 +54,10 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
         if not constats:
             continue
         if gravite == "info" and not infos:
-            lignes += [_style(f"{len(constats)} information(s) non détaillée(s) : relancez avec --infos "
+            lignes += [_style(f"{nombre(len(constats))} information(s) non détaillée(s) : relancez avec --infos "
                               "pour les voir.", "info", couleur), ""]
             continue
-        titre = f"{_SECTIONS[gravite]} ({len(constats)})"
+        titre = f"{_SECTIONS[gravite]} ({nombre(len(constats))})"
         lignes += [_style(titre, gravite, couleur), "=" * len(titre), ""]
         lignes += _par_dossier(constats, couleur)
     if not resultat.constats:
