@@ -537,6 +537,26 @@ def test_un_millesime_ouvert_avec_colonnes_financeurs_cdv_dit_quoi_faire(
     assert "Supprimez-le de ce fichier, puis relancez." in " ".join(r.stderr.split())
 
 
+def test_un_parametre_mal_orthographie_dans_un_millesime_dit_quoi_faire(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Un nom de paramètre mal tapé dans un millésime de l'utilisateur : refusé (statut 2) avec le
+    nom proche et ce qu'il faut faire."""
+    import shutil
+
+    dossier = tmp_path / "parametres"
+    shutil.copytree(FICTIF, dossier)
+    socle = dossier / "2024" / "socle.yaml"
+    d = yaml.safe_load(socle.read_text(encoding="utf-8"))
+    d["parametres"]["fin_contrat_de_vile"] = {"valeur": "2030-12-31", "source": {"document": "NC", "section": "x"}}
+    socle.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    monkeypatch.setenv("CDV_REGLES_PARAMETRES", str(dossier))
+    r = invoquer("plugins", "--millesime", "2024")
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    texte = " ".join(r.stderr.split())
+    assert str(socle) in r.stderr and "paramètre « fin_contrat_de_vile » inconnu" in texte
+    assert "vouliez-vous dire « fin_contrat_de_ville » ?" in texte and "puis relancez." in texte
+
+
 def test_ouvrir_2027_propose_les_listes_a_renseigner(tmp_path: Path) -> None:
     """Les listes du contrat se renseignent comme les autres paramètres : « à renseigner », avec
     la liste du millésime modèle en « precedent »."""

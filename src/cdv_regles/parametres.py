@@ -151,7 +151,14 @@ class Parametres:
                 raise RegleInvalide(c, f"paramètre « {nom} » retiré : {RETIRES[nom]}. Supprimez-le de ce "
                                     "fichier, puis relancez.")
             if nom not in self.tous:
-                raise RegleInvalide(c, f"paramètre « {nom} » inconnu : aucun greffon installé ne le définit")
+                import difflib
+
+                proche = difflib.get_close_matches(nom, list(self.tous), n=1)
+                suggestion = f" (vouliez-vous dire « {proche[0]} » ?)" if proche else ""
+                raise RegleInvalide(
+                    c, f"paramètre « {nom} » inconnu : aucun greffon installé ne le définit. Corrigez son "
+                    f"nom{suggestion}, ou installez le greffon qui le définit (cdv-regles greffons liste "
+                    "ceux qui sont installés), puis relancez.")
             if not isinstance(d, dict) or "valeur" not in d:
                 raise RegleInvalide(c, f"« {nom} » : écrivez {{valeur: ..., source: {{document: ..., section: ...}}}}")
             inconnues = set(d) - {"valeur", "source", "description", "type", "precedent"}
