@@ -8,9 +8,7 @@ paramètre en snake_case, identifiant de règle) ni jargon, et écrit ses listes
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -56,19 +54,14 @@ def exemples_invalides() -> list[tuple[str, int, dict[str, Any]]]:
 
 
 def executer(exemple: dict[str, Any]) -> Any:
-    from cdv_regles.exemples import dossier_type, table_exemple
+    from cdv_regles.exemples import preparer_exemple
     from cdv_regles.verification import verifier_avec
 
     greffons, catalogue = environnement()
-    date_defaut, _ = dossier_type(catalogue.millesime)
-    date_ref = exemple.get("date_reference", date_defaut)
-    if isinstance(date_ref, str):
-        date_ref = dt.date.fromisoformat(date_ref)
-    surcharges = dict(exemple.get("parametres", {}))
-    cat = replace(catalogue, surcharges=surcharges) if surcharges else catalogue
+    table, cat, date_ref = preparer_exemple(exemple, catalogue)
     avant = list(greffons.defauts)
     try:
-        return verifier_avec(table_exemple(exemple, cat), greffons, cat, date_ref)
+        return verifier_avec(table, greffons, cat, date_ref)
     finally:
         greffons.defauts[:] = avant
 

@@ -165,18 +165,25 @@ def _brut(v: Any) -> Any:
     return v
 
 
-def executer(regle: Regle, exemple: dict[str, Any], greffons: Greffons,
-             catalogue: Catalogue) -> list[Constat]:
-    """Les constats de ``regle`` sur l'exemple."""
-    from cdv_regles.verification import verifier_avec
-
+def preparer_exemple(exemple: dict[str, Any], catalogue: Catalogue) -> tuple[TableBrute, Catalogue, dt.date]:
+    """Ce qu'il faut pour vérifier un exemple : sa table, le catalogue avec ses paramètres
+    surchargés, sa date de référence (celle du dossier type par défaut)."""
     date_defaut, _ = dossier_type(catalogue.millesime)
     date_ref = exemple.get("date_reference", date_defaut)
     if isinstance(date_ref, str):
         date_ref = dt.date.fromisoformat(date_ref)
     surcharges = dict(exemple.get("parametres", {}))
     cat = replace(catalogue, surcharges=surcharges) if surcharges else catalogue
-    resultat = verifier_avec(table_exemple(exemple, cat), greffons, cat, date_ref)
+    return table_exemple(exemple, cat), cat, date_ref
+
+
+def executer(regle: Regle, exemple: dict[str, Any], greffons: Greffons,
+             catalogue: Catalogue) -> list[Constat]:
+    """Les constats de ``regle`` sur l'exemple."""
+    from cdv_regles.verification import verifier_avec
+
+    table, cat, date_ref = preparer_exemple(exemple, catalogue)
+    resultat = verifier_avec(table, greffons, cat, date_ref)
     return [c for c in resultat.constats if c.regle == regle.id]
 
 

@@ -75,6 +75,8 @@ class RegleCompilee:
     colonnes: tuple[str, ...]
     champs: list[str]
     derivations: dict[str, Derivation] = field(default_factory=dict)
+    # Le message analysé une fois, à la compilation (littéraux, champs, formats).
+    morceaux: list[tuple[str, str | None, str | None, str | None]] = field(default_factory=list)
 
 
 def cadre(tableau: Tableau) -> pl.DataFrame:
@@ -170,7 +172,7 @@ def compiler(regle: Regle, catalogue: Catalogue, date_reference: dt.date,
             raise RegleInvalide(
                 regle.chemin, f"le message cite {{{f}}} : ni une colonne, ni une valeur calculée, "
                 "ni un paramètre", regle.id)
-    return RegleCompilee(regle, applicable, exiger, valeurs, colonnes, champs, comp.derivations)
+    return RegleCompilee(regle, applicable, exiger, valeurs, colonnes, champs, comp.derivations, morceaux)
 
 
 def _en_cause(regle: Regle, comp: Compilateur) -> tuple[str, ...]:
@@ -289,13 +291,12 @@ def _rediger(r: RegleCompilee, lignes: pl.DataFrame, types: dict[str, Colonne], 
     calculs = [_expr(val).alias(f"v_{nom}") for nom, val in r.valeurs.items()]
     table = lignes.select(["_dossier", "_ligne", *besoins, *sans_objet, *calculs])
     constats = []
-    morceaux = _morceaux(r.regle.message)  # analysé une fois par règle, pas par constat
     for ligne in table.iter_rows(named=True):
         vals = {nom: ligne[f"v_{nom}"] for nom in r.valeurs}
         # Une case « Sans objet » est citée comme telle (elle est vide dans le tableau typé).
         cols = {f: affichage.SANS_OBJET if ligne.get(f"{f}__sans_objet") else ligne[f] for f in besoins}
         texte = _formater(r, cols, vals, types, params, date_reference, millesime,
-                          dossier=ligne["_dossier"], numero=ligne["_ligne"], morceaux=morceaux)
+                          dossier=ligne["_dossier"], numero=ligne["_ligne"])
         constats.append(_constat(r, ligne["_dossier"], ligne["_ligne"], texte, types))
     return constats
 
@@ -307,10 +308,9 @@ def _constat(r: RegleCompilee, dossier: str, ligne: int | None, message: str,
 
 def _formater(r: RegleCompilee, cols: dict[str, Any], vals: dict[str, Any], types: dict[str, Colonne],
               params: dict[str, Any], date_reference: dt.date, millesime: int,
-              dossier: str = "", numero: int | None = None,
-              morceaux: list[tuple[str, str | None, str | None, str | None]] | None = None) -> str:
+              dossier: str = "", numero: int | None = None) -> str:
     texte = []
-    for litteral, f, spec, _ in morceaux if morceaux is not None else _morceaux(r.regle.message):
+    for litteral, f, spec, _ in r.morceaux:
         texte.append(litteral)
         if not f:
             continue
@@ -332,10 +332,6 @@ def _formater(r: RegleCompilee, cols: dict[str, Any], vals: dict[str, Any], type
             brute, type_ = params.get(f), None
         texte.append(formater_valeur(brute, spec or type_))
     return "".join(texte)
-
-
-def _morceaux(message: str) -> list[tuple[str, str | None, str | None, str | None]]:
-    return list(string.Formatter().parse(message))
 
 
 def formater_valeur(x: Any, type_colonne: str | None = None) -> str:
