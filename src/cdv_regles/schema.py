@@ -1,16 +1,18 @@
-"""Les règles ``schema:`` : le schéma pandera du tableau typé.
+"""Les règles ``schema:`` : le schéma du tableau typé, déclaré pour pandera.
 
-Chaque règle ``schema:`` devient des contrôles pandera (valeurs admises, bornes, unicité) sur les
-colonnes qu'elle vise, typées par leur dtype polars ; le schéma est validé en mode paresseux
-(``lazy=True``) : tous les cas en échec sont collectés, chacun devient un constat.
+Chaque règle ``schema:`` devient des contrôles (valeurs admises, bornes, unicité) sur les colonnes
+qu'elle vise, typées par leur dtype polars. Chaque contrôle a deux écritures qui disent la même
+chose : le Check pandera et une expression polars (``_PANDERA``, ``_POLARS``).
 
-pandera coûte 0,2 s d'import à chaque lancement (le bouton « Vérifier » en lance un par clic) :
-les mêmes contrôles, écrits en expressions polars, trient d'abord le tableau en une passe. Un
-tableau où toutes les valeurs passent et où chaque colonne a son type (le cas courant : les
-listes déroulantes du classeur empêchent la plupart des fautes) n'a rien à apprendre de
-pandera, qui n'est alors pas chargé. Sinon pandera valide le tableau et ses cas en échec
-font les constats, comme toujours. Le tri ne doit jamais laisser passer ce que pandera
-refuserait : tests/test_schema_tri.py le vérifie contrôle par contrôle.
+pandera coûte 0,2 s d'import et 0,1 à 0,3 s de validation à chaque lancement (le bouton
+« Vérifier » en lance un par clic ; c'est la moitié du clic visé) : les valeurs sont donc jugées
+par les expressions polars, en une passe, et pandera garde ce qu'il fait de mieux, le contrôle
+du tableau lui-même. Quand une colonne visée manque ou n'a pas son dtype (une faute de la
+conversion, jamais de l'agent), c'est pandera qui valide tout le schéma, paresseusement
+(``lazy=True``), et dit l'écart (``TableauNonConforme``) ; ses cas en échec feraient les mêmes
+constats. tests/test_schema_tri.py vérifie, contrôle par contrôle et sur les tableaux de
+référence (exemple, banc d'essai, corpus hostile), que les deux écritures refusent les mêmes
+cellules et donnent les mêmes constats.
 """
 
 from __future__ import annotations
@@ -97,70 +99,100 @@ def _controles(regle: Regle, col: Colonne, catalogue: Catalogue) -> list[Control
     return controles
 
 
-def _tout_passe(df: pl.DataFrame, par_colonne: dict[str, list[tuple[Regle, Controle]]],
-                types: dict[str, Colonne]) -> bool:
-    """Tri rapide : vrai si aucune valeur n'enfreint un contrôle et si chaque colonne a son type.
-    pandera (0,2 s d'import) n'est alors pas nécessaire : il ne trouverait rien."""
-    for cid in par_colonne:
-        if cid not in df.columns or df.schema[cid] != type_colonne(types[cid].type).dtype():
-            return False  # pandera dira l'écart (TableauNonConforme)
-    exprs = [(~_POLARS[sorte](pl.col(cid), x).fill_null(True)).any().alias(f"c{i}")
-             for i, (cid, (_, (sorte, x))) in enumerate(
-                 (cid, rc) for cid, lst in par_colonne.items() for rc in lst)]
-    return not any(df.select(exprs).row(0))
+def _types_conformes(df: pl.DataFrame, par_colonne: dict[str, list[tuple[Regle, Controle]]],
+                     types: dict[str, Colonne]) -> bool:
+    """Vrai si chaque colonne visée est présente avec le dtype de son type."""
+    return all(cid in df.columns and df.schema[cid] == type_colonne(types[cid].type).dtype()
+               for cid in par_colonne)
+
+
+def _controles_du_schema(regles: list[Regle], catalogue: Catalogue) -> dict[str, list[tuple[Regle, Controle]]]:
+    par_colonne: dict[str, list[tuple[Regle, Controle]]] = {}
+    for r in regles:
+        if r.genre != "schema":
+            continue
+        for col in _colonnes_visees(r, catalogue):
+            for controle in _controles(r, col, catalogue):
+                par_colonne.setdefault(col.id, []).append((r, controle))
+    return par_colonne
 
 
 def verifier_schema(df: pl.DataFrame, tableau: Tableau, catalogue: Catalogue,
                     regles: list[Regle]) -> list[Constat]:
-    """Valide le tableau typé avec pandera et traduit chaque cas en échec en constat.
+    """Juge le tableau typé selon les règles ``schema:`` ; chaque cellule en échec d'un contrôle
+    devient un constat (colonne par colonne, contrôle par contrôle, dans l'ordre des lignes).
 
-    Le schéma déclare chaque colonne visée par une règle ``schema:`` (présente, de son dtype
-    polars, vide admise) avec ses contrôles. Un écart de dtype ou une colonne manquante n'est pas
-    la faute de l'agent mais de la conversion : ``TableauNonConforme``. (Déclarer toutes les
-    colonnes du contrat doublait le temps de la validation pour rien : la conversion les type.)
+    Un écart de dtype ou une colonne manquante n'est pas la faute de l'agent mais de la
+    conversion : pandera le dit (``TableauNonConforme``).
     """
-    regles = [r for r in regles if r.genre == "schema"]
-    par_colonne: dict[str, list[tuple[Regle, Controle]]] = {}
-    for r in regles:
-        for col in _colonnes_visees(r, catalogue):
-            for controle in _controles(r, col, catalogue):
-                par_colonne.setdefault(col.id, []).append((r, controle))
+    par_colonne = _controles_du_schema(regles, catalogue)
     if not par_colonne or not df.height:
         return []
     types = {c.id: c for c in catalogue.colonnes}
-    if _tout_passe(df, par_colonne, types):
-        return []
+    if not _types_conformes(df, par_colonne, types):
+        return _cas_pandera(df, tableau, catalogue, par_colonne, types)
+    controles = [(cid, r, controle) for cid, lst in par_colonne.items() for r, controle in lst]
+    masques = df.select([(~_POLARS[sorte](pl.col(cid), x).fill_null(True)).alias(f"c{i}")
+                         for i, (cid, _, (sorte, x)) in enumerate(controles)])
+    en_echec = [i for i, n in enumerate(masques.sum().row(0)) if n]
+    constats: list[Constat] = []
+    for i in en_echec:
+        cid, regle, _ = controles[i]
+        cas = df.filter(masques.to_series(i)).select("_dossier", "_ligne", cid)
+        constats += _constats(regle, types[cid], cas.iter_rows(), tableau, catalogue)
+    return constats
+
+
+def _constats(regle: Regle, col: Colonne, cas: Any, tableau: Tableau, catalogue: Catalogue) -> list[Constat]:
+    """Un constat par cellule refusée ; ``cas`` : (dossier, ligne du classeur, valeur)."""
+    ref = catalogue.referentiels.tous.get(col.referentiel or "")
+    liste = enumerer(list(ref.valeurs), "ou") if ref else ""  # la liste du millésime
+    constats = []
+    for dossier, numero, valeur in cas:
+        champs = {
+            "valeur": formater_valeur(valeur, col.type),
+            "colonne": col.entete,
+            "cellule": tableau.cellule(col.id, numero) or "",
+            "liste": liste,
+            "dossier": dossier,
+        }
+        constats.append(regle.constat(dossier, numero, (col.id,), (col.entete,), regle.rediger(champs)))
+    return constats
+
+
+def schema_pandera(par_colonne: dict[str, list[tuple[Regle, Controle]]], types: dict[str, Colonne]) -> Any:
+    """Le ``pandera.polars.DataFrameSchema`` des contrôles : chaque colonne visée présente, de son
+    dtype, vide admise, avec ses Checks (nommés par la règle)."""
     import pandera.polars as pa
 
-    schema = pa.DataFrameSchema(
+    return pa.DataFrameSchema(
         {cid: pa.Column(type_colonne(types[cid].type).dtype(),
                         checks=[_PANDERA[sorte](pa, x, r.id) for r, (sorte, x) in lst],
                         nullable=True, required=True)
          for cid, lst in par_colonne.items()},
         strict=False,
     )
+
+
+def _cas_pandera(df: pl.DataFrame, tableau: Tableau, catalogue: Catalogue,
+                 par_colonne: dict[str, list[tuple[Regle, Controle]]], types: dict[str, Colonne]) -> list[Constat]:
+    """La validation par pandera (paresseuse : tous les cas en échec), traduite en constats."""
+    import pandera.polars as pa
+
     try:
-        schema.validate(df, lazy=True)
+        schema_pandera(par_colonne, types).validate(df, lazy=True)
         return []
     except pa.errors.SchemaErrors as erreurs:
         cas = erreurs.failure_cases
-    constats = []
+    par_controle: dict[tuple[str, int], list[tuple[Any, int, Any]]] = {}
     for ligne in cas.iter_rows(named=True):
         cid, num, index = ligne["column"], ligne["check_number"], ligne["index"]
         if cid not in par_colonne or num is None or index is None:
             raise TableauNonConforme(f"colonne « {cid} » : contrôle « {ligne.get('check')} » en échec "
                                      f"(cas : {str(ligne.get('failure_case'))[:60]})")
-        regle = par_colonne[cid][num][0]
-        col = types[cid]
-        numero = int(df["_ligne"][index])
-        ref = catalogue.referentiels.tous.get(col.referentiel or "")
-        champs = {
-            "valeur": formater_valeur(df[cid][index], col.type),
-            "colonne": col.entete,
-            "cellule": tableau.cellule(cid, numero) or "",
-            "liste": enumerer(list(ref.valeurs), "ou") if ref else "",  # la liste du millésime
-            "dossier": df["_dossier"][index],
-        }
-        constats.append(regle.constat(df["_dossier"][index], numero, (cid,), (col.entete,),
-                                      regle.rediger(champs)))
+        par_controle.setdefault((cid, num), []).append(
+            (df["_dossier"][index], int(df["_ligne"][index]), df[cid][index]))
+    constats: list[Constat] = []
+    for (cid, num), lignes in par_controle.items():
+        constats += _constats(par_colonne[cid][num][0], types[cid], lignes, tableau, catalogue)
     return constats

@@ -93,7 +93,7 @@ def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
     tableau = convertir(brute, catalogue.colonnes, catalogue.referentiels)
     df = cadre(tableau)
     # Trois sortes de règles, un évaluateur chacune (regle.GENRES) : « lecture: », « schema: »
-    # (pandera) et « exiger: » (le moteur des expressions).
+    # (le schéma, déclaré pour pandera) et « exiger: » (le moteur des expressions).
     par_genre: dict[str, list[Regle]] = {"lecture": [], "schema": [], "exiger": []}
     for r in catalogue.regles:
         par_genre[r.genre].append(r)
@@ -125,7 +125,7 @@ def verifier_avec(brute: TableBrute, greffons: Greffons, catalogue: Catalogue,
     except RegleInvalide as e:
         defauts.append(Defaut("socle", e.message))
     except ERREURS_EVALUATION as e:
-        defauts.append(defaut_exception("socle", "la validation du schéma (pandera)", e))
+        defauts.append(defaut_exception("socle", "la validation du schéma", e))
     trouves, echecs = evaluer(df, regles_expr, catalogue, date_reference)
     constats += trouves
     defauts += [_defaut_regle(greffons, e) for e in echecs]
