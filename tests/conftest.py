@@ -13,6 +13,8 @@ from tableaux import ecrire_xlsx
 # Les millésimes ouverts par l'utilisateur (~/.config/cdv-regles/parametres) ne doivent pas
 # changer les tests : un dossier vide à la place, que les tests des millésimes remplacent.
 os.environ["CDV_REGLES_PARAMETRES"] = tempfile.mkdtemp(prefix="cdv-regles-parametres-vide-")
+# Le cache des YAML lus (cdv_regles.cache) : celui de la session de tests, pas celui de l'agent.
+os.environ.setdefault("CDV_REGLES_CACHE", tempfile.mkdtemp(prefix="cdv-regles-cache-"))
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,22 @@ from cdv_regles.erreurs import RegleInvalide
 
 
 def lire_yaml(chemin: Path) -> Any:
-    """Lit un YAML avec le chargeur sûr : aucune balise ne peut créer d'objet Python."""
+    """Lit un YAML avec le chargeur sûr : aucune balise ne peut créer d'objet Python. Un fichier
+    déjà lu à l'identique vient du cache (``cdv_regles.cache``)."""
+    from cdv_regles import cache
+
+    try:
+        octets = Path(chemin).read_bytes()
+    except OSError as e:
+        raise RegleInvalide(str(chemin), f"fichier illisible ({e.__class__.__name__})") from None
+    return cache.lire(octets, lambda o: _analyser_yaml(chemin, o))
+
+
+def _analyser_yaml(chemin: Path, octets: bytes) -> Any:
     import yaml
 
     try:
-        with open(chemin, encoding="utf-8") as f:
-            return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(octets.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         marque = getattr(e, "problem_mark", None)
         ou = f" (ligne {marque.line + 1}, colonne {marque.column + 1})" if marque else ""
