@@ -8,6 +8,7 @@ fautive, et la rend comme un ``Echec`` (un défaut de son greffon pour l'appelan
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import string
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -210,12 +211,13 @@ def evaluer(df: pl.DataFrame, regles: list[RegleCompilee], catalogue: Catalogue,
             masques: pl.DataFrame | None = df.select([_violation(r).alias(f"r{i}") for i, r in enumerate(par_dossier)])
         except ERREURS_EVALUATION:  # une règle au moins est fautive : règle par règle, pour la nommer
             masques = None
+        combien = masques.sum().row(0) if masques is not None else None
         for i, r in enumerate(par_dossier):
+            if combien is not None and not combien[i]:
+                continue
             try:
                 masque = masques[f"r{i}"] if masques is not None else df.select(_violation(r)).to_series()
-                lignes = df.filter(masque)
-                if lignes.height:
-                    constats += _rediger(r, lignes, types, params, date_reference, catalogue.millesime)
+                constats += _rediger(r, df, masque, types, params, date_reference, catalogue.millesime)
             except ERREURS_EVALUATION as e:
                 echecs.append(Echec(r.regle, e))
     for r in par_tableau:
@@ -284,21 +286,71 @@ def _violation(r: RegleCompilee) -> pl.Expr:
     return ko
 
 
-def _rediger(r: RegleCompilee, lignes: pl.DataFrame, types: dict[str, Colonne], params: dict[str, Any],
-             date_reference: dt.date, millesime: int) -> list[Constat]:
-    besoins = [f for f in r.champs if f in lignes.columns]
-    sans_objet = [f"{f}__sans_objet" for f in besoins if f"{f}__sans_objet" in lignes.columns]
+def _rediger(r: RegleCompilee, df: pl.DataFrame, masque: pl.Series, types: dict[str, Colonne],
+             params: dict[str, Any], date_reference: dt.date, millesime: int) -> list[Constat]:
+    """Les constats des dossiers où ``masque`` est vrai, leurs messages rédigés champ par champ."""
+    besoins = [f for f in r.champs if f in df.columns]
+    sans_objet = [f"{f}__sans_objet" for f in besoins if f"{f}__sans_objet" in df.columns]
     calculs = [_expr(val).alias(f"v_{nom}") for nom, val in r.valeurs.items()]
-    table = lignes.select(["_dossier", "_ligne", *besoins, *sans_objet, *calculs])
-    constats = []
-    for ligne in table.iter_rows(named=True):
-        vals = {nom: ligne[f"v_{nom}"] for nom in r.valeurs}
-        # Une case « Sans objet » est citée comme telle (elle est vide dans le tableau typé).
-        cols = {f: affichage.SANS_OBJET if ligne.get(f"{f}__sans_objet") else ligne[f] for f in besoins}
-        texte = _formater(r, cols, vals, types, params, date_reference, millesime,
-                          dossier=ligne["_dossier"], numero=ligne["_ligne"])
-        constats.append(_constat(r, ligne["_dossier"], ligne["_ligne"], texte, types))
-    return constats
+    # Filtrer d'abord (en paresseux : seules les colonnes citées sont copiées), puis calculer les
+    # valeurs du message sur les seuls dossiers retenus, comme toujours.
+    table = (df.lazy().with_columns(pl.lit(masque).alias("_retenu")).filter(pl.col("_retenu"))
+             .select(["_dossier", "_ligne", *besoins, *sans_objet, *calculs]).collect())
+    if not table.height:
+        return []
+    colonnes = table.to_dict(as_series=False)
+    dossiers, numeros = colonnes["_dossier"], colonnes["_ligne"]
+    # Une case « Sans objet » est citée comme telle (elle est vide dans le tableau typé).
+    for f in besoins:
+        if f"{f}__sans_objet" in colonnes:
+            colonnes[f] = [affichage.SANS_OBJET if so else x
+                           for x, so in zip(colonnes[f], colonnes[f"{f}__sans_objet"], strict=True)]
+    n, cites = table.height, set(besoins)
+    morceaux: list[Any] = []
+    for litteral, f, spec, _ in r.morceaux:
+        if litteral:
+            morceaux.append(itertools.repeat(litteral, n))
+        if not f:
+            continue
+        if f in r.valeurs:
+            morceaux.append(_textes(colonnes[f"v_{f}"], spec))
+        elif f in cites:
+            morceaux.append(_textes(colonnes[f], spec or types[f].type))
+        elif f == "dossier":
+            morceaux.append(_textes(dossiers, spec))
+        elif f == "ligne":
+            morceaux.append(_textes(numeros, spec))
+        else:
+            constante = {"date_reference": date_reference, "millesime": str(millesime),
+                         "millesime_precedent": str(millesime - 1)}.get(f, params.get(f))
+            morceaux.append(itertools.repeat(formater_valeur(constante, spec), n))
+    messages = map("".join, zip(*morceaux, strict=False)) if morceaux else itertools.repeat("", n)
+    entetes = tuple(types[c].entete for c in r.colonnes)
+    return [r.regle.constat(d, num, r.colonnes, entetes, m)
+            for d, num, m in zip(dossiers, numeros, messages, strict=False)]
+
+
+# Classes dont l'affichage d'une valeur ne dépend que de sa valeur : mises en mémoire une fois par
+# valeur distincte (une colonne répète beaucoup : dates, statuts, communes). Pas les nombres à
+# virgule : 0.0 == -0.0 partagerait un texte qui diffère.
+_MEMORISABLES = frozenset({str, int, bool, dt.date, dt.datetime, type(None)})
+
+
+def _textes(valeurs: list[Any], sorte: str | None) -> list[str]:
+    """Le texte de chaque valeur d'une colonne dans un message (voir :func:`formater_valeur`)."""
+    vus: dict[tuple[type, Any], str] = {}
+    textes = []
+    for x in valeurs:
+        classe = x.__class__
+        if classe in _MEMORISABLES:
+            cle = (classe, x)
+            texte = vus.get(cle)
+            if texte is None:
+                texte = vus[cle] = formater_valeur(x, sorte)
+        else:
+            texte = formater_valeur(x, sorte)
+        textes.append(texte)
+    return textes
 
 
 def _constat(r: RegleCompilee, dossier: str, ligne: int | None, message: str,
