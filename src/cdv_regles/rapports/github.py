@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cdv_regles.affichage import visible
+from cdv_regles.affichage import _CONTROLES, visible
 from cdv_regles.rapports.texte import resume_une_ligne
 
 if TYPE_CHECKING:
@@ -27,15 +27,26 @@ if TYPE_CHECKING:
 COMMANDES = {"bloquant": "error", "alerte": "warning", "info": "notice"}
 
 
+_HORS_SAUTS = re.compile(r"[^\r\n]+")
+
+
 def echapper_message(texte: str) -> str:
     # Contrôles montrés (␛…) ; les retours à la ligne restent dans l'annotation (%0A), jamais une
-    # nouvelle commande de workflow.
-    texte = re.sub(r"[^\r\n]+", lambda m: visible(m.group(0)), texte)
-    return texte.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # nouvelle commande de workflow. Le cas courant, sans aucun contrôle, ne passe pas par re.sub.
+    if _CONTROLES.search(texte):
+        texte = _HORS_SAUTS.sub(lambda m: visible(m.group(0)), texte)
+    if "%" in texte:
+        texte = texte.replace("%", "%25")
+    if "\r" in texte or "\n" in texte:
+        texte = texte.replace("\r", "%0D").replace("\n", "%0A")
+    return texte
 
 
 def echapper_propriete(texte: str) -> str:
-    return echapper_message(texte).replace(":", "%3A").replace(",", "%2C")
+    texte = echapper_message(texte)
+    if ":" in texte or "," in texte:
+        texte = texte.replace(":", "%3A").replace(",", "%2C")
+    return texte
 
 
 def annotation(commande: str, message: str, **proprietes: object) -> str:
@@ -55,9 +66,21 @@ def chemin_depot(chemin: str) -> str:
         return chemin.replace("\\", "/")
 
 
+_AVANT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_CHIFFRES = frozenset("0123456789")
+
+
 def cite(adresse: str, message: str) -> bool:
     """Vrai si le message cite déjà l'adresse A1 (« X3 » mais pas « AX3 » ni « X30 »)."""
-    return re.search(rf"(?<![A-Z0-9]){re.escape(adresse)}(?![0-9])", message) is not None
+    # Recherche simple plutôt qu'une expression régulière par adresse : 50 000 adresses
+    # différentes débordent le cache de ``re``, chacune recompilée (10 s pour un rapport).
+    i = message.find(adresse)
+    while i >= 0:
+        fin = i + len(adresse)
+        if (i == 0 or message[i - 1] not in _AVANT) and (fin == len(message) or message[fin] not in _CHIFFRES):
+            return True
+        i = message.find(adresse, i + 1)
+    return False
 
 
 def _titre(c: Constat) -> str:
@@ -72,19 +95,31 @@ def _titre(c: Constat) -> str:
 
 
 def _message(c: Constat, cellules: list[str]) -> str:
+    """Le message et les cellules en cause, sans la source (ajoutée par :func:`rendre`)."""
     cellules = [a for a in cellules if not cite(a, c.message)]  # inutile de répéter une cellule citée
     message = c.message
     if cellules:
         message += f" (cellule{'s' if len(cellules) > 1 else ''} {', '.join(cellules)})"
-    return message + (f"\nSource : {c.source}" if c.source else "")
+    return message
 
 
 def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant") -> str:
     del couleur, seuil
-    fichier = chemin_depot(resultat.tableau.chemin)
-    lignes = [annotation(COMMANDES[c.gravite], _message(c, resultat.cellules(c)),
-                         file=fichier, line=c.ligne, title=_titre(c))
-              for c in resultat.constats]
+    # Même texte que annotation(commande, message, file=, line=, title=) constat par constat,
+    # mais le fichier et chaque source ne sont échappés qu'une fois : l'échappement agit
+    # caractère par caractère, un texte s'échappe donc morceau par morceau.
+    fichier = "file=" + echapper_propriete(chemin_depot(resultat.tableau.chemin))
+    sources: dict[str, str] = {}
+    lignes = []
+    for c in resultat.constats:
+        proprietes = fichier if c.ligne is None else f"{fichier},line={echapper_propriete(str(c.ligne))}"
+        message = echapper_message(_message(c, resultat.cellules(c)))
+        if c.source:
+            source = sources.get(c.source)
+            if source is None:
+                source = sources[c.source] = "%0ASource : " + echapper_message(c.source)
+            message += source
+        lignes.append(f"::{COMMANDES[c.gravite]} {proprietes},title={echapper_propriete(_titre(c))}::{message}")
     lignes += [annotation("error", str(d), title="Greffon ou fichier de règles en défaut")
                for d in resultat.defauts]
     lignes.append(resume_une_ligne(resultat))
