@@ -239,3 +239,31 @@ def test_github_identique_a_l_ancien_echappement(resultat):
 
 def test_json_identique_sur_textes_hostiles(resultat):
     assert json_.rendre(resultat).encode("utf-8", "surrogatepass") == _ancien(resultat).encode("utf-8", "surrogatepass")
+
+
+class _Texte(str):
+    pass
+
+
+def test_json_des_constats_de_forme_inattendue(exemple):
+    """Un greffon peut fabriquer un Constat aux champs mal typés : le gabarit des constats cède
+    alors la place au chemin générique, et le texte reste celui de json.dumps."""
+    bizarres = [
+        Constat("D1", True, "X-A", "budget", "alerte", "anct", ("a",), "ligne booléenne", ("A",), ""),
+        Constat(12, 3, "X-B", "budget", "alerte", "anct", (), "dossier entier", (), "S"),
+        Constat("D3", 4.0, "X-C", "budget", "info", "anct", ("a", "b"), "ligne à virgule", ["A", "B"], "S"),
+        Constat(_Texte("D4\x85"), 5, _Texte("X-D"), "budget", "info", "anct", ("a",), _Texte("m\u2028"),
+                (_Texte("É\x9b"),), _Texte("S\u202e")),
+        Constat("D5", None, "X-E", "budget", "info", "anct", (), "m", ("A", 7), None),
+    ]
+    r = replace(exemple, constats=bizarres + exemple.constats[:5])
+    assert json_.rendre(r) == _ancien(r)
+
+
+def test_tout_caractere_echappe_du_json_est_non_imprimable():
+    # json_._echapper saute l'expression régulière quand str.isprintable() dit le texte sans
+    # non-imprimable : juste seulement si aucun caractère qu'elle échappe n'est imprimable.
+    echappes = [chr(i) for i in range(0x110000) if json_._CONTROLES.match(chr(i))]
+    assert len(echappes) == 46
+    assert not any(c.isprintable() for c in echappes)
+    assert json_._echapper('"a\xa0b\u202fc\x85"') == '"a\xa0b\u202fc\\u0085"'
