@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 #: Gravités, de la plus forte à la plus faible.
@@ -42,9 +43,16 @@ class Constat:
 
 def avec_sources(constats: list[Constat], sources: dict[str, str]) -> list[Constat]:
     """Les constats, chacun avec la source de sa règle (``sources`` : identifiant -> texte) quand
-    il n'en porte pas déjà une."""
-    return [c if c.source or c.regle not in sources else replace(c, source=sources[c.regle])
-            for c in constats]
+    il n'en porte pas déjà une (ceux des règles la portent dès leur création, ``Regle.constat``)."""
+    return [c if c.source or c.regle not in sources else _avec_source(c, sources[c.regle]) for c in constats]
+
+
+def _avec_source(c: Constat, source: str) -> Constat:
+    if type(c) is not Constat:  # une sous-classe de greffon garde sa classe et ses champs
+        return replace(c, source=source)
+    # Recopié champ par champ plutôt que par dataclasses.replace (deux fois plus lent).
+    return Constat(c.dossier, c.ligne, c.regle, c.famille, c.gravite, c.partenaire, c.colonnes, c.message,
+                   c.entetes, source)
 
 
 def atteint(gravite: str, seuil: str) -> bool:
@@ -62,12 +70,16 @@ def trier(constats: list[Constat]) -> list[Constat]:
 
 def resumer(constats: list[Constat], nb_dossiers: int) -> dict[str, Any]:
     """Comptes par gravité, famille et partenaire ; dossiers concernés."""
-    par_gravite = Counter(c.gravite for c in constats)
+    # map(attrgetter) : les comptes se font en C, sans générateur Python par constat.
+    par_gravite = Counter(map(_GRAVITE, constats))
     return {
         "dossiers": nb_dossiers,
         "dossiers_avec_constats": len({c.dossier or c.ligne for c in constats if c.ligne}),
         "constats": len(constats),
         "par_gravite": {g: par_gravite.get(g, 0) for g in GRAVITES},
-        "par_famille": dict(sorted(Counter(c.famille for c in constats).items())),
-        "par_partenaire": dict(sorted(Counter(c.partenaire for c in constats).items())),
+        "par_famille": dict(sorted(Counter(map(_FAMILLE, constats)).items())),
+        "par_partenaire": dict(sorted(Counter(map(_PARTENAIRE, constats)).items())),
     }
+
+
+_GRAVITE, _FAMILLE, _PARTENAIRE = attrgetter("gravite"), attrgetter("famille"), attrgetter("partenaire")

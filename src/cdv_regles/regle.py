@@ -82,9 +82,10 @@ class Regle:
 
     def constat(self, dossier: str, ligne: int | None, colonnes: tuple[str, ...], entetes: tuple[str, ...],
                 message: str, gravite: str | None = None) -> Constat:
-        return Constat(dossier=dossier, ligne=ligne, regle=self.id, famille=self.famille,
-                       gravite=gravite or self.gravite, partenaire=self.partenaire, colonnes=colonnes,
-                       message=message, entetes=entetes)
+        # La source dès la création : sinon avec_sources recopie chaque constat (0,2 s pour
+        # 25 000 constats, dataclasses.replace).
+        return Constat(dossier, ligne, self.id, self.famille, gravite or self.gravite, self.partenaire, colonnes,
+                       message, entetes, self.source_texte)
 
     @property
     def source_texte(self) -> str:
