@@ -212,12 +212,25 @@ def evaluer(df: pl.DataFrame, regles: list[RegleCompilee], catalogue: Catalogue,
         except ERREURS_EVALUATION:  # une règle au moins est fautive : règle par règle, pour la nommer
             masques = None
         combien = masques.sum().row(0) if masques is not None else None
+        requetes: list[tuple[RegleCompilee, pl.LazyFrame]] = []
         for i, r in enumerate(par_dossier):
             if combien is not None and not combien[i]:
                 continue
             try:
                 masque = masques[f"r{i}"] if masques is not None else df.select(_violation(r)).to_series()
-                constats += _rediger(r, df, masque, types, params, date_reference, catalogue.millesime)
+                requetes.append((r, _retenus(r, df, masque)))
+            except ERREURS_EVALUATION as e:
+                echecs.append(Echec(r.regle, e))
+        # Les dossiers retenus de toutes les règles en un appel (polars les calcule en parallèle) ;
+        # si l'une échoue, règle par règle, pour la nommer.
+        try:
+            tables: list[pl.DataFrame] | None = pl.collect_all([q for _, q in requetes])
+        except ERREURS_EVALUATION:
+            tables = None
+        for k, (r, requete) in enumerate(requetes):
+            try:
+                table = tables[k] if tables is not None else requete.collect()
+                constats += _rediger(r, table, types, params, date_reference, catalogue.millesime)
             except ERREURS_EVALUATION as e:
                 echecs.append(Echec(r.regle, e))
     for r in par_tableau:
@@ -286,18 +299,23 @@ def _violation(r: RegleCompilee) -> pl.Expr:
     return ko
 
 
-def _rediger(r: RegleCompilee, df: pl.DataFrame, masque: pl.Series, types: dict[str, Colonne],
-             params: dict[str, Any], date_reference: dt.date, millesime: int) -> list[Constat]:
-    """Les constats des dossiers où ``masque`` est vrai, leurs messages rédigés champ par champ."""
+def _retenus(r: RegleCompilee, df: pl.DataFrame, masque: pl.Series) -> pl.LazyFrame:
+    """Les dossiers où ``masque`` est vrai, avec ce que le message de la règle cite."""
     besoins = [f for f in r.champs if f in df.columns]
     sans_objet = [f"{f}__sans_objet" for f in besoins if f"{f}__sans_objet" in df.columns]
     calculs = [_expr(val).alias(f"v_{nom}") for nom, val in r.valeurs.items()]
     # Filtrer d'abord (en paresseux : seules les colonnes citées sont copiées), puis calculer les
     # valeurs du message sur les seuls dossiers retenus, comme toujours.
-    table = (df.lazy().with_columns(pl.lit(masque).alias("_retenu")).filter(pl.col("_retenu"))
-             .select(["_dossier", "_ligne", *besoins, *sans_objet, *calculs]).collect())
+    return (df.lazy().with_columns(pl.lit(masque).alias("_retenu")).filter(pl.col("_retenu"))
+            .select(["_dossier", "_ligne", *besoins, *sans_objet, *calculs]))
+
+
+def _rediger(r: RegleCompilee, table: pl.DataFrame, types: dict[str, Colonne],
+             params: dict[str, Any], date_reference: dt.date, millesime: int) -> list[Constat]:
+    """Les constats des dossiers retenus (``_retenus``), leurs messages rédigés champ par champ."""
     if not table.height:
         return []
+    besoins = [f for f in r.champs if f in table.columns]
     colonnes = table.to_dict(as_series=False)
     dossiers, numeros = colonnes["_dossier"], colonnes["_ligne"]
     # Une case « Sans objet » est citée comme telle (elle est vide dans le tableau typé).
