@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,13 +133,34 @@ def _choisir_separateur(texte: str) -> str:
     return meilleur
 
 
-def _lignes(texte: str) -> Iterator[str]:
+# Les fins de ligne que str.splitlines reconnaît en plus de \n et \r (StringIO, non).
+_AUTRES_FINS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+_MORCEAU = 1 << 20  # caractères découpés d'un coup
+
+
+def _lignes(texte: str, morceau: int = _MORCEAU) -> Iterator[str]:
     """Les lignes du texte, fins de ligne comprises, découpées comme ``StringIO(newline="")``
     (``\\r\\n``, ``\\n`` ou ``\\r`` seul).
 
-    Sans copie du texte : StringIO le recopierait en 4 octets par caractère (400 Mo pour un
-    CSV de 100 Mo), et le lecteur csv s'arrête souvent bien avant la fin (limites, en-têtes).
+    Sans copie du texte entier : StringIO le recopierait en 4 octets par caractère (400 Mo pour
+    un CSV de 100 Mo), et le lecteur csv s'arrête souvent bien avant la fin (limites, en-têtes).
+    Par morceaux d'environ ``morceau`` caractères finissant par « \\n » : ``splitlines`` (en C)
+    les découpe pareil quand ils n'ont aucune des autres fins qu'il reconnaît ; sinon, recherche
+    des fins une à une.
     """
+    debut, n = 0, len(texte)
+    while debut < n:
+        fin = texte.find("\n", min(debut + morceau, n) - 1)
+        fin = n if fin < 0 else fin + 1
+        bloc = texte[debut:fin]
+        if any(c in bloc for c in _AUTRES_FINS):
+            yield from _lignes_une_a_une(bloc)
+        else:
+            yield from bloc.splitlines(keepends=True)
+        debut = fin
+
+
+def _lignes_une_a_une(texte: str) -> Iterator[str]:
     debut, n = 0, len(texte)
     while debut < n:
         lf = texte.find("\n", debut)
@@ -153,12 +175,6 @@ def _lignes(texte: str) -> Iterator[str]:
         debut = fin
 
 
-def _enregistrements(lecteur: Any) -> Iterator[tuple[int, list[str]]]:
-    """Chaque enregistrement et son rang (1 pour le premier) : la ligne qu'Excel affiche en ouvrant
-    le CSV, même quand une cellule entre guillemets tient sur plusieurs lignes du fichier."""
-    yield from enumerate(lecteur, start=1)
-
-
 def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
     texte = _decoder(lire_octets(p, nom, limites), nom)
     if not texte.strip():
@@ -167,28 +183,25 @@ def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
     # strict : un guillemet mal fermé est une erreur signalée, pas des lignes fusionnées en silence.
     lecteur = csv.reader(_lignes(texte), delimiter=separateur, strict=True)
     grille: list[list[Any]] = []
-    numeros: list[int] = []
     maximum = LIGNES_ENTETE_MAX + limites.lignes_max + 1
     index = index_contrat()
     # Limite de taille d'une cellule fixée ici (elle est globale au module csv, et d'autres
     # bibliothèques la relèvent) : 4 fois ce qu'Excel accepte (32 767 caractères).
     limite = csv.field_size_limit(_CELLULE_MAX)
     try:
-        for numero, enregistrement in _enregistrements(lecteur):
-            # Les cellules vides ou d'espaces deviennent None plus loin (entete.construire).
-            grille.append(enregistrement)
-            numeros.append(numero)
-            if len(grille) >= maximum:
-                break
-            # Pas d'en-têtes dans les premières lignes : inutile de lire le reste du fichier.
-            if len(grille) == LIGNES_ENTETE_MAX and all(reconnus(r, index) < ENTETES_MIN for r in grille):
-                break
+        # Les cellules vides ou d'espaces deviennent None plus loin (entete.construire).
+        grille.extend(itertools.islice(lecteur, min(LIGNES_ENTETE_MAX, maximum)))
+        # Pas d'en-têtes dans les premières lignes : inutile de lire le reste du fichier.
+        if len(grille) < LIGNES_ENTETE_MAX or any(reconnus(r, index) >= ENTETES_MIN for r in grille):
+            grille.extend(itertools.islice(lecteur, maximum - len(grille)))
     except csv.Error as e:
         raise EntreeInvalide(
             f"Le fichier CSV « {nom} » est mal formé à la ligne {lecteur.line_num} ({_cause_csv(e)}) : "
             "vérifiez les guillemets, ou enregistrez-le de nouveau depuis Excel.") from None
     finally:
         csv.field_size_limit(limite)
+    # Le numéro d'un enregistrement est son rang (1 pour le premier) : la ligne qu'Excel affiche
+    # en ouvrant le CSV, même quand une cellule entre guillemets tient sur plusieurs lignes.
     return construire(
         grille, chemin=nom, feuille=None, premiere_ligne=1, premiere_colonne=0,
-        numeros_lignes=numeros, fusions=None, tableaux=None, limites=limites, format="csv")
+        numeros_lignes=list(range(1, len(grille) + 1)), fusions=None, tableaux=None, limites=limites, format="csv")

@@ -167,23 +167,39 @@ def construire(
     largeur = retenues[-1] + 1
     prendre = operator.itemgetter(*retenues)  # au moins ENTETES_MIN colonnes : un tuple
     ignorees = hors_tableau = None
+    # Un CSV n'a que des textes (csv.reader) : chaque rangée passe en C par un dictionnaire des
+    # cellules déjà vues, qui rend None pour une cellule vide et la même chaîne pour des cellules
+    # égales (une colonne répète beaucoup : la conversion les lit alors bien plus vite). Les
+    # cellules d'espaces (isspace, comme ailleurs) sont cherchées parmi ses clés, une fois à la fin.
+    textes = format == "csv" and not locales
+    connues: dict[Any, Any] = {"": None}
+    lignes_max = limites.lignes_max
     i = debut
     while i < fin_tableau:
         rangee = grille[i]
-        if ligne_vide(rangee):
+        if (not rangee or vide(rangee[0])) and ligne_vide(rangee):
             ignorees = next((k for k in range(i + 1, len(grille)) if not ligne_vide(grille[k])), None)
             break
-        if len(lignes) == limites.lignes_max:
+        if len(lignes) == lignes_max:
             raise EntreeInvalide(
-                f"Le tableau de « {chemin} » a plus de {entier(limites.lignes_max)} lignes de "
+                f"Le tableau de « {chemin} » a plus de {entier(lignes_max)} lignes de "
                 "données (limite de sécurité) : vérifiez qu'il ne se prolonge pas par erreur, ou "
                 "augmentez la limite avec la variable d'environnement CDV_REGLES_LIGNES_MAX.")
         if len(rangee) < largeur:
             rangee = list(rangee) + [None] * (largeur - len(rangee))
-        lignes.append([None if c == "" or (c.__class__ is str and c.isspace()) else c
-                       for c in prendre(rangee)])
+        cellules = prendre(rangee)
+        if textes:
+            lignes.append(list(map(connues.setdefault, cellules, cellules)))
+        else:
+            lignes.append([None if c == "" or (c.__class__ is str and c.isspace()) else c
+                           for c in cellules])
         numeros.append(numero(i))
         i += 1
+    if textes and (espaces := set(filter(str.isspace, filter(None, connues)))):
+        for ligne in lignes:
+            if not espaces.isdisjoint(ligne):
+                ligne[:] = [None if c in espaces else c for c in ligne]
+    del connues
 
     from cdv_regles.lecture.totaux import apres_la_fin, separer
 
