@@ -128,7 +128,8 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
             tableau.colonnes[col.id] = [None] * n
             continue
         tableau.colonnes[col.id] = _lire_colonne(col, _lecteur(col, refs), brutes[i], brute.numeros,
-                                                 brute.colonnes_excel[i], tableau)
+                                                 brute.colonnes_excel[i], tableau,
+                                                 type_colonne(col.type).lecteur_textes)
     return tableau
 
 
@@ -140,9 +141,11 @@ def _identite(x: Any) -> Any:
 
 
 def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: tuple[Any, ...], numeros: list[int],
-                  colonne_excel: int, tableau: Tableau) -> list[Any]:
+                  colonne_excel: int, tableau: Tableau,
+                  lire_textes: Callable[[list[str]], list[Any]] | None = None) -> list[Any]:
     """Les valeurs typées d'une colonne ; ses cellules illisibles et « Sans objet » notées dans
-    ``tableau`` (dans l'ordre des lignes)."""
+    ``tableau`` (dans l'ordre des lignes). ``lire_textes`` : le lecteur d'un lot de textes du
+    type (voir types_colonnes), qui ne lève jamais."""
     # True == 1 == 1.0 ne doivent pas partager leur lecture : quand une colonne mêle ces
     # classes, la clé porte la classe. Sinon la valeur suffit (pas de millions de paires) ; sans
     # aucun nombre parmi ses valeurs distinctes (un CSV : que des textes), pas de mélange possible.
@@ -154,6 +157,12 @@ def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: tuple[Any, 
         cles, brut_de = valeurs, _identite
     lues: dict[Any, Any] = {}
     speciales: set[Any] = set()
+    if lire_textes is not None and brut_de is _identite:
+        # Les textes (souvent tous différents : N° dossier, SIRET) lus d'un coup ; le reste
+        # (nombres, dates d'un classeur) un par un ci-dessous.
+        textes = [c for c in distinctes if c.__class__ is str]
+        lues.update(zip(textes, lire_textes(textes), strict=True))
+        distinctes = dict.fromkeys(c for c in distinctes if c not in lues) if len(lues) < len(distinctes) else {}
     for cle in distinctes:
         brut = brut_de(cle)
         if brut is None:

@@ -50,6 +50,9 @@ class TypeColonne:
     liste: str | None = None
     #: Validation de données Excel hors liste : (colonne, millésime) -> réglages XlsxWriter.
     validation: Callable[[Colonne, int], dict[str, Any]] | None = None
+    #: Lit d'un coup une liste de textes distincts, exactement comme ``lecteur`` chacun (pour
+    #: un type dont le lecteur ne dépend pas de la colonne et ne lève jamais), ou None.
+    lecteur_textes: Callable[[list[str]], list[Any]] | None = None
 
     def sorte_valeur(self) -> str | None:
         """La sorte de ses valeurs pour comparer (« texte », « nombre », « date », « booléen ») ;
@@ -180,14 +183,16 @@ def _validation_date(_c: Colonne, m: int) -> dict[str, Any]:
 # --- les types ---------------------------------------------------------------------------------
 
 enregistrer(TypeColonne(
-    "texte", _simple(v.lire_texte), "String", "texte", "Texte libre.", largeur=18, format_excel="@"))
+    "texte", _simple(v.lire_texte), "String", "texte", "Texte libre.", largeur=18, format_excel="@",
+    lecteur_textes=v.lire_textes))
 enregistrer(TypeColonne(
     "siret", _simple(v.lire_siret), "String", "texte",
     "14 chiffres (les espaces et les points de présentation sont admis ; clé de contrôle vérifiée).",
-    largeur=17, format_excel="@"))
+    largeur=17, format_excel="@", lecteur_textes=v.lire_sirets))
 enregistrer(TypeColonne(
     "rna", _simple(v.lire_rna), "String", "texte",
-    "W suivi de 9 chiffres ; obligatoire pour une association.", largeur=14, format_excel="@"))
+    "W suivi de 9 chiffres ; obligatoire pour une association.", largeur=14, format_excel="@",
+    lecteur_textes=v.lire_rnas))
 enregistrer(TypeColonne(
     "booleen", _simple(v.lire_booleen), "Boolean", "booleen",
     "Oui ou Non (« Sans objet » si la pièce ne s'applique pas).", largeur=12, alignement="center",

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Callable
@@ -428,6 +429,57 @@ def lire_rna(v: Any) -> str | None:
         return None
     texte = _sans_espaces(texte)
     return "W" + texte[1:] if texte[:1] == "w" else texte
+
+
+# --- lecture d'un lot de textes ------------------------------------------------------------
+#
+# La conversion lit une colonne valeur distincte par valeur distincte ; pour les colonnes où
+# presque toutes diffèrent (N° dossier, porteur, SIRET, RNA), ces fonctions lisent d'un coup
+# une liste de textes distincts, en C (strip, regex), et ne rendent la main au lecteur exact
+# que pour les textes qu'elles ne savent pas lire (espaces intérieurs, caractères rares…).
+# Chacune rend exactement ce que rendrait son lecteur, valeur par valeur
+# (tests/test_chemins_rapides.py).
+
+_NET = operator.methodcaller("strip", _ESPACES + "\r\n")
+_VIDE_OU_SAUT = operator.methodcaller("startswith", ("\v", "\f"))
+_SIRET_NET = re.compile(r"[0-9]+").fullmatch
+_RNA_NET = re.compile(f"[^w{_ESPACES}][^{_ESPACES}]*", re.DOTALL).fullmatch
+
+
+def _lot(textes: list[str], nets: list[Any], lent: Callable[[Any], Any]) -> list[Any]:
+    """``nets[k]`` quand il est vrai (le résultat exact, déjà calculé), ``lent(textes[k])`` sinon."""
+    if all(nets):
+        return nets
+    return [n if n else lent(t) for t, n in zip(textes, nets, strict=True)]
+
+
+def _nets(textes: list[str]) -> list[str]:
+    """``lire_texte`` de chaque texte, ou "" là où il faut le lecteur exact : vide après
+    nettoyage (None), ou commençant par un saut de ligne vertical ou de page (est_vide l'ôte,
+    lire_texte non)."""
+    nets = list(map(_NET, textes))
+    if True in map(_VIDE_OU_SAUT, nets):
+        nets = ["" if _VIDE_OU_SAUT(n) else n for n in nets]
+    return nets
+
+
+def lire_textes(textes: list[str]) -> list[str | None]:
+    """:func:`lire_texte` de chacun de ces textes."""
+    return _lot(textes, _nets(textes), lire_texte)
+
+
+def lire_sirets(textes: list[str]) -> list[str | None]:
+    """:func:`lire_siret` de chacun de ces textes ; rapide pour les 14 chiffres collés."""
+    nets = _nets(textes)
+    return _lot(textes, [n if _SIRET_NET(n) else "" for n in nets] if None in map(_SIRET_NET, nets)
+                else nets, lire_siret)
+
+
+def lire_rnas(textes: list[str]) -> list[str | None]:
+    """:func:`lire_rna` de chacun de ces textes ; rapide sans espace intérieur ni « w » initial."""
+    nets = _nets(textes)
+    return _lot(textes, [n if _RNA_NET(n) else "" for n in nets] if None in map(_RNA_NET, nets)
+                else nets, lire_rna)
 
 
 def cle_luhn_valide(chiffres: str) -> bool:

@@ -1,0 +1,114 @@
+"""Les chemins rapides de la lecture et de la conversion donnent exactement ce que donne le
+chemin général (celui de toute valeur qu'ils ne reconnaissent pas) : mêmes lignes, mêmes
+valeurs, mêmes cellules vides, sur des valeurs tirées au hasard et des valeurs piégées."""
+
+from __future__ import annotations
+
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cdv_regles.lecture.csv import _lignes
+from cdv_regles.lecture.entete import construire
+from cdv_regles.lecture.limites import Limites
+
+# Espaces et caractères de contrôle que les tableurs et les copier-coller laissent dans les cellules.
+PIEGES = ["", " ", "  ", "\t", "\u00a0", "\u202f", "\u2009", "\u3000", "\x1c", "\x1f", "\x85", "\v",
+          "\f", "\r", "\n", "\r\n", "\u2028", "\u2029", "\x00", "\x1a", "\u200b", "\ufeff", "\xad",
+          "１２３", "٣", "-", "+", "−", "€", ".", ",", "W", "w", "0", "00034", "362 521 879 00034",
+          "362.521.879.00034", "12\u00a0500,00 €", "Oui", " Oui ", "Non\u00a0", "é", "e\u0301"]
+_ALPHABET = st.sampled_from(PIEGES) | st.characters(codec="utf-8")
+CELLULES = st.lists(_ALPHABET, max_size=4).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texte=st.lists(st.sampled_from(["a", ";", "\"", "\r", "\n", "\r\n", "\v", "\f", "\x1c", "\x1d",
+                                       "\x1e", "\x85", "\u2028", "\u2029", "é"]), max_size=40).map("".join),
+       morceau=st.integers(1, 12))
+def test_lignes_par_morceaux_comme_stringio(texte, morceau):
+    assert list(_lignes(texte, morceau)) == list(io.StringIO(texte, newline=""))
+
+
+ENTETE = ["N° dossier", "Porteur", "SIRET", "Coût total de l'action", "Autre"]
+
+
+def _construire(grille, format):
+    return construire(
+        [list(r) for r in grille], chemin="t.csv", feuille=None, premiere_ligne=1, premiere_colonne=0,
+        numeros_lignes=list(range(1, len(grille) + 1)), fusions=None, tableaux=None,
+        limites=Limites.depuis_environnement(), format=format)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rangees=st.lists(st.lists(CELLULES, max_size=7), max_size=12))
+def test_csv_comme_une_grille(rangees):
+    """Le CSV (dictionnaire des cellules vues) et une grille quelconque (cellule par cellule)
+    donnent la même table : mêmes cellules vides (None), mêmes valeurs, mêmes lignes."""
+    grille = [ENTETE, *rangees]
+    csv_, general = _construire(grille, "csv"), _construire(grille, "grille")
+    for attr in ("entetes", "lignes", "numeros", "totaux", "ligne_donnees_ignorees", "colonnes_excel"):
+        assert getattr(csv_, attr) == getattr(general, attr), attr
+
+
+def test_csv_cellules_d_espaces_vides_partout():
+    pieges = [c for c in PIEGES if c and c.isspace()]
+    grille = [ENTETE, *(["D1", c, c, "1", c] for c in pieges), ["D2", "\u3000x", " ", "", "x"]]
+    t = _construire(grille, "csv")
+    assert t.lignes[:len(pieges)] == [["D1", None, None, "1", None]] * len(pieges)
+    assert t.lignes[-1] == ["D2", "\u3000x", None, None, "x"]
+
+
+_TEXTES = st.lists(st.sampled_from([*PIEGES, "12345678900007", "W590000000", "w590000000", "W59 000 0000",
+                                    "2023-00001", "a", " ", "\t"]) | st.characters(codec="utf-8"),
+                   max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(textes=st.lists(_TEXTES, unique=True, max_size=30))
+def test_lots_de_textes_comme_les_lecteurs(textes):
+    from cdv_regles import valeurs as v
+
+    for lot, lecteur in ((v.lire_textes, v.lire_texte), (v.lire_sirets, v.lire_siret), (v.lire_rnas, v.lire_rna)):
+        assert lot(textes) == [lecteur(t) for t in textes], lecteur.__name__
+
+
+def test_lots_de_textes_pieges():
+    from cdv_regles import valeurs as v
+
+    textes = [*PIEGES, *(a + p + b for p in PIEGES for a in ("", "1", "w", "W1") for b in ("", "9", " "))]
+    textes = list(dict.fromkeys(textes))
+    for lot, lecteur in ((v.lire_textes, v.lire_texte), (v.lire_sirets, v.lire_siret), (v.lire_rnas, v.lire_rna)):
+        assert lot(textes) == [lecteur(t) for t in textes], lecteur.__name__
+        assert lot(["12345678900007", "W590000000"]) == [lecteur("12345678900007"), lecteur("W590000000")]
+
+
+def test_conversion_avec_et_sans_lots_de_textes():
+    """Une colonne qui mêle textes, nombres, dates et vides (classeur) : la même lecture, les mêmes
+    illisibles, que la lecture valeur par valeur."""
+    import datetime as dt
+
+    from cdv_regles import conversion
+    from cdv_regles.catalogue import construire as catalogue
+    from cdv_regles.greffons import charger
+    from cdv_regles.lecture import table_depuis_valeurs
+
+    cat = catalogue(charger(), 2023)
+    ids = ("numero_dossier", "porteur", "siret", "rna", "intitule")
+    colonnes = tuple(c for c in cat.colonnes if c.id in ids)
+    valeurs = ["D1", "  D2 ", 12.0, dt.date(2023, 1, 2), None, "\u00a0", "1\u00a0234", "w12", "\v x",
+               "362 521 879 00034", float("nan")]
+    grille = [[next(c.entete for c in colonnes if c.id == i) for i in ids],
+              *([f"N{i}", x, x, x, x] for i, x in enumerate(valeurs))]
+    brute = table_depuis_valeurs(grille, chemin="t.xlsx", feuille="F")
+    avec = conversion.convertir(brute, colonnes, cat.referentiels)
+    origine = conversion._lire_colonne
+    try:
+        conversion._lire_colonne = lambda *a: origine(*a[:6])
+        sans = conversion.convertir(brute, colonnes, cat.referentiels)
+    finally:
+        conversion._lire_colonne = origine
+    assert repr(avec.colonnes) == repr(sans.colonnes)
+    assert [(i.colonne.id, i.ligne, i.detail) for i in avec.illisibles] == \
+        [(i.colonne.id, i.ligne, i.detail) for i in sans.illisibles]
+    assert avec.colonnes["porteur"][:3] == ["D1", "D2", "12"]
