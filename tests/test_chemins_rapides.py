@@ -4,11 +4,13 @@ valeurs, mêmes cellules vides, sur des valeurs tirées au hasard et des valeurs
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cdv_regles.lecture import entete
 from cdv_regles.lecture.csv import _lignes
 from cdv_regles.lecture.entete import construire
 from cdv_regles.lecture.limites import Limites
@@ -40,15 +42,37 @@ def _construire(grille, format):
         limites=Limites.depuis_environnement(), format=format)
 
 
-@settings(max_examples=100, deadline=None)
-@given(rangees=st.lists(st.lists(CELLULES, max_size=7), max_size=12))
-def test_csv_comme_une_grille(rangees):
-    """Le CSV (dictionnaire des cellules vues) et une grille quelconque (cellule par cellule)
-    donnent la même table : mêmes cellules vides (None), mêmes valeurs, mêmes lignes."""
-    grille = [ENTETE, *rangees]
-    csv_, general = _construire(grille, "csv"), _construire(grille, "grille")
+def _reference(grille, format, monkeypatch):
+    """La table lue cellule par cellule, sans dictionnaire : le chemin général."""
+    with monkeypatch.context() as m:
+        m.setattr(entete, "_nettoyer", lambda cellules, _connues: entete._nettoyer_une_a_une(cellules))
+        return _construire(grille, format)
+
+
+def _memes_tables(a, b):
     for attr in ("entetes", "lignes", "numeros", "totaux", "ligne_donnees_ignorees", "colonnes_excel"):
-        assert getattr(csv_, attr) == getattr(general, attr), attr
+        assert repr(getattr(a, attr)) == repr(getattr(b, attr)), attr
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rangees=st.lists(st.lists(CELLULES, max_size=7), max_size=12))
+def test_csv_comme_cellule_par_cellule(rangees, monkeypatch):
+    """Le CSV (dictionnaire des cellules vues) : mêmes cellules vides (None), mêmes valeurs,
+    mêmes lignes que cellule par cellule."""
+    grille = [ENTETE, *rangees]
+    _memes_tables(_construire(grille, "csv"), _reference(grille, "csv", monkeypatch))
+
+
+_VALEURS = CELLULES | st.sampled_from([0, 1, 0.0, 1.0, True, False, float("nan"), -0.0, 12.5,
+                                       dt.date(2023, 1, 2), dt.datetime(2023, 1, 2, 3, 4), ["liste"]])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rangees=st.lists(st.lists(_VALEURS, max_size=7), max_size=12))
+def test_grille_comme_cellule_par_cellule(rangees, monkeypatch):
+    """Une grille de classeur (nombres, dates, textes, valeur non hachable) : pareil."""
+    grille = [ENTETE, *rangees]
+    _memes_tables(_construire(grille, "xlsx"), _reference(grille, "xlsx", monkeypatch))
 
 
 def test_csv_cellules_d_espaces_vides_partout():
@@ -84,10 +108,8 @@ def test_lots_de_textes_pieges():
 
 
 def test_conversion_avec_et_sans_lots_de_textes():
-    """Une colonne qui mêle textes, nombres, dates et vides (classeur) : la même lecture, les mêmes
-    illisibles, que la lecture valeur par valeur."""
-    import datetime as dt
-
+    """Une colonne qui mêle textes, nombres (une seule classe : le lot sert), dates et vides
+    (classeur) : la même lecture, les mêmes illisibles, que la lecture valeur par valeur."""
     from cdv_regles import conversion
     from cdv_regles.catalogue import construire as catalogue
     from cdv_regles.greffons import charger

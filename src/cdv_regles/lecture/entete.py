@@ -82,6 +82,31 @@ def table_depuis_valeurs(
         tableaux=tableaux, limites=limites or Limites.depuis_environnement(), format="grille")
 
 
+_SANS_VIDES = {"": None}.get
+
+
+def _nettoyer(cellules: tuple[Any, ...], connues: dict[Any, Any] | None) -> list[Any]:
+    """Les cellules d'une rangée de données, les vides (``""`` ou espaces) changées en None.
+
+    ``connues`` (CSV : que des textes) : voir construire. Sinon (nombres, dates, textes), ""
+    devient None en C ; une rangée qui a une cellule d'espaces, ou une valeur non hachable, est
+    reprise cellule par cellule.
+    """
+    if connues is not None:
+        return list(map(connues.setdefault, cellules, cellules))
+    try:
+        ligne = list(map(_SANS_VIDES, cellules, cellules))
+    except TypeError:
+        return _nettoyer_une_a_une(cellules)
+    if True in map(str.isspace, filter(str.__instancecheck__, ligne)):
+        return _nettoyer_une_a_une(cellules)
+    return ligne
+
+
+def _nettoyer_une_a_une(cellules: tuple[Any, ...]) -> list[Any]:
+    return [None if c == "" or (c.__class__ is str and c.isspace()) else c for c in cellules]
+
+
 def construire(
     grille: MutableSequence[list[Any]],
     *,
@@ -172,7 +197,7 @@ def construire(
     # égales (une colonne répète beaucoup : la conversion les lit alors bien plus vite). Les
     # cellules d'espaces (isspace, comme ailleurs) sont cherchées parmi ses clés, une fois à la fin.
     textes = format == "csv" and not locales
-    connues: dict[Any, Any] = {"": None}
+    connues: dict[Any, Any] | None = {"": None} if textes else None
     lignes_max = limites.lignes_max
     i = debut
     while i < fin_tableau:
@@ -187,15 +212,10 @@ def construire(
                 "augmentez la limite avec la variable d'environnement CDV_REGLES_LIGNES_MAX.")
         if len(rangee) < largeur:
             rangee = list(rangee) + [None] * (largeur - len(rangee))
-        cellules = prendre(rangee)
-        if textes:
-            lignes.append(list(map(connues.setdefault, cellules, cellules)))
-        else:
-            lignes.append([None if c == "" or (c.__class__ is str and c.isspace()) else c
-                           for c in cellules])
+        lignes.append(_nettoyer(prendre(rangee), connues))
         numeros.append(numero(i))
         i += 1
-    if textes and (espaces := set(filter(str.isspace, filter(None, connues)))):
+    if connues and (espaces := set(filter(str.isspace, filter(None, connues)))):
         for ligne in lignes:
             if not espaces.isdisjoint(ligne):
                 ligne[:] = [None if c in espaces else c for c in ligne]
