@@ -134,3 +134,4 @@ def test_conversion_avec_et_sans_lots_de_textes():
     assert [(i.colonne.id, i.ligne, i.detail) for i in avec.illisibles] == \
         [(i.colonne.id, i.ligne, i.detail) for i in sans.illisibles]
     assert avec.colonnes["porteur"][:3] == ["D1", "D2", "12"]
+

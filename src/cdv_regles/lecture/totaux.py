@@ -77,6 +77,14 @@ def separer(entetes: Sequence[str], lignes: list[list[Any]], numeros: list[int],
     n_depuis = 0
     sommees = 0  # dossiers gardés déjà ajoutés aux sommes
     for rangee, numero in zip(lignes, numeros, strict=True):
+        # Le cas courant d'abord : un N° de dossier en première colonne, qui commence par un
+        # chiffre ou une lettre ASCII autre que s et t, n'est ni vide ni un libellé de total.
+        if j_dossier == 0 and rangee and (debut := rangee[0]).__class__ is str \
+                and (c := debut[:1]).isascii() and c.isalnum() and c not in "sStT":
+            gardees.append(rangee)
+            gardes.append(numero)
+            n_depuis += 1
+            continue
         libelle = _libelle_total(rangee, j_dossier)
         if libelle is None and j_dossier is not None and vide(rangee[j_dossier]):
             # Les sommes ne servent qu'à une ligne sans N° : calculées à sa rencontre, chaque
