@@ -142,6 +142,9 @@ def environnement(ctx: Contexte, genre: str) -> dict[str, str]:
         # Aucun .pyc lu ni écrit : tout le code Python est recompilé à chaque lancement.
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["PYTHONPYCACHEPREFIX"] = str(ctx.cache_vide)
+    # Le cache des YAML lus (cdv_regles.cache) à part, rempli par le tour de chauffe comme par le
+    # premier clic d'un agent ; « froid » s'en passe, comme le bytecode.
+    env["CDV_REGLES_CACHE"] = "non" if genre == "froid" else str(ctx.resultats / "cache-yaml")
     env.setdefault("LANG", "C.UTF-8")
     return env
 
@@ -345,7 +348,7 @@ ETAPES = (
     ("DataFrame polars (moteur.cadre)", "cdv_regles.moteur:cadre"),
     ("Compilation des règles (moteur.compiler)", "cdv_regles.moteur:compiler"),
     ("Constats de lecture (constats_lecture)", "cdv_regles.constats_lecture:constats_lecture"),
-    ("Schéma pandera (schema.verifier_schema)", "cdv_regles.schema:verifier_schema"),
+    ("Schéma (schema.verifier_schema)", "cdv_regles.schema:verifier_schema"),
     ("Évaluation des règles (moteur.evaluer)", "cdv_regles.moteur:evaluer"),
     ("Contrôles Python des greffons (hook cdv_regles_controles)", "*:cdv_regles_controles"),
     ("Empreinte des règles (verification.version_regles)", "cdv_regles.verification:version_regles"),
@@ -739,9 +742,9 @@ def rendre(ctx: Contexte, principales: list[Mesure], echelle: list[Mesure], dev:
         L += ["## Effet de l'environnement de développement (pour information)", "",
               "Le même lancement dans le `.venv` de développement tel quel : hypothesis installé "
               "(pandera l'importe alors), puis en plus sans aucun bytecode (`PYTHONDONTWRITEBYTECODE=1` "
-              "et cache vide : tout le code Python, bibliothèque standard comprise, est compilé à chaque "
-              "lancement ; le bac à sable de développement est proche de ce cas, car uv n'y a pas "
-              "compilé les .pyc des bibliothèques et rien ne les écrit).",
+              "et cache vide, ni cache des YAML lus : tout le code Python, bibliothèque standard "
+              "comprise, est compilé à chaque lancement ; le bac à sable de développement est proche "
+              "de ce cas, car uv n'y a pas compilé les .pyc des bibliothèques et rien ne les écrit).",
               "", *tableau(dev), ""]
     L += ["## Où va le temps", ""]
     if options.sans_profil:
