@@ -73,8 +73,8 @@ def test_l_api_expose_ce_que_le_guide_promet() -> None:
     import cdv_regles.api as api
 
     for nom in ("hookimpl", "GreffonPartenaire", "Contexte", "Constat", "GRAVITES", "FAMILLES",
-                "Referentiel", "cle_nom", "contient_mots", "mot_trouve", "premiers_mots", "fichiers_de_regles",
-                "Parametre", "a_renouveler"):
+                "Referentiel", "cle_nom", "contient_mots", "mot_trouve", "premiers_mots", "reperer_mots",
+                "fichiers_de_regles", "Parametre", "a_renouveler"):
         assert nom in api.__all__ and hasattr(api, nom), nom
         assert f"`{nom}`" in (PLUGINS / "GUIDE.md").read_text(encoding="utf-8"), f"{nom} absent du guide"
 

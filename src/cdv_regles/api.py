@@ -12,9 +12,9 @@ du dépôt et pour le gabarit de ``nouveau-plugin``) : les modules internes peuv
 - ``Constat``, ``GRAVITES``, ``FAMILLES`` : le constat et ses vocabulaires ;
 - ``Referentiel`` : une liste de valeurs officielles, celle du millésime vérifié
   (``contexte.referentiels["orientations"]`` : les listes du contrat sont datées) ;
-- ``cle_nom``, ``contient_mots``, ``mot_trouve``, ``premiers_mots`` : comparer des textes sans
-  casse ni accents, et chercher des mots entiers (« sport* » pour un début de mot), en polars ou
-  en Python, et en bloc sur tout un tableau ;
+- ``cle_nom``, ``contient_mots``, ``mot_trouve``, ``premiers_mots``, ``reperer_mots`` : comparer
+  des textes sans casse ni accents, et chercher des mots entiers (« sport* » pour un début de
+  mot), en polars ou en Python, et en bloc sur tout un tableau ;
 - ``Parametre``, ``a_renouveler`` : un paramètre daté, et le choix ordinaire des paramètres à
   renseigner pour un nouveau millésime (hook ``cdv_regles_parametres_a_renouveler``) ;
 - ``fichiers_de_regles`` : les fichiers de règles d'un dossier ``regles/`` (chaque règle dit ses
@@ -67,6 +67,18 @@ def premiers_mots(tableau: pl.DataFrame, colonnes: list[str],
     return chercher(tableau, colonnes, groupes)
 
 
+def reperer_mots(tableau: pl.DataFrame, colonnes: list[str], groupes: dict[str, list[str]]) -> pl.DataFrame:
+    """La recherche de ``premiers_mots``, rendue en tableau polars avec seulement les lignes où un
+    groupe au moins est trouvé : ``rang`` (la place de la ligne dans ``tableau``, à partir de 0)
+    et ``trouves``, la liste des groupes trouvés dans l'ordre des groupes, chacun
+    ``{groupe, mot, colonne}``. À préférer sur un grand tableau : la suite (messages, jointures)
+    peut rester en polars, et rien n'est fabriqué pour les lignes sans mot.
+    """
+    from cdv_regles.derivations import reperer_mots as chercher
+
+    return chercher(tableau, colonnes, groupes)
+
+
 __all__ = ["FAMILLES", "GRAVITES", "Constat", "Contexte", "GreffonPartenaire", "Parametre", "Referentiel",
            "a_renouveler", "cle_nom", "contient_mots", "fichiers_de_regles", "hookimpl", "mot_trouve",
-           "premiers_mots"]
+           "premiers_mots", "reperer_mots"]

@@ -31,6 +31,29 @@ def cle_expr(e: pl.Expr) -> pl.Expr:
     return s
 
 
+def _cles_mots(mots: list[str]) -> list[tuple[str, bool]]:
+    """Chaque mot non vide une fois normalisé : sa clé et s'il est un début de mot (« sport* »)."""
+    from cdv_regles.referentiels import cle_nom
+
+    cles = []
+    for mot in mots:
+        prefixe = mot.rstrip().endswith("*")
+        cle = cle_nom(mot.rstrip().rstrip("*"))
+        if cle:
+            cles.append((cle, prefixe))
+    return cles
+
+
+_RIEN = r"[^\s\S]"  # aucun mot (vides une fois normalisés) : ne trouve rien, ni en polars ni en re
+
+
+def _motif(cles: list[tuple[str, bool]], mot: str, fin: str) -> str:
+    parties = {re.escape(cle) + (mot if prefixe else "") for cle, prefixe in cles}
+    if not parties:
+        return _RIEN
+    return "(?:^| )(" + "|".join(sorted(parties, key=len, reverse=True)) + ")" + fin
+
+
 def motif_mots(mots: list[str]) -> str:
     """Expression régulière qui trouve l'un des mots dans un texte passé par ``cle_expr``.
 
@@ -40,23 +63,41 @@ def motif_mots(mots: list[str]) -> str:
     Les mêmes clés sans casse ni accents que ``referentiels.cle_nom`` ; le motif sert à polars
     comme à ``re`` (pas de recherche en arrière, que polars n'a pas).
     """
-    from cdv_regles.referentiels import cle_nom
+    return _motif(_cles_mots(mots), r"\w*", r"\b")
 
-    parties = set()
-    for mot in mots:
-        prefixe = mot.rstrip().endswith("*")
-        cle = cle_nom(mot.rstrip().rstrip("*"))
-        if cle:
-            parties.add(re.escape(cle) + (r"\w*" if prefixe else ""))
-    if not parties:
-        return r"[^\s\S]"  # aucun mot (vides une fois normalisés) : ne trouve rien, ni en polars ni en re
-    return "(?:^| )(" + "|".join(sorted(parties, key=len, reverse=True)) + r")\b"
+
+# Recherche rapide. Sur un texte non ASCII, le « \b » Unicode prive polars de son automate rapide
+# (une alternative de 58 mots : 20 fois plus lente sur les intitulés) et « \W » coûte cher à
+# compiler. Or seul compte, autour d'un mot, qu'un caractère soit une lettre ou non : la clé
+# ramenée à l'ASCII, chaque caractère non ASCII devenant « Z » s'il est une lettre au sens de
+# « \w », DEL sinon, trouve exactement les mêmes mots ASCII (sans Z ni DEL : une clé n'a pas de
+# majuscule) avec « \b » et « \w » ASCII, rapides à compiler et à chercher.
+_LETTRE, _AUTRE = "Z", "\x7f"
+_MOT_ASCII, _FIN_ASCII = "(?-u:\\w)*", "(?-u:\\b)"
+
+
+def _en_ascii(cle: pl.Expr) -> pl.Expr:
+    """La clé (``cle_expr``) ramenée à l'ASCII pour ``_motif_rapide`` (voir plus haut)."""
+    return cle.str.replace_all(r"[^\w\x00-\x7f]", _AUTRE).str.replace_all(r"[^\x00-\x7f]", _LETTRE)
+
+
+def _ascii_possible(cles: list[tuple[str, bool]]) -> bool:
+    return all(c.isascii() and _LETTRE not in c and _AUTRE not in c for c, _ in cles)
+
+
+def _motif_rapide(cles: list[tuple[str, bool]]) -> str:
+    """Le motif de ``motif_mots`` pour une clé passée par ``_en_ascii`` (mots ASCII seulement)."""
+    return _motif(cles, _MOT_ASCII, _FIN_ASCII)
 
 
 def contient_mots(e: pl.Expr, mots: list[str]) -> pl.Expr:
     """Vrai si le texte contient l'un des mots (sans casse ni accents, mots entiers ; « mot* »
     pour un début de mot, voir ``motif_mots``)."""
-    return cle_expr(e.cast(pl.String)).str.contains(motif_mots(mots))
+    cles = _cles_mots(mots)
+    cle = cle_expr(e.cast(pl.String))
+    if _ascii_possible(cles):
+        return _en_ascii(cle).str.contains(_motif_rapide(cles))
+    return cle.str.contains(_motif(cles, r"\w*", r"\b"))
 
 
 def mot_trouve(texte: str, mot: str) -> bool:
@@ -66,30 +107,74 @@ def mot_trouve(texte: str, mot: str) -> bool:
     return re.search(motif_mots([mot]), cle_nom(texte)) is not None
 
 
+def reperer_mots(df: pl.DataFrame, colonnes: list[str], groupes: dict[str, list[str]]) -> pl.DataFrame:
+    """Les lignes où au moins un groupe de mots est trouvé, avec ce que ``premiers_mots`` dit.
+
+    Colonnes : ``rang`` (place de la ligne dans ``df``, à partir de 0, dans l'ordre) et
+    ``trouves``, la liste des groupes trouvés (dans l'ordre des groupes), chacun
+    ``{groupe, mot, colonne}`` : le premier mot du groupe (ordre des mots, puis des colonnes)
+    trouvé dans une colonne.
+
+    La clé de chaque colonne est calculée une fois ; un seul motif écarte les lignes sans aucun
+    mot, un par groupe les lignes sans ce groupe ; mot par mot, polars ne relit que ces lignes, et
+    seulement pour les mots dont le texte figure dans l'une d'elles.
+    """
+    schema = {"rang": pl.UInt32, "trouves": pl.List(pl.Struct({"groupe": pl.String, "mot": pl.String,
+                                                                "colonne": pl.String}))}
+    paires = [(g, mot, c) for g, mots in groupes.items() for mot in mots for c in colonnes]
+    if not paires or not df.height:
+        return pl.DataFrame(schema=schema)
+    cles_mot = {mot: _cles_mots([mot]) for mots in groupes.values() for mot in mots}
+    rapide = _ascii_possible([c for cles in cles_mot.values() for c in cles])
+    motif = _motif_rapide if rapide else lambda cles: _motif(cles, r"\w*", r"\b")
+    noms = {c: f"_c{k}" for k, c in enumerate(dict.fromkeys(colonnes))}
+    cles = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("rang"),
+                     *[(_en_ascii if rapide else lambda e: e)(cle_expr(pl.col(c).cast(pl.String))).alias(n)
+                       for c, n in noms.items()])
+
+    def presents(mots: list[str]) -> pl.Expr:
+        m = motif([c for mot in mots for c in cles_mot[mot]])
+        return pl.any_horizontal([pl.col(n).str.contains(m).fill_null(False) for n in noms.values()])
+
+    cles = cles.filter(presents(list(cles_mot)))
+    morceaux = []
+    debut = 0  # paire k = paires[k] : dans l'ordre des groupes, des mots puis des colonnes
+    for mots in groupes.values():
+        sous = cles.filter(presents(mots)) if mots and colonnes else cles.clear()
+        # Un mot dont le texte n'est dans aucune de ces cellules n'y est pas : pas de motif à
+        # compiler pour lui (sur un petit tableau, la compilation coûte plus que la recherche).
+        textes = {n: "\n".join(sous[n].drop_nulls().to_list()) for n in noms.values()} if sous.height else {}
+        branches = [pl.when(pl.col(noms[c]).str.contains(motif(cles_mot[mot]))).then(pl.lit(debut + k))
+                    for k, (mot, c) in enumerate((m, c) for m in mots for c in colonnes)
+                    if textes and any(cle in textes[noms[c]] for cle, _ in cles_mot[mot])]
+        if branches:
+            morceaux.append(sous.select("rang", pl.coalesce(branches).cast(pl.UInt32).alias("paire"))
+                            .drop_nulls("paire"))
+        debut += len(mots) * len(colonnes)
+    if not morceaux:
+        return pl.DataFrame(schema=schema)
+    table = pl.DataFrame({"paire": pl.int_range(len(paires), eager=True, dtype=pl.UInt32),
+                          "groupe": [p[0] for p in paires], "mot": [p[1] for p in paires],
+                          "colonne": [p[2] for p in paires]})
+    return (pl.concat(morceaux).sort("rang", "paire").join(table, on="paire", how="left", maintain_order="left")
+            .group_by("rang", maintain_order=True)
+            .agg(pl.struct("groupe", "mot", "colonne").alias("trouves")))
+
+
 def premiers_mots(df: pl.DataFrame, colonnes: list[str],
                   groupes: dict[str, list[str]]) -> list[dict[str, tuple[str, str] | None]]:
     """Pour chaque ligne et chaque groupe de mots : le premier mot du groupe (dans l'ordre des
     mots, puis des colonnes) trouvé dans une colonne, avec cette colonne ; None sinon.
 
-    Version en bloc de ``mot_trouve`` mot par mot : la clé de chaque colonne est calculée une
-    fois, chaque mot cherché par polars sur toute la colonne.
+    Version en bloc de ``mot_trouve`` mot par mot (voir ``reperer_mots``).
     """
+    resultat: list[dict[str, tuple[str, str] | None]] = [dict.fromkeys(groupes) for _ in range(df.height)]
     if not colonnes or not groupes or not df.height:
-        return [dict.fromkeys(groupes) for _ in range(df.height)]
-    cles = df.select([cle_expr(pl.col(c).cast(pl.String)).alias(f"_c{k}") for k, c in enumerate(colonnes)])
-    paires: list[tuple[str, str]] = []
-    choix = []
-    for g, mots in enumerate(groupes.values()):
-        branches = []
-        for mot in mots:
-            motif = motif_mots([mot])
-            for k, c in enumerate(colonnes):
-                branches.append(pl.when(pl.col(f"_c{k}").str.contains(motif)).then(pl.lit(len(paires))))
-                paires.append((mot, c))
-        choix.append((pl.coalesce(branches) if branches else pl.lit(None, dtype=pl.Int64)).alias(f"_g{g}"))
-    indices = cles.select(choix).rows()
-    return [{nom: (paires[i] if i is not None else None) for nom, i in zip(groupes, r, strict=True)}
-            for r in indices]
+        return resultat
+    for rang, trouves in reperer_mots(df, colonnes, groupes).iter_rows():
+        for t in trouves:
+            resultat[rang][t["groupe"]] = (t["mot"], t["colonne"])
+    return resultat
 
 
 @dataclass(frozen=True)

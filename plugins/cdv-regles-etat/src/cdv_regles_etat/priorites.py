@@ -5,18 +5,17 @@ chaque thème trouvé, avec le mot-clé et la colonne. Les mots-clés sont des p
 greffon (``etat_priorites``), cherchés sans tenir compte de la casse ni des accents, en mots
 entiers (« parents » ne trouve pas « parentalité ») ; « sport* » trouve aussi « sportive » mais
 jamais « transport » (``cdv_regles.api.contient_mots``). Un repérage par mots-clés n'est
-qu'une suggestion : le message le dit. Le repérage est fait en bloc par polars
-(``cdv_regles.api.premiers_mots``) : sur 50 000 dossiers, une boucle Python mot par mot prenait
-plusieurs secondes.
+qu'une suggestion : le message le dit. Le repérage et les messages sont faits en bloc par polars
+(``cdv_regles.api.reperer_mots``), pour les seuls dossiers qui ont une priorité : sur 50 000
+dossiers, une boucle Python mot par mot prenait plusieurs secondes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cdv_regles.api import Constat, Contexte, contient_mots, premiers_mots
+from cdv_regles.api import Constat, Contexte, reperer_mots
 
 if TYPE_CHECKING:
     import polars as pl
@@ -25,15 +24,6 @@ REGLE = "ETAT-PRIORITES-2023"
 PARTENAIRE = "etat"
 SOURCE = ("NC2023, « Orientation 1 (projets priorisés par l'État), orientation 2 (santé mentale, "
           "sport), orientation 3 (transition écologique), orientation 4 (0-6 ans, parentalité) »")
-
-
-@dataclass(frozen=True)
-class Reperage:
-    """Une priorité trouvée dans un dossier : le thème, le mot-clé et la colonne où il figure."""
-
-    theme: str
-    mot: str
-    colonne: str
 
 
 def priorites_en_vigueur(parametres: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -56,46 +46,42 @@ def dossiers_etat(tableau: pl.DataFrame, parametres: Mapping[str, Any]) -> pl.Da
                           & ~pl.col("statut").is_in(exclus).fill_null(False))
 
 
-def reperages_par_dossier(tableau: pl.DataFrame,
-                          parametres: Mapping[str, Any]) -> list[tuple[dict[str, Any], list[Reperage]]]:
-    """Pour chaque dossier qui sollicite l'État : ses cellules utiles (N°, ligne, intitulé,
-    colonnes cherchées) et les priorités repérées."""
-    priorites = priorites_en_vigueur(parametres)
-    if not priorites:
-        return []
+def reperages(tableau: pl.DataFrame, parametres: Mapping[str, Any]) -> pl.DataFrame:
+    """Les dossiers qui sollicitent l'État et relèvent d'une priorité : ``_dossier``, ``_ligne``,
+    ``intitule`` (les cellules que le message cite) et ``trouves``, les priorités repérées
+    (``{groupe, mot, colonne}``, voir ``cdv_regles.api.reperer_mots``)."""
     import polars as pl
 
+    priorites = priorites_en_vigueur(parametres)
     colonnes = [c for c in parametres.get("etat_colonnes_priorites") or [] if c in tableau.columns]
-    if not colonnes:
-        return []
-    tous_les_mots = [m for mots in priorites.values() for m in mots]
-    candidats = dossiers_etat(tableau, parametres).filter(
-        pl.any_horizontal([contient_mots(pl.col(c), tous_les_mots).fill_null(False) for c in colonnes]))
-    resultats = []
-    par_ligne = premiers_mots(candidats, colonnes, priorites)
-    # Seules les cellules que le message cite : une ligne entière par dossier coûte cher.
-    utiles = list(dict.fromkeys(c for c in ("_dossier", "_ligne", "intitule", *colonnes) if c in candidats.columns))
-    for ligne, themes in zip(candidats.select(utiles).iter_rows(named=True), par_ligne, strict=True):
-        trouves = [Reperage(theme, mot, colonne) for theme, paire in themes.items() if paire
-                   for mot, colonne in [paire]]
-        if trouves:
-            resultats.append((ligne, trouves))
-    return resultats
+    cites = [pl.col(c) if c in tableau.columns else pl.lit(None, dtype=pl.String).alias(c)
+             for c in ("_dossier", "_ligne", "intitule")]
+    etat = dossiers_etat(tableau, parametres) if priorites and colonnes else tableau.clear()
+    trouves = reperer_mots(etat, colonnes, priorites)
+    return etat.select(cites)[trouves["rang"]].with_columns(trouves["trouves"])
 
 
 def controler_priorites(tableau: pl.DataFrame, contexte: Contexte) -> list[Constat]:
     """Un constat ``info`` par dossier État qui relève d'une priorité 2023."""
-    entetes = contexte.entetes
-    constats = []
-    for ligne, trouves in reperages_par_dossier(tableau, contexte.parametres):
-        details = " ; ".join(f"{r.theme} (« {r.mot.rstrip('*')} » dans « {entetes.get(r.colonne, r.colonne)} »)"
-                             for r in trouves)
-        message = (f"Suggestion : l'action « {ligne.get('intitule') or 'sans intitulé'} » semble relever "
-                   f"des priorités {contexte.millesime} de l'État — {details}. Repérage par mots-clés, à "
-                   "confirmer : si c'est bien le cas, mettez l'action en avant lors de l'instruction et du "
-                   "comité ; sinon, ne tenez pas compte de ce constat.")
-        colonnes = tuple(dict.fromkeys(r.colonne for r in trouves))
-        constats.append(contexte.constat(
-            partenaire=PARTENAIRE, regle=REGLE, famille="priorites", gravite="info", message=message,
-            dossier=str(ligne["_dossier"]), ligne=ligne["_ligne"], colonnes=colonnes, source=SOURCE))
-    return constats
+    import polars as pl
+
+    entetes = dict(contexte.entetes)
+    trouve = pl.element().struct
+    # Message écrit par polars en bloc : seuls les constats restent à fabriquer en Python.
+    details = pl.col("trouves").list.eval(pl.concat_str(
+        trouve.field("groupe"), pl.lit(" (« "), trouve.field("mot").str.strip_chars_end("*"), pl.lit(" » dans « "),
+        trouve.field("colonne").replace(entetes), pl.lit(" »)"))).list.join(" ; ")
+    intitule = pl.when(pl.col("intitule").cast(pl.String) != "").then(pl.col("intitule").cast(pl.String)) \
+        .otherwise(pl.lit("sans intitulé"))
+    message = pl.concat_str(
+        pl.lit("Suggestion : l'action « "), intitule,
+        pl.lit(f" » semble relever des priorités {contexte.millesime} de l'État — "), details,
+        pl.lit(". Repérage par mots-clés, à confirmer : si c'est bien le cas, mettez l'action en avant "
+               "lors de l'instruction et du comité ; sinon, ne tenez pas compte de ce constat."))
+    lignes = reperages(tableau, contexte.parametres).select(
+        pl.col("_dossier").cast(pl.String), "_ligne", message.alias("message"),
+        pl.col("trouves").list.eval(trouve.field("colonne")).list.unique(maintain_order=True).alias("colonnes"))
+    return [contexte.constat(partenaire=PARTENAIRE, regle=REGLE, famille="priorites", gravite="info",
+                             message=message, dossier=dossier, ligne=ligne, colonnes=tuple(colonnes),
+                             source=SOURCE)
+            for dossier, ligne, message, colonnes in lignes.iter_rows()]

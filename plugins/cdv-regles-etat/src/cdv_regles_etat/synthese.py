@@ -11,7 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from cdv_regles.api import Constat, Contexte
-from cdv_regles_etat.priorites import REGLE, dossiers_etat, reperages_par_dossier
+from cdv_regles_etat.priorites import REGLE, dossiers_etat, reperages
 
 if TYPE_CHECKING:
     import polars as pl
@@ -42,8 +42,8 @@ def synthese_etat(tableau: pl.DataFrame, constats: list[Constat], contexte: Cont
             "dossiers": dossiers, "montant": float(montant),
             "part": float(montant) / total if total else None})
     orientation_1 = sum(float(m) for o, m in df.select("orientation", "montant_etat").iter_rows() if o == 1)
-    themes = Counter(r.theme for _, trouves in reperages_par_dossier(tableau, contexte.parametres)
-                     for r in trouves)
+    themes = Counter(reperages(tableau, contexte.parametres)["trouves"].explode().struct.field("groupe")
+                     .drop_nulls().to_list())
     return {TITRE: {
         "dossiers": df.height,
         "montant_demande": total,
