@@ -196,26 +196,23 @@ class Derivation:
         cols = [pl.int_range(pl.len()).alias("_i"), pl.col(self.colonne).alias("v")]
         if self.selon:
             cols.append(pl.col(self.selon).alias("c"))
-        elements = (
-            df.select(cols).explode("v").drop_nulls("v")
-            .with_columns(pl.int_range(pl.len()).over("_i").alias("_p"), cle_expr(pl.col("v")).alias("k"))
-        )
-        elements = elements.with_columns(pl.col("k").is_in(list(ref.cles)).alias("connu"))
+        # Dans l'ordre des lignes puis de la saisie : l'ordre des éléments d'une ligne est gardé.
+        elements = df.select(cols).explode("v").drop_nulls("v")
+        # Les clés une fois par valeur distincte : une même commune revient des milliers de fois.
+        valeurs = elements.select(pl.col("v").unique())
+        inconnues = valeurs.filter(~cle_expr(pl.col("v")).is_in(list(ref.cles)))["v"]
+        elements = elements.filter(pl.col("v").is_in(inconnues.implode()))
         if self.selon and ref.qualifiees:
             qualifiees = [f"{a}|{b}" for a, b in ref.qualifiees]
-            croises = (
-                elements.filter(~pl.col("connu")).explode("c").drop_nulls("c")
-                .with_columns((pl.col("k") + "|" + cle_expr(pl.col("c"))).is_in(qualifiees).alias("q"))
-                .group_by("_i", "_p").agg(pl.col("q").any())
-            )
-            elements = elements.join(croises, on=["_i", "_p"], how="left").with_columns(
-                (pl.col("connu") | pl.col("q").fill_null(False)).alias("connu"))
-        inconnus = (
-            elements.filter(~pl.col("connu")).sort("_i", "_p")
-            .group_by("_i", maintain_order=True).agg(pl.col("v"))
-        )
+            elements = elements.with_row_index("_e")
+            paires = elements.select("_e", "v", "c").explode("c").drop_nulls("c")
+            connues = paires.select("v", "c").unique().filter(
+                (cle_expr(pl.col("v")) + "|" + cle_expr(pl.col("c"))).is_in(qualifiees))
+            reconnus = paires.join(connues, on=["v", "c"], how="semi")["_e"]
+            elements = elements.filter(~pl.col("_e").is_in(reconnus.implode()))
+        inconnus = elements.group_by("_i", maintain_order=True).agg(pl.col("v"))
         tout = pl.DataFrame({"_i": pl.int_range(df.height, eager=True)})
         return (
-            tout.join(inconnus, on="_i", how="left")
-            .sort("_i")["v"].fill_null(pl.lit([], dtype=pl.List(pl.String))).alias(self.nom)
+            tout.join(inconnus, on="_i", how="left", maintain_order="left")["v"]
+            .fill_null(pl.lit([], dtype=pl.List(pl.String))).alias(self.nom)
         )
