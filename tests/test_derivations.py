@@ -5,42 +5,12 @@ ici comme référence (clé de chaque élément, croisement élément par élém
 from __future__ import annotations
 
 import polars as pl
+from calculs_d_origine import cle_expr_origine, inconnus_origine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdv_regles.derivations import Derivation, cle_expr
 from cdv_regles.referentiels import Referentiel, cle_nom
-
-
-def _reference(d: Derivation, df: pl.DataFrame) -> pl.Series:
-    """Le calcul d'origine, élément par élément."""
-    ref = d.referentiel
-    cols = [pl.int_range(pl.len()).alias("_i"), pl.col(d.colonne).alias("v")]
-    if d.selon:
-        cols.append(pl.col(d.selon).alias("c"))
-    elements = (
-        df.select(cols).explode("v").drop_nulls("v")
-        .with_columns(pl.int_range(pl.len()).over("_i").alias("_p"), cle_expr(pl.col("v")).alias("k"))
-    )
-    elements = elements.with_columns(pl.col("k").is_in(list(ref.cles)).alias("connu"))
-    if d.selon and ref.qualifiees:
-        qualifiees = [f"{a}|{b}" for a, b in ref.qualifiees]
-        croises = (
-            elements.filter(~pl.col("connu")).explode("c").drop_nulls("c")
-            .with_columns((pl.col("k") + "|" + cle_expr(pl.col("c"))).is_in(qualifiees).alias("q"))
-            .group_by("_i", "_p").agg(pl.col("q").any())
-        )
-        elements = elements.join(croises, on=["_i", "_p"], how="left").with_columns(
-            (pl.col("connu") | pl.col("q").fill_null(False)).alias("connu"))
-    inconnus = (
-        elements.filter(~pl.col("connu")).sort("_i", "_p")
-        .group_by("_i", maintain_order=True).agg(pl.col("v"))
-    )
-    tout = pl.DataFrame({"_i": pl.int_range(df.height, eager=True)})
-    return (
-        tout.join(inconnus, on="_i", how="left")
-        .sort("_i")["v"].fill_null(pl.lit([], dtype=pl.List(pl.String))).alias(d.nom)
-    )
 
 
 def _referentiels() -> tuple[Referentiel, Referentiel]:
@@ -67,7 +37,7 @@ def _comparer(communes: list[list[str | None] | None], qpv: list[list[str | None
                       schema={"communes": pl.List(pl.String), "qpv": pl.List(pl.String)})
     for d in (Derivation("communes", ref_communes, None), Derivation("qpv", ref_qpv, "communes"),
               Derivation("qpv", ref_qpv, None)):
-        attendu = _reference(d, df)
+        attendu = inconnus_origine(d, df)
         obtenu = d.calculer(df)
         assert obtenu.name == attendu.name and obtenu.dtype == attendu.dtype
         assert obtenu.to_list() == attendu.to_list(), d.nom
@@ -99,3 +69,26 @@ _listes_qpv = st.one_of(st.none(), st.lists(st.one_of(st.none(), st.sampled_from
 @given(st.lists(st.tuples(_listes, _listes_qpv), max_size=15))
 def test_les_inconnus_au_hasard(lignes: list[tuple[list[str | None] | None, list[str | None] | None]]) -> None:
     _comparer([c for c, _ in lignes], [q for _, q in lignes])
+
+
+CLES_PIEGES = ["", " ", "  a  ", "l'Éveil", "L' éveil", "d’ici", "l d x", "x l d", "st", "ste", "st ste", "Ste-Marie",
+               "St.Saulve", "st  saulve", "Œuvre", "ÆON", "a\u00a0\u2009b", "a\t\nb", "a\u3000b", "a\u200bb",
+               "٠-6 ans", "０-６", "ﬁn", "Ⅻ", "e\u0301", "(x)", "a,b.c", "` ´", "l", "d", "l l", "st st st",
+               "x st", "x ste y st", "ß", "İstanbul", None]
+
+
+def _comparer_cles(textes: list[str | None]) -> None:
+    df = pl.DataFrame({"t": textes}, schema={"t": pl.String})
+    assert df.select(cle_expr(pl.col("t")))["t"].to_list() == \
+        df.select(cle_expr_origine(pl.col("t")))["t"].to_list()
+
+
+def test_la_cle_comme_la_cle_d_origine() -> None:
+    _comparer_cles(CLES_PIEGES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list(" \u00a0\t\n-'’‘`´.,()ldsteLDSTÉéœæx0٠\u0301\u3000")),
+                        max_size=12), max_size=20))
+def test_la_cle_au_hasard(textes: list[str]) -> None:
+    _comparer_cles(textes)

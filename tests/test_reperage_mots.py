@@ -10,10 +10,11 @@ eux-mêmes non ASCII (recherche Unicode de repli).
 from __future__ import annotations
 
 import polars as pl
+from calculs_d_origine import cle_expr_origine, motif_mots_origine, premiers_mots_origine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cdv_regles.derivations import cle_expr, contient_mots, motif_mots, premiers_mots, reperer_mots
+from cdv_regles.derivations import contient_mots, motif_mots, premiers_mots, reperer_mots
 
 GROUPES = {
     "sport": ["sport*", "activité physique"],
@@ -38,21 +39,11 @@ TEXTES = [
 ]
 
 
-def _reference(df: pl.DataFrame, colonnes: list[str], groupes: dict[str, list[str]]
-               ) -> list[dict[str, tuple[str, str] | None]]:
-    """La recherche d'origine : chaque (mot, colonne) cherché par polars avec le motif Unicode."""
-    cles = df.select([cle_expr(pl.col(c).cast(pl.String)).alias(c) for c in colonnes])
-    trouve = {(mot, c): cles[c].str.contains(motif_mots([mot])).fill_null(False).to_list()
-              for mots in groupes.values() for mot in mots for c in colonnes}
-    return [{g: next(((mot, c) for mot in mots for c in colonnes if trouve[mot, c][i]), None)
-             for g, mots in groupes.items()} for i in range(df.height)]
-
-
 def _comparer(textes: list[str | None], groupes: dict[str, list[str]]) -> None:
     df = pl.DataFrame({"a": textes, "b": list(reversed(textes)), "n": list(range(len(textes)))},
                       schema={"a": pl.String, "b": pl.String, "n": pl.Int64})
     for colonnes in (["a", "b"], ["b"], ["a", "n"], []):
-        attendu = _reference(df, colonnes, groupes)
+        attendu = premiers_mots_origine(df, colonnes, groupes)
         assert premiers_mots(df, colonnes, groupes) == attendu, colonnes
         reperes = reperer_mots(df, colonnes, groupes)
         assert reperes["rang"].to_list() == [i for i, r in enumerate(attendu) if any(r.values())]
@@ -60,8 +51,10 @@ def _comparer(textes: list[str | None], groupes: dict[str, list[str]]) -> None:
             assert trouves == [{"groupe": g, "mot": p[0], "colonne": p[1]}
                                for g, p in attendu[rang].items() if p is not None]
     for mots in [*groupes.values(), [m for ms in groupes.values() for m in ms]]:
-        reference = df.select(cle_expr(pl.col("a")).str.contains(motif_mots(mots)))["a"].to_list()
+        reference = df.select(cle_expr_origine(pl.col("a")).str.contains(motif_mots_origine(mots)))["a"].to_list()
         assert df.select(contient_mots(pl.col("a"), mots))["a"].to_list() == reference, mots
+        # mot_trouve (re) garde le motif d'origine, mot par mot
+        assert all(motif_mots([m]) == motif_mots_origine([m]) for m in mots), mots
 
 
 def test_la_recherche_rapide_trouve_ce_que_trouvait_la_recherche_d_origine() -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 REGLE = "ETAT-PRIORITES-2023"
 PARTENAIRE = "etat"
+_SEPARATEUR = "\x1f"  # entre les colonnes en cause (jamais dans un identifiant de colonne)
 SOURCE = ("NC2023, « Orientation 1 (projets priorisés par l'État), orientation 2 (santé mentale, "
           "sport), orientation 3 (transition écologique), orientation 4 (0-6 ans, parentalité) »")
 
@@ -78,10 +79,22 @@ def controler_priorites(tableau: pl.DataFrame, contexte: Contexte) -> list[Const
         pl.lit(f" » semble relever des priorités {contexte.millesime} de l'État — "), details,
         pl.lit(". Repérage par mots-clés, à confirmer : si c'est bien le cas, mettez l'action en avant "
                "lors de l'instruction et du comité ; sinon, ne tenez pas compte de ce constat."))
+    # Les colonnes en cause, jointes en un texte : peu d'ensembles distincts, chacun converti une fois.
     lignes = reperages(tableau, contexte.parametres).select(
         pl.col("_dossier").cast(pl.String), "_ligne", message.alias("message"),
-        pl.col("trouves").list.eval(trouve.field("colonne")).list.unique(maintain_order=True).alias("colonnes"))
-    return [contexte.constat(partenaire=PARTENAIRE, regle=REGLE, famille="priorites", gravite="info",
-                             message=message, dossier=dossier, ligne=ligne, colonnes=tuple(colonnes),
-                             source=SOURCE)
-            for dossier, ligne, message, colonnes in lignes.iter_rows()]
+        pl.col("trouves").list.eval(trouve.field("colonne")).list.unique(maintain_order=True)
+        .list.join(_SEPARATEUR).alias("colonnes"))
+    modeles: dict[str, Constat] = {}
+    constats = []
+    for dossier, ligne, message, colonnes in lignes.iter_rows():
+        modele = modeles.get(colonnes)
+        if modele is None:
+            modele = modeles[colonnes] = contexte.constat(
+                partenaire=PARTENAIRE, regle=REGLE, famille="priorites", gravite="info", message="",
+                colonnes=tuple(colonnes.split(_SEPARATEUR)), source=SOURCE)
+        # Le constat du modèle (mêmes colonnes, mêmes en-têtes) pour ce dossier : fabriqué
+        # directement, deux fois plus vite que contexte.constat(...) sur des milliers de dossiers.
+        constats.append(Constat(dossier=dossier, ligne=ligne, regle=REGLE, famille=modele.famille,
+                                gravite=modele.gravite, partenaire=PARTENAIRE, colonnes=modele.colonnes,
+                                message=message, entetes=modele.entetes, source=SOURCE))
+    return constats
