@@ -2,9 +2,9 @@
 exactement ce que trouvait la recherche d'origine, gardée ici comme référence : la clé de
 ``cle_expr`` et, mot par mot, le motif Unicode de ``motif_mots`` (``\\b``), cherché par polars.
 
-La version rapide ramène la clé à l'ASCII (« Z » pour une lettre non ASCII, DEL pour un autre
-caractère) : les textes ci-dessous mettent de tels caractères autour des mots, et des mots
-eux-mêmes non ASCII (recherche Unicode de repli).
+La version rapide remplace chaque lettre non ASCII de la clé par « Z » et cherche avec « \\b » et
+« \\w » ASCII : les textes ci-dessous mettent des lettres et des signes non ASCII, et des « Z »,
+autour des mots, et des mots eux-mêmes non ASCII (recherche Unicode de repli).
 """
 
 from __future__ import annotations

@@ -73,21 +73,21 @@ def motif_mots(mots: list[str]) -> str:
 
 # Recherche rapide. Sur un texte non ASCII, le « \b » Unicode prive polars de son automate rapide
 # (une alternative de 58 mots : 20 fois plus lente sur les intitulés) et « \W » coûte cher à
-# compiler. Or seul compte, autour d'un mot, qu'un caractère soit une lettre ou non : la clé
-# ramenée à l'ASCII, chaque caractère non ASCII devenant « Z » s'il est une lettre au sens de
-# « \w », DEL sinon, trouve exactement les mêmes mots ASCII (sans Z ni DEL : une clé n'a pas de
-# majuscule) avec « \b » et « \w » ASCII, rapides à compiler et à chercher.
-_LETTRE, _AUTRE = "Z", "\x7f"
+# compiler. Or seul compte, autour d'un mot, qu'un caractère soit une lettre (« \w ») ou non :
+# chaque lettre non ASCII devenue « Z », « \b » et « \w » ASCII (pour qui tout octet non ASCII
+# est une non-lettre) trouvent exactement les mêmes mots ASCII sans « Z » (une clé n'a pas de
+# majuscule), vite compilés et cherchés par l'automate.
+_LETTRE = "Z"
 _MOT_ASCII, _FIN_ASCII = "(?-u:\\w)*", "(?-u:\\b)"
 
 
 def _en_ascii(cle: pl.Expr) -> pl.Expr:
-    """La clé (``cle_expr``) ramenée à l'ASCII pour ``_motif_rapide`` (voir plus haut)."""
-    return cle.str.replace_all(r"[^\w\x00-\x7f]", _AUTRE).str.replace_all(r"[^\x00-\x7f]", _LETTRE)
+    """La clé (``cle_expr``) préparée pour ``_motif_rapide`` (voir plus haut)."""
+    return cle.str.replace_all(r"[\w&&[^\x00-\x7f]]", _LETTRE)
 
 
 def _ascii_possible(cles: list[tuple[str, bool]]) -> bool:
-    return all(c.isascii() and _LETTRE not in c and _AUTRE not in c for c, _ in cles)
+    return all(c.isascii() and _LETTRE not in c for c, _ in cles)
 
 
 def _motif_rapide(cles: list[tuple[str, bool]]) -> str:
