@@ -4,6 +4,7 @@ valeurs, mêmes cellules vides, sur des valeurs tirées au hasard et des valeurs
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -135,3 +136,32 @@ def test_conversion_avec_et_sans_lots_de_textes():
         [(i.colonne.id, i.ligne, i.detail) for i in sans.illisibles]
     assert avec.colonnes["porteur"][:3] == ["D1", "D2", "12"]
 
+
+
+def _enregistrements(lecteur, enregistrements):
+    """Les enregistrements, puis l'erreur et sa ligne s'il y en a une."""
+    vus = []
+    try:
+        vus.extend(enregistrements)
+    except csv.Error as e:
+        vus.append(("erreur", str(e), lecteur.line_num))
+    return vus
+
+
+@settings(max_examples=400, deadline=None)
+@given(texte=st.lists(st.sampled_from(["a", "é", " ", ";", ",", "\t", '"', '""', "\r", "\n", "\r\n", "\v",
+                                       "\u2028", "\x1c", "xxxxxx"]), max_size=40).map("".join),
+       separateur=st.sampled_from([";", ",", "\t"]), limite=st.sampled_from([4, 131_072]))
+def test_lecteur_csv_comme_le_module_csv(texte, separateur, limite):
+    """Lignes sans guillemet découpées par split, les autres par le module csv : les mêmes
+    enregistrements, les mêmes erreurs à la même ligne, que le module csv seul."""
+    from cdv_regles.lecture.csv import _Lecteur
+
+    avant = csv.field_size_limit(limite)
+    try:
+        module = csv.reader(_lignes(texte), delimiter=separateur, strict=True)
+        attendu = _enregistrements(module, module)
+        lecteur = _Lecteur(_lignes(texte), separateur)
+        assert _enregistrements(lecteur, iter(lecteur)) == attendu
+    finally:
+        csv.field_size_limit(avant)

@@ -175,13 +175,60 @@ def _lignes_une_a_une(texte: str) -> Iterator[str]:
         debut = fin
 
 
+class _Lecteur:
+    """Les enregistrements du CSV, comme ``csv.reader(lignes, delimiter=separateur, strict=True)``.
+
+    Une ligne sans guillemet (la plupart) est découpée par ``str.split``, bien plus vite que le
+    module csv ; une ligne qui en a un est confiée au lecteur csv, qui prend à la suite les
+    lignes d'une cellule entre guillemets sur plusieurs lignes. ``line_num`` : les lignes du
+    fichier lues jusqu'ici, comme celui du lecteur csv (pour dire où est une erreur).
+    """
+
+    def __init__(self, lignes: Iterator[str], separateur: str) -> None:
+        self._lignes = lignes
+        self._tete: str | None = None
+        self._sep = separateur
+        self._csv = csv.reader(iter(self._suivante, None), delimiter=separateur, strict=True)
+        self._hors_csv = 0  # lignes découpées ici, sans le lecteur csv
+
+    @property
+    def line_num(self) -> int:
+        return self._hors_csv + self._csv.line_num
+
+    def __iter__(self) -> Iterator[list[str]]:
+        sep, limite, hors_csv = self._sep, csv.field_size_limit(), self._hors_csv
+        try:
+            for ligne in self._lignes:
+                if '"' in ligne:
+                    self._tete = ligne
+                    yield next(self._csv)
+                    continue
+                hors_csv += 1
+                # Une ligne finit par une seule fin de ligne (\r\n, \n ou \r), seule à en contenir.
+                ligne = ligne.rstrip("\r\n")
+                cellules = ligne.split(sep) if ligne else []
+                if len(ligne) > limite and max(map(len, cellules)) > limite:
+                    raise csv.Error(f"field larger than field limit ({limite})")
+                yield cellules
+        finally:  # à l'erreur (line_num la situe) ou quand la lecture s'arrête
+            self._hors_csv = hors_csv
+
+    def _suivante(self) -> str:
+        # Les lignes que le lecteur csv demande : celle qui a un guillemet, puis ses suivantes.
+        if self._tete is not None:
+            ligne, self._tete = self._tete, None
+            return ligne
+        return next(self._lignes)
+
+
 def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
     texte = _decoder(lire_octets(p, nom, limites), nom)
     if not texte.strip():
         raise EntreeInvalide(f"Le fichier « {nom} » ne contient que des lignes vides. {CONSEIL_FORMAT}")
     separateur = _choisir_separateur(texte)
     # strict : un guillemet mal fermé est une erreur signalée, pas des lignes fusionnées en silence.
-    lecteur = csv.reader(_lignes(texte), delimiter=separateur, strict=True)
+    lecteur = _Lecteur(_lignes(texte), separateur)
+    enregistrements = iter(lecteur)
     grille: list[list[Any]] = []
     maximum = LIGNES_ENTETE_MAX + limites.lignes_max + 1
     index = index_contrat()
@@ -190,10 +237,10 @@ def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
     limite = csv.field_size_limit(_CELLULE_MAX)
     try:
         # Les cellules vides ou d'espaces deviennent None plus loin (entete.construire).
-        grille.extend(itertools.islice(lecteur, min(LIGNES_ENTETE_MAX, maximum)))
+        grille.extend(itertools.islice(enregistrements, min(LIGNES_ENTETE_MAX, maximum)))
         # Pas d'en-têtes dans les premières lignes : inutile de lire le reste du fichier.
         if len(grille) < LIGNES_ENTETE_MAX or any(reconnus(r, index) >= ENTETES_MIN for r in grille):
-            grille.extend(itertools.islice(lecteur, maximum - len(grille)))
+            grille.extend(itertools.islice(enregistrements, maximum - len(grille)))
     except csv.Error as e:
         raise EntreeInvalide(
             f"Le fichier CSV « {nom} » est mal formé à la ligne {lecteur.line_num} ({_cause_csv(e)}) : "
