@@ -38,13 +38,16 @@ def priorites_en_vigueur(parametres: Mapping[str, Any]) -> dict[str, list[str]]:
     return {str(t): [str(m) for m in mots] for t, mots in valeur.items()}
 
 
-def dossiers_etat(tableau: pl.DataFrame, parametres: Mapping[str, Any]) -> pl.DataFrame:
-    """Les dossiers qui sollicitent l'État, hors statuts contrôlés pour la seule structure."""
+def dossiers_etat(tableau: pl.DataFrame, parametres: Mapping[str, Any],
+                  colonnes: list[str] | None = None) -> pl.DataFrame:
+    """Les dossiers qui sollicitent l'État, hors statuts contrôlés pour la seule structure ;
+    seulement ``colonnes`` si elles sont données (le tableau entier a une centaine de colonnes)."""
     import polars as pl
 
     exclus = [str(s) for s in parametres.get("statuts_structure_seule") or []]
-    return tableau.filter((pl.col("montant_etat").fill_null(0) > 0)
-                          & ~pl.col("statut").is_in(exclus).fill_null(False))
+    etat = tableau.lazy().filter((pl.col("montant_etat").fill_null(0) > 0)
+                                 & ~pl.col("statut").is_in(exclus).fill_null(False))
+    return (etat if colonnes is None else etat.select(colonnes)).collect()
 
 
 def reperages(tableau: pl.DataFrame, parametres: Mapping[str, Any]) -> pl.DataFrame:
@@ -57,7 +60,8 @@ def reperages(tableau: pl.DataFrame, parametres: Mapping[str, Any]) -> pl.DataFr
     colonnes = [c for c in parametres.get("etat_colonnes_priorites") or [] if c in tableau.columns]
     cites = [pl.col(c) if c in tableau.columns else pl.lit(None, dtype=pl.String).alias(c)
              for c in ("_dossier", "_ligne", "intitule")]
-    etat = dossiers_etat(tableau, parametres) if priorites and colonnes else tableau.clear()
+    utiles = list(dict.fromkeys(c for c in ("_dossier", "_ligne", "intitule", *colonnes) if c in tableau.columns))
+    etat = dossiers_etat(tableau, parametres, utiles) if priorites and colonnes else tableau.clear()
     trouves = reperer_mots(etat, colonnes, priorites)
     return etat.select(cites)[trouves["rang"]].with_columns(trouves["trouves"])
 
