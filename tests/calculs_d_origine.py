@@ -40,9 +40,9 @@ def cle_expr_origine(e: pl.Expr) -> pl.Expr:
 
 
 def premiers_mots_origine(df: pl.DataFrame, colonnes: list[str], groupes: dict[str, list[str]]
-               ) -> list[dict[str, tuple[str, str] | None]]:
+                          ) -> list[dict[str, tuple[str, str] | None]]:
     """La recherche d'origine : chaque (mot, colonne) cherché par polars avec le motif Unicode."""
-    cles = df.select([cle_expr_origine(pl.col(c).cast(pl.String)).alias(c) for c in colonnes])
+    cles = df.select([cle_expr_origine(pl.col(c).cast(pl.String)).alias(c) for c in dict.fromkeys(colonnes)])
     trouve = {(mot, c): cles[c].str.contains(motif_mots_origine([mot])).fill_null(False).to_list()
               for mots in groupes.values() for mot in mots for c in colonnes}
     return [{g: next(((mot, c) for mot in mots for c in colonnes if trouve[mot, c][i]), None)

@@ -40,9 +40,10 @@ TEXTES = [
 
 
 def _comparer(textes: list[str | None], groupes: dict[str, list[str]]) -> None:
-    df = pl.DataFrame({"a": textes, "b": list(reversed(textes)), "n": list(range(len(textes)))},
-                      schema={"a": pl.String, "b": pl.String, "n": pl.Int64})
-    for colonnes in (["a", "b"], ["b"], ["a", "n"], []):
+    df = pl.DataFrame({"a": textes, "b": list(reversed(textes)), "n": list(range(len(textes))),
+                       "vide": [None] * len(textes)},
+                      schema={"a": pl.String, "b": pl.String, "n": pl.Int64, "vide": pl.String})
+    for colonnes in (["a", "b"], ["b"], ["a", "n"], ["vide", "a", "vide"], []):
         attendu = premiers_mots_origine(df, colonnes, groupes)
         assert premiers_mots(df, colonnes, groupes) == attendu, colonnes
         reperes = reperer_mots(df, colonnes, groupes)
@@ -59,6 +60,7 @@ def _comparer(textes: list[str | None], groupes: dict[str, list[str]]) -> None:
 
 def test_la_recherche_rapide_trouve_ce_que_trouvait_la_recherche_d_origine() -> None:
     _comparer(TEXTES, GROUPES)
+    _comparer(TEXTES * 3, GROUPES)  # des textes qui se répètent : une clé par texte distinct
     reperes = premiers_mots(pl.DataFrame({"a": TEXTES}), ["a"], GROUPES)
     # Quelques réponses attendues, pour que la référence elle-même ne dérive pas.
     assert reperes[TEXTES.index("sport—culture")]["sport"] == ("sport*", "a")
