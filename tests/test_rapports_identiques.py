@@ -267,3 +267,50 @@ def test_tout_caractere_echappe_du_json_est_non_imprimable():
     assert len(echappes) == 46
     assert not any(c.isprintable() for c in echappes)
     assert json_._echapper('"a\xa0b\u202fc\x85"') == '"a\xa0b\u202fc\\u0085"'
+
+
+# --- Texte --------------------------------------------------------------------------------
+
+def _par_dossier_ancien(constats, couleur):
+    """Les constats du rapport texte d'avant l'issue 15 (visible() sur chaque texte)."""
+    from itertools import groupby
+
+    from cdv_regles.rapports.texte import _LIBELLES, _gras, _style
+
+    lignes = []
+    for (dossier, ligne), groupe in groupby(constats, key=lambda c: (c.dossier, c.ligne)):
+        if not ligne:
+            titre = "Tableau entier"
+        elif dossier == f"ligne {ligne}":
+            titre = f"Dossier sans N° (ligne {ligne})"
+        else:
+            titre = f"Dossier {visible(dossier)} (ligne {ligne})"
+        lignes.append(_gras(titre) if couleur else titre)
+        for c in groupe:
+            etiquette = _style(f"{_LIBELLES[c.gravite]:<9}", c.gravite, couleur)
+            qui = "" if c.partenaire == "socle" else f" [{c.partenaire}]"
+            lignes.append(f"  {etiquette} {visible(c.regle)}{visible(qui)} : {visible(c.message)}")
+            if c.source:
+                lignes.append(f"  {'':<9} Source : {visible(c.source)}")
+        lignes.append("")
+    return lignes
+
+
+@pytest.mark.parametrize("couleur", [False, True])
+def test_texte_identique_a_l_ancien_rendu(resultat, couleur):
+    from cdv_regles.rapports import texte
+
+    assert texte._par_dossier(resultat.constats, couleur) == _par_dossier_ancien(resultat.constats, couleur)
+
+
+def test_constats_aux_champs_non_hachables(exemple):
+    """Les mémoires des rendus (règle, source) cèdent devant un champ non hachable qu'un greffon
+    aurait mis : même texte qu'avant, jamais d'erreur."""
+    from cdv_regles.rapports import texte
+
+    bizarres = [Constat("D1", 3, ["X", "L"], "budget", "alerte", "anct", (), "m", (), ["S"]),
+                Constat("D1", 3, "X-B", "budget", "alerte", "anct", (), "m\x1b", (), ["S", "\x1b"])]
+    r = replace(exemple, constats=bizarres + exemple.constats[:5])
+    assert texte._par_dossier(r.constats, False) == _par_dossier_ancien(r.constats, False)
+    r = replace(exemple, constats=bizarres[1:] + exemple.constats[:5])  # GitHub : seule la source
+    assert github.rendre(r) == _github_ancien(r)

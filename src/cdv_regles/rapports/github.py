@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cdv_regles.affichage import _CONTROLES, visible
+from cdv_regles.affichage import visible
 from cdv_regles.rapports.texte import resume_une_ligne
 
 if TYPE_CHECKING:
@@ -32,8 +32,9 @@ _HORS_SAUTS = re.compile(r"[^\r\n]+")
 
 def echapper_message(texte: str) -> str:
     # Contrôles montrés (␛…) ; les retours à la ligne restent dans l'annotation (%0A), jamais une
-    # nouvelle commande de workflow. Le cas courant, sans aucun contrôle, ne passe pas par re.sub.
-    if _CONTROLES.search(texte):
+    # nouvelle commande de workflow. Le cas courant, sans aucun non-imprimable (hors espaces
+    # insécables), ne passe pas par re.sub : visible() ne change que des non-imprimables.
+    if not texte.replace("\xa0", "").replace("\u202f", "").isprintable():
         texte = _HORS_SAUTS.sub(lambda m: visible(m.group(0)), texte)
     if "%" in texte:
         texte = texte.replace("%", "%25")
@@ -115,9 +116,12 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
         proprietes = fichier if c.ligne is None else f"{fichier},line={echapper_propriete(str(c.ligne))}"
         message = echapper_message(_message(c, resultat.cellules(c)))
         if c.source:
-            source = sources.get(c.source)
-            if source is None:
-                source = sources[c.source] = "%0ASource : " + echapper_message(c.source)
+            try:
+                source = sources[c.source]
+            except KeyError:
+                source = sources[c.source] = "%0ASource : " + echapper_message(f"{c.source}")
+            except TypeError:  # source non hachable (constat de greffon mal typé) : sans mémoire
+                source = "%0ASource : " + echapper_message(f"{c.source}")
             message += source
         lignes.append(f"::{COMMANDES[c.gravite]} {proprietes},title={echapper_propriete(_titre(c))}::{message}")
     lignes += [annotation("error", str(d), title="Greffon ou fichier de règles en défaut")

@@ -37,6 +37,11 @@ _LIBELLES = {"bloquant": "BLOQUANT", "alerte": "ALERTE", "info": "INFO"}
 
 def _xml(texte: object) -> str:
     # Contrôles montrés (␛, ␋…) ; restent interdits en XML les demi-codets isolés et U+FFFE/F.
+    # Tous ces caractères sont non imprimables : un texte sans non-imprimable (hors sauts de
+    # ligne, que visible garde ici, et espaces insécables) est rendu tel quel, sans les
+    # deux expressions régulières.
+    if type(texte) is str and texte.replace("\n", "").replace("\xa0", "").replace("\u202f", "").isprintable():
+        return texte
     return _INTERDITS.sub("\ufffd", visible(texte, sauts=True))
 
 
@@ -129,16 +134,28 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
 
     attribut_fichier = f' file="{_attribut(_xml(fichier))}"'
     noms = {famille: f' name="{_attribut(_xml(famille))}"' for famille in familles}
+    # Les cas d'un dossier sans constat, tous réussis, d'un seul str.format : {0} le début du
+    # cas (classe), {1} sa fin (fichier et ligne).
+    gabarit_vide = "".join("{0}" + noms[f].replace("{", "{{").replace("}", "}}") + "{1} />" for f in familles)
     cas: list[str] = []
     nb_cas = nb_echecs = nb_erreurs = 0
     for dossier, ligne in cas_dossiers:
-        constats = par_ligne.get(ligne, [])
         debut = f'{_MARGE_CAS}<testcase classname="{_attribut(_xml(f"Dossier {dossier} (ligne {ligne})"))}"'
         fin = f'{attribut_fichier} line="{_attribut(str(ligne))}"'
+        nb_cas += len(familles)
+        constats = par_ligne.get(ligne)
+        if not constats:
+            cas.append(gabarit_vide.format(debut, fin))
+            continue
+        par_famille: dict[str, list[Constat]] = {}
+        for c in constats:
+            par_famille.setdefault(c.famille, []).append(c)
         for famille in familles:
-            nb_cas += 1
-            texte, echoue = _cas(debut + noms[famille], fin, [c for c in constats if c.famille == famille],
-                                 resultat, seuil)
+            des = par_famille.get(famille)
+            if des is None:
+                cas.append(f"{debut}{noms[famille]}{fin} />")
+                continue
+            texte, echoue = _cas(debut + noms[famille], fin, des, resultat, seuil)
             cas.append(texte)
             nb_echecs += echoue
     nb_cas += 1
@@ -162,8 +179,10 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
                             ("millesime", resultat.millesime),
                             ("date_reference", resultat.date_reference.isoformat()),
                             ("version_regles", resultat.version_regles), ("seuil_echec", seuil)))
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<testsuites name="cdv-regles"{comptes}>\n'
-            f'  <testsuite name="{_attribut(_xml(nom_suite))}"{comptes} skipped="0">\n'
-            f"    <properties>{proprietes}{_MARGE_CAS}</properties>"
-            f"{''.join(cas)}\n  </testsuite>\n</testsuites>\n")
+    # Un seul assemblage : le rapport fait des dizaines de Mo, chaque copie se paie.
+    cas[:0] = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+               f'<testsuites name="cdv-regles"{comptes}>\n'
+               f'  <testsuite name="{_attribut(_xml(nom_suite))}"{comptes} skipped="0">\n'
+               f"    <properties>{proprietes}{_MARGE_CAS}</properties>"]
+    cas.append("\n  </testsuite>\n</testsuites>\n")
+    return "".join(cas)

@@ -16,6 +16,7 @@ from cdv_regles.constats import GRAVITES
 from cdv_regles.rapports.lecture import lignes_lecture
 
 if TYPE_CHECKING:
+    from cdv_regles.constats import Constat
     from cdv_regles.verification import Resultat
 
 _COULEURS = {"bloquant": "red", "alerte": "yellow", "info": "cyan"}
@@ -68,9 +69,22 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
     return "\n".join(lignes) + "\n"
 
 
-def _par_dossier(constats: list, couleur: bool) -> list[str]:
+def _visible(texte: str) -> str:
+    # visible() ne change que des caractères non imprimables : un texte qui n'en a aucun (hors
+    # espaces insécables des montants) est déjà sûr, sans expression régulière.
+    if type(texte) is str and texte.replace("\xa0", "").replace("\u202f", "").isprintable():
+        return texte
+    return visible(texte)
+
+
+def _par_dossier(constats: list[Constat], couleur: bool) -> list[str]:
     """Les constats d'une gravité, groupés par dossier dans l'ordre du tableau."""
     lignes: list[str] = []
+    # Ce qui revient d'un constat à l'autre (étiquette, règle et partenaire, source) n'est
+    # rendu qu'une fois.
+    etiquettes: dict[str, str] = {}
+    regles: dict[tuple[str, str], str] = {}
+    sources: dict[str, str] = {}
     for (dossier, ligne), groupe in groupby(constats, key=lambda c: (c.dossier, c.ligne)):
         if not ligne:
             titre = "Tableau entier"
@@ -80,13 +94,35 @@ def _par_dossier(constats: list, couleur: bool) -> list[str]:
             titre = f"Dossier {visible(dossier)} (ligne {ligne})"
         lignes.append(_gras(titre) if couleur else titre)
         for c in groupe:
-            etiquette = _style(f"{_LIBELLES[c.gravite]:<9}", c.gravite, couleur)
-            qui = "" if c.partenaire == "socle" else f" [{c.partenaire}]"
-            lignes.append(f"  {etiquette} {visible(c.regle)}{visible(qui)} : {visible(c.message)}")
+            etiquette = etiquettes.get(c.gravite)
+            if etiquette is None:
+                etiquette = etiquettes[c.gravite] = f"  {_style(f'{_LIBELLES[c.gravite]:<9}', c.gravite, couleur)} "
+            try:
+                regle = regles[c.regle, c.partenaire]
+            except KeyError:
+                regle = regles[c.regle, c.partenaire] = _regle(c)
+            except TypeError:  # champ non hachable (constat de greffon mal typé) : sans mémoire
+                regle = _regle(c)
+            lignes.append(etiquette + regle + _visible(c.message))
             if c.source:
-                lignes.append(f"  {'':<9} Source : {visible(c.source)}")
+                try:
+                    source = sources[c.source]
+                except KeyError:
+                    source = sources[c.source] = _source(c)
+                except TypeError:
+                    source = _source(c)
+                lignes.append(source)
         lignes.append("")
     return lignes
+
+
+def _regle(c: Constat) -> str:
+    qui = "" if c.partenaire == "socle" else f" [{c.partenaire}]"
+    return f"{visible(c.regle)}{visible(qui)} : "
+
+
+def _source(c: Constat) -> str:
+    return f"  {'':<9} Source : {visible(c.source)}"
 
 
 def _gras(texte: str) -> str:
