@@ -11,6 +11,8 @@ Au-delà de :data:`LIGNES_MAX` constats par tableau, la suite est renvoyée aux 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from operator import attrgetter
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ _TITRES = {"bloquant": "Bloquant", "alerte": "Alerte", "info": "Info"}
 _PICTOS = {"bloquant": "🔴", "alerte": "🟠", "info": "🔵"}
 # Ce qui ferait du gras, un lien, du code ou une nouvelle colonne dans une cellule de tableau.
 _SPECIAUX = re.compile(r"([\\`*_\[\]|~])")
+_GRAVITE = attrgetter("gravite")
 
 
 def echapper(texte: object) -> str:
@@ -58,10 +61,12 @@ def _verdict(resultat: Resultat, seuil: str) -> str:
 def _comptes(titre: str, cles: list[str], constats: list[Constat], attribut: str) -> list[str]:
     lignes = [f"| {titre} | " + " | ".join(_TITRES[g] for g in GRAVITES) + " | Total |",
               "|---|" + "---:|" * (len(GRAVITES) + 1)]
+    # Un seul passage sur les constats (au lieu d'un par ligne du tableau et par gravité).
+    comptes = Counter(zip(map(attrgetter(attribut), constats), map(_GRAVITE, constats), strict=True))
     for cle in cles:
-        des = [c for c in constats if getattr(c, attribut) == cle]
-        lignes.append(f"| {echapper(cle)} | " + " | ".join(str(sum(c.gravite == g for c in des)) for g in GRAVITES)
-                      + f" | {len(des)} |")
+        par_gravite = [comptes[cle, g] for g in GRAVITES]
+        total = sum(n for (x, _), n in comptes.items() if x == cle)
+        lignes.append(f"| {echapper(cle)} | " + " | ".join(map(str, par_gravite)) + f" | {total} |")
     return lignes
 
 
