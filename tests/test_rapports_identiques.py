@@ -314,3 +314,23 @@ def test_constats_aux_champs_non_hachables(exemple):
     assert texte._par_dossier(r.constats, False) == _par_dossier_ancien(r.constats, False)
     r = replace(exemple, constats=bizarres[1:] + exemple.constats[:5])  # GitHub : seule la source
     assert github.rendre(r) == _github_ancien(r)
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("attribut", ["famille", "partenaire"])
+def test_comptes_markdown_identiques_a_l_ancien_rendu(resultat, attribut):
+    from cdv_regles.constats import GRAVITES
+    from cdv_regles.rapports import markdown
+
+    def ancien(titre, cles, constats):
+        lignes = [f"| {titre} | " + " | ".join(markdown._TITRES[g] for g in GRAVITES) + " | Total |",
+                  "|---|" + "---:|" * (len(GRAVITES) + 1)]
+        for cle in cles:
+            des = [c for c in constats if getattr(c, attribut) == cle]
+            lignes.append(f"| {markdown.echapper(cle)} | "
+                          + " | ".join(str(sum(c.gravite == g for c in des)) for g in GRAVITES) + f" | {len(des)} |")
+        return lignes
+
+    cles = [*sorted({getattr(c, attribut) for c in resultat.constats}), "absente"]
+    assert markdown._comptes("T", cles, resultat.constats, attribut) == ancien("T", cles, resultat.constats)
