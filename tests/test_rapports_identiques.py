@@ -334,3 +334,32 @@ def test_comptes_markdown_identiques_a_l_ancien_rendu(resultat, attribut):
 
     cles = [*sorted({getattr(c, attribut) for c in resultat.constats}), "absente"]
     assert markdown._comptes("T", cles, resultat.constats, attribut) == ancien("T", cles, resultat.constats)
+
+
+# --- Tri des constats -----------------------------------------------------------------------
+
+def test_tri_en_quatre_passes_comme_la_cle_n_uplet(exemple):
+    """constats.trier (quatre tris stables) donne exactement l'ordre de la clé (ligne, gravité,
+    règle, colonnes), ex æquo compris ; des colonnes incomparables (liste et n-uplet d'un greffon)
+    se rabattent sur la clé."""
+    import random
+
+    from cdv_regles.constats import RANG_GRAVITE
+
+    def ancien(constats):
+        return sorted(constats, key=lambda c: (c.ligne or 0, RANG_GRAVITE[c.gravite], c.regle, c.colonnes))
+
+    base = list(exemple.constats) + _hostile(exemple).constats
+    base += [replace(c, message=c.message + " (bis)") for c in base[:20]]  # ex æquo parfaits
+    base += [Constat("D", 0, "A", "budget", "info", "socle", (), "ligne 0", (), ""),
+             Constat("D", 3, "A", "budget", "info", "socle", ("b",), "m", (), ""),
+             Constat("D", 3, "A", "budget", "info", "socle", ("a", "c"), "m", (), ""),
+             Constat("D", 3, "AB", "budget", "bloquant", "socle", ("a",), "m", (), "")]
+    for graine in range(20):
+        constats = list(base)
+        random.Random(graine).shuffle(constats)
+        attendu, vu = ancien(constats), trier(constats)
+        assert all(a is b for a, b in zip(attendu, vu, strict=True))
+    bizarres = [Constat("D", 3, "A", "budget", "info", "x", ["a"], "m", (), ""),
+                Constat("D", 4, "A", "budget", "info", "x", ("a",), "m", (), "")]
+    assert trier(bizarres[::-1]) == bizarres

@@ -62,10 +62,29 @@ def atteint(gravite: str, seuil: str) -> bool:
 
 def trier(constats: list[Constat]) -> list[Constat]:
     """Ordre de lecture : par ligne du classeur (tableau en premier), puis gravité, puis règle."""
-    return sorted(
-        constats,
-        key=lambda c: (c.ligne or 0, RANG_GRAVITE[c.gravite], c.regle, c.colonnes),
-    )
+    # Quatre tris stables, du critère le plus faible au plus fort : le même ordre que la clé
+    # (ligne, gravité, règle, colonnes), sans un n-uplet vivant par constat. 37 000 n-uplets à
+    # la fois déclenchaient un passage du ramasse-miettes sur tous les objets de la lecture
+    # (0,15 s à 50 000 dossiers).
+    try:
+        ordre = sorted(constats, key=_COLONNES)
+        ordre.sort(key=_REGLE)
+        ordre.sort(key=_rang)
+        ordre.sort(key=_ligne)
+    except TypeError:  # colonnes incomparables (constat de greffon) : la clé ne compare que les ex æquo
+        return sorted(constats, key=lambda c: (c.ligne or 0, RANG_GRAVITE[c.gravite], c.regle, c.colonnes))
+    return ordre
+
+
+_COLONNES, _REGLE = attrgetter("colonnes"), attrgetter("regle")
+
+
+def _rang(c: Constat) -> int:
+    return RANG_GRAVITE[c.gravite]
+
+
+def _ligne(c: Constat) -> int:
+    return c.ligne or 0
 
 
 def resumer(constats: list[Constat], nb_dossiers: int) -> dict[str, Any]:
