@@ -19,6 +19,7 @@ sérialiser. tests/test_rapports_identiques.py compare les deux, octet pour octe
 from __future__ import annotations
 
 import re
+from itertools import chain
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -126,11 +127,16 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
     par_ligne: dict[int | None, list[Constat]] = {}
     for c in resultat.constats:
         par_ligne.setdefault(c.ligne, []).append(c)
-    cas_dossiers = dossiers(resultat)
-    connues = {ligne for _, ligne in cas_dossiers}
+    # Les dossiers du tableau parcourus sans liste de couples (dossiers()) : 50 000 n-uplets
+    # vivants à la fois déclenchaient un passage du ramasse-miettes sur toute la lecture.
+    lignes = resultat.tableau.lignes
+    numeros = resultat.tableau.colonnes.get("numero_dossier") or [None] * len(lignes)
+    connues = set(lignes)
     # Un constat de greffon sur une ligne hors du tableau garde son propre cas.
-    cas_dossiers += sorted({(c.dossier or "sans N°", c.ligne) for c in resultat.constats
-                            if c.ligne is not None and c.ligne not in connues}, key=lambda d: d[1])
+    hors_tableau = sorted({(c.dossier or "sans N°", c.ligne) for c in resultat.constats
+                           if c.ligne is not None and c.ligne not in connues}, key=lambda d: d[1])
+    cas_dossiers = chain(((n if n else "sans N°", ligne) for n, ligne in zip(numeros, lignes, strict=True)),
+                         hors_tableau)
 
     attribut_fichier = f' file="{_attribut(_xml(fichier))}"'
     noms = {famille: f' name="{_attribut(_xml(famille))}"' for famille in familles}
