@@ -43,11 +43,11 @@ def _construire(grille, format):
         limites=Limites.depuis_environnement(), format=format)
 
 
-def _reference(grille, format, monkeypatch):
+def _reference(grille, monkeypatch):
     """La table lue cellule par cellule, sans dictionnaire : le chemin général."""
     with monkeypatch.context() as m:
-        m.setattr(entete, "_nettoyer", lambda cellules, _connues: entete._nettoyer_une_a_une(cellules))
-        return _construire(grille, format)
+        m.setattr(entete, "_nettoyer", entete._nettoyer_une_a_une)
+        return _construire(grille, "grille")
 
 
 def _memes_tables(a, b):
@@ -61,7 +61,11 @@ def test_csv_comme_cellule_par_cellule(rangees, monkeypatch):
     """Le CSV (dictionnaire des cellules vues) : mêmes cellules vides (None), mêmes valeurs,
     mêmes lignes que cellule par cellule."""
     grille = [ENTETE, *rangees]
-    _memes_tables(_construire(grille, "csv"), _reference(grille, "csv", monkeypatch))
+    attendu = _reference(grille, monkeypatch)
+    _memes_tables(_construire(grille, "csv"), attendu)
+    with monkeypatch.context() as m:  # colonnes aux valeurs toutes différentes dès la 2e rangée
+        m.setattr(entete, "ESSAI_COLONNES", 2)
+        _memes_tables(_construire(grille, "csv"), attendu)
 
 
 _VALEURS = CELLULES | st.sampled_from([0, 1, 0.0, 1.0, True, False, float("nan"), -0.0, 12.5,
@@ -73,7 +77,7 @@ _VALEURS = CELLULES | st.sampled_from([0, 1, 0.0, 1.0, True, False, float("nan")
 def test_grille_comme_cellule_par_cellule(rangees, monkeypatch):
     """Une grille de classeur (nombres, dates, textes, valeur non hachable) : pareil."""
     grille = [ENTETE, *rangees]
-    _memes_tables(_construire(grille, "xlsx"), _reference(grille, "xlsx", monkeypatch))
+    _memes_tables(_construire(grille, "xlsx"), _reference(grille, monkeypatch))
 
 
 def test_csv_cellules_d_espaces_vides_partout():

@@ -7,7 +7,7 @@ moins ``ENTETES_MIN`` en-têtes du contrat ; les données s'arrêtent à la prem
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping, MutableSequence
+from collections.abc import Callable, Iterable, Mapping, MutableSequence
 from typing import Any
 
 from cdv_regles.erreurs import EntreeInvalide
@@ -84,16 +84,58 @@ def table_depuis_valeurs(
 
 _SANS_VIDES = {"": None}.get
 
+#: Rangées d'un CSV après lesquelles une colonne aux valeurs presque toutes différentes (N° de
+#: dossier, SIRET) n'est plus mise en commun : rien à y partager, et son dictionnaire coûterait.
+ESSAI_COLONNES = 1000
 
-def _nettoyer(cellules: tuple[Any, ...], connues: dict[Any, Any] | None) -> list[Any]:
-    """Les cellules d'une rangée de données, les vides (``""`` ou espaces) changées en None.
 
-    ``connues`` (CSV : que des textes) : voir construire. Sinon (nombres, dates, textes), ""
-    devient None en C ; une rangée qui a une cellule d'espaces, ou une valeur non hachable, est
-    reprise cellule par cellule.
+class _CellulesCsv:
+    """Les cellules d'une rangée de CSV (que des textes), les vides changées en None, en C.
+
+    Chaque colonne a son dictionnaire des cellules déjà vues : il rend None pour une cellule
+    vide et la même chaîne pour des cellules égales (une colonne répète beaucoup : Oui/Non,
+    dates, montants ; la conversion les lit alors bien plus vite). Après ``ESSAI_COLONNES``
+    rangées, une colonne aux valeurs presque toutes différentes ne change plus que "" en None,
+    et ses cellules d'espaces sont cherchées rangée par rangée ; celles des autres colonnes le
+    sont parmi les clés des dictionnaires, une fois à la fin (:meth:`espaces`).
     """
-    if connues is not None:
-        return list(map(connues.setdefault, cellules, cellules))
+
+    def __init__(self, largeur: int) -> None:
+        self._vues: list[dict[Any, Any]] = [{"": None} for _ in range(largeur)]
+        self._lire: list[Any] = [d.setdefault for d in self._vues]
+        self._rangees = 0
+        self._distinctes: Callable[[list[Any]], Any] | None = None
+
+    def __call__(self, cellules: tuple[Any, ...]) -> list[Any]:
+        ligne = list(map(operator.call, self._lire, cellules, cellules))
+        if self._distinctes is not None:
+            if True in map(str.isspace, filter(None, self._distinctes(ligne))):
+                return _nettoyer_une_a_une(ligne)
+            return ligne
+        self._rangees += 1
+        if self._rangees == ESSAI_COLONNES:
+            self._choisir()
+        return ligne
+
+    def _choisir(self) -> None:
+        distinctes = [j for j, d in enumerate(self._vues) if len(d) > self._rangees // 2]
+        for j in distinctes:
+            self._lire[j] = _SANS_VIDES
+        if len(distinctes) == 1:
+            j = distinctes[0]
+            self._distinctes = lambda ligne: (ligne[j],)
+        elif distinctes:
+            self._distinctes = operator.itemgetter(*distinctes)
+
+    def espaces(self) -> set[str]:
+        """Les cellules d'espaces (isspace, comme ailleurs) mises en commun."""
+        return {c for d in self._vues for c in filter(None, d) if c.isspace()}
+
+
+def _nettoyer(cellules: tuple[Any, ...]) -> list[Any]:
+    """Les cellules d'une rangée de données (nombres, dates, textes), les vides (``""`` ou
+    espaces) changées en None : "" en C ; une rangée qui a une cellule d'espaces, ou une valeur
+    non hachable, est reprise cellule par cellule."""
     try:
         ligne = list(map(_SANS_VIDES, cellules, cellules))
     except TypeError:
@@ -192,12 +234,8 @@ def construire(
     largeur = retenues[-1] + 1
     prendre = operator.itemgetter(*retenues)  # au moins ENTETES_MIN colonnes : un tuple
     ignorees = hors_tableau = None
-    # Un CSV n'a que des textes (csv.reader) : chaque rangée passe en C par un dictionnaire des
-    # cellules déjà vues, qui rend None pour une cellule vide et la même chaîne pour des cellules
-    # égales (une colonne répète beaucoup : la conversion les lit alors bien plus vite). Les
-    # cellules d'espaces (isspace, comme ailleurs) sont cherchées parmi ses clés, une fois à la fin.
-    textes = format == "csv" and not locales
-    connues: dict[Any, Any] | None = {"": None} if textes else None
+    # Un CSV n'a que des textes (csv.reader) : voir _CellulesCsv.
+    csv = _CellulesCsv(len(retenues)) if format == "csv" and not locales else None
     lignes_max = limites.lignes_max
     i = debut
     while i < fin_tableau:
@@ -212,14 +250,14 @@ def construire(
                 "augmentez la limite avec la variable d'environnement CDV_REGLES_LIGNES_MAX.")
         if len(rangee) < largeur:
             rangee = list(rangee) + [None] * (largeur - len(rangee))
-        lignes.append(_nettoyer(prendre(rangee), connues))
+        lignes.append(csv(prendre(rangee)) if csv is not None else _nettoyer(prendre(rangee)))
         numeros.append(numero(i))
         i += 1
-    if connues and (espaces := set(filter(str.isspace, filter(None, connues)))):
+    if csv is not None and (espaces := csv.espaces()):
         for ligne in lignes:
             if not espaces.isdisjoint(ligne):
                 ligne[:] = [None if c in espaces else c for c in ligne]
-    del connues
+    del csv
 
     from cdv_regles.lecture.totaux import apres_la_fin, separer
 
