@@ -46,7 +46,7 @@ def _construire(grille, format):
 def _reference(grille, monkeypatch):
     """La table lue cellule par cellule, sans dictionnaire : le chemin général."""
     with monkeypatch.context() as m:
-        m.setattr(entete, "_nettoyer", entete._nettoyer_une_a_une)
+        m.setattr(entete, "_Cellules", lambda _largeur: entete._nettoyer_une_a_une)
         return _construire(grille, "grille")
 
 
@@ -58,8 +58,8 @@ def _memes_tables(a, b):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rangees=st.lists(st.lists(CELLULES, max_size=7), max_size=12))
 def test_csv_comme_cellule_par_cellule(rangees, monkeypatch):
-    """Le CSV (dictionnaire des cellules vues) : mêmes cellules vides (None), mêmes valeurs,
-    mêmes lignes que cellule par cellule."""
+    """Le CSV (dictionnaire des textes vus par colonne) : mêmes cellules vides (None), mêmes
+    valeurs, mêmes lignes que cellule par cellule."""
     grille = [ENTETE, *rangees]
     attendu = _reference(grille, monkeypatch)
     _memes_tables(_construire(grille, "csv"), attendu)
@@ -77,7 +77,11 @@ _VALEURS = CELLULES | st.sampled_from([0, 1, 0.0, 1.0, True, False, float("nan")
 def test_grille_comme_cellule_par_cellule(rangees, monkeypatch):
     """Une grille de classeur (nombres, dates, textes, valeur non hachable) : pareil."""
     grille = [ENTETE, *rangees]
-    _memes_tables(_construire(grille, "xlsx"), _reference(grille, monkeypatch))
+    attendu = _reference(grille, monkeypatch)
+    _memes_tables(_construire(grille, "xlsx"), attendu)
+    with monkeypatch.context() as m:  # colonnes sans dictionnaire dès la 2e rangée
+        m.setattr(entete, "ESSAI_COLONNES", 2)
+        _memes_tables(_construire(grille, "xlsx"), attendu)
 
 
 def test_csv_cellules_d_espaces_vides_partout():

@@ -82,34 +82,65 @@ def table_depuis_valeurs(
         tableaux=tableaux, limites=limites or Limites.depuis_environnement(), format="grille")
 
 
-_SANS_VIDES = {"": None}.get
-
-#: Rangées d'un CSV après lesquelles une colonne aux valeurs presque toutes différentes (N° de
-#: dossier, SIRET) n'est plus mise en commun : rien à y partager, et son dictionnaire coûterait.
+#: Rangées après lesquelles une colonne aux valeurs presque toutes différentes (N° de dossier,
+#: SIRET) ou qui n'est pas faite de textes (montants d'un classeur) n'a plus de dictionnaire.
 ESSAI_COLONNES = 1000
 
 
-class _CellulesCsv:
-    """Les cellules d'une rangée de CSV (que des textes), les vides changées en None, en C.
+class _Textes(dict):  # type: ignore[type-arg]
+    """Les textes déjà vus d'une colonne : chacun donne sa valeur nettoyée (None s'il est vide
+    ou d'espaces) et la même chaîne pour des cellules égales. Seuls des ``str`` y entrent : un
+    nombre n'y rencontre jamais un nombre égal d'une autre sorte (1, 1.0, True ; 0.0 et -0.0),
+    qui le remplacerait. (Une sous-classe de ``str`` égale à un texte vu serait rendue comme ce
+    texte : ni csv, ni calamine, ni xlwings n'en donnent.)"""
 
-    Chaque colonne a son dictionnaire des cellules déjà vues : il rend None pour une cellule
-    vide et la même chaîne pour des cellules égales (une colonne répète beaucoup : Oui/Non,
-    dates, montants ; la conversion les lit alors bien plus vite). Après ``ESSAI_COLONNES``
-    rangées, une colonne aux valeurs presque toutes différentes ne change plus que "" en None,
-    et ses cellules d'espaces sont cherchées rangée par rangée ; celles des autres colonnes le
-    sont parmi les clés des dictionnaires, une fois à la fin (:meth:`espaces`).
+    __slots__ = ("autres",)
+
+    def __init__(self) -> None:
+        super().__init__({"": None})
+        self.autres = 0  # cellules qui ne sont pas des textes
+
+    def __missing__(self, c: Any) -> Any:
+        if c.__class__ is not str:
+            self.autres += 1
+            return None if c == "" else c
+        v = None if c.isspace() else c
+        self[c] = v
+        return v
+
+
+class _Vides(dict):  # type: ignore[type-arg]
+    """"" -> None ; toute autre valeur telle quelle, sans la retenir."""
+
+    def __missing__(self, c: Any) -> Any:
+        return c
+
+
+_VIDES = _Vides({"": None})
+
+
+class _Cellules:
+    """Les cellules d'une rangée de données, les vides (``""`` ou espaces) changées en None,
+    en C : chaque colonne passe par ses :class:`_Textes` (une colonne répète beaucoup : Oui/Non,
+    dates, communes ; la conversion lit alors chaque valeur partagée une seule fois, et bien plus
+    vite). Après ``ESSAI_COLONNES`` rangées, une colonne aux valeurs presque toutes différentes,
+    ou qui n'est pas faite de textes, ne change plus que "" en None, et ses cellules d'espaces
+    sont cherchées rangée par rangée. Une valeur non hachable : rangée lue cellule par cellule.
     """
 
     def __init__(self, largeur: int) -> None:
-        self._vues: list[dict[Any, Any]] = [{"": None} for _ in range(largeur)]
-        self._lire: list[Any] = [d.setdefault for d in self._vues]
+        self._vues = [_Textes() for _ in range(largeur)]
+        self._lire: list[Any] = [d.__getitem__ for d in self._vues]
         self._rangees = 0
-        self._distinctes: Callable[[list[Any]], Any] | None = None
+        self._autres: Callable[[list[Any]], Any] | None = None
 
     def __call__(self, cellules: tuple[Any, ...]) -> list[Any]:
-        ligne = list(map(operator.call, self._lire, cellules, cellules))
-        if self._distinctes is not None:
-            if True in map(str.isspace, filter(None, self._distinctes(ligne))):
+        try:
+            ligne = list(map(operator.call, self._lire, cellules))
+        except TypeError:
+            return _nettoyer_une_a_une(cellules)
+        if self._autres is not None:
+            if True in map(str.isspace, filter(str.__instancecheck__, self._autres(ligne))):
                 return _nettoyer_une_a_une(ligne)
             return ligne
         self._rangees += 1
@@ -118,31 +149,15 @@ class _CellulesCsv:
         return ligne
 
     def _choisir(self) -> None:
-        distinctes = [j for j, d in enumerate(self._vues) if len(d) > self._rangees // 2]
-        for j in distinctes:
-            self._lire[j] = _SANS_VIDES
-        if len(distinctes) == 1:
-            j = distinctes[0]
-            self._distinctes = lambda ligne: (ligne[j],)
-        elif distinctes:
-            self._distinctes = operator.itemgetter(*distinctes)
-
-    def espaces(self) -> set[str]:
-        """Les cellules d'espaces (isspace, comme ailleurs) mises en commun."""
-        return {c for d in self._vues for c in filter(None, d) if c.isspace()}
-
-
-def _nettoyer(cellules: tuple[Any, ...]) -> list[Any]:
-    """Les cellules d'une rangée de données (nombres, dates, textes), les vides (``""`` ou
-    espaces) changées en None : "" en C ; une rangée qui a une cellule d'espaces, ou une valeur
-    non hachable, est reprise cellule par cellule."""
-    try:
-        ligne = list(map(_SANS_VIDES, cellules, cellules))
-    except TypeError:
-        return _nettoyer_une_a_une(cellules)
-    if True in map(str.isspace, filter(str.__instancecheck__, ligne)):
-        return _nettoyer_une_a_une(cellules)
-    return ligne
+        moitie = self._rangees // 2
+        autres = [j for j, d in enumerate(self._vues) if len(d) > moitie or d.autres > moitie]
+        for j in autres:
+            self._lire[j] = _VIDES.__getitem__
+        if len(autres) == 1:
+            j = autres[0]
+            self._autres = lambda ligne: (ligne[j],)
+        elif autres:
+            self._autres = operator.itemgetter(*autres)
 
 
 def _nettoyer_une_a_une(cellules: tuple[Any, ...]) -> list[Any]:
@@ -234,8 +249,7 @@ def construire(
     largeur = retenues[-1] + 1
     prendre = operator.itemgetter(*retenues)  # au moins ENTETES_MIN colonnes : un tuple
     ignorees = hors_tableau = None
-    # Un CSV n'a que des textes (csv.reader) : voir _CellulesCsv.
-    csv = _CellulesCsv(len(retenues)) if format == "csv" and not locales else None
+    nettoyer = _Cellules(len(retenues))
     lignes_max = limites.lignes_max
     i = debut
     while i < fin_tableau:
@@ -250,14 +264,10 @@ def construire(
                 "augmentez la limite avec la variable d'environnement CDV_REGLES_LIGNES_MAX.")
         if len(rangee) < largeur:
             rangee = list(rangee) + [None] * (largeur - len(rangee))
-        lignes.append(csv(prendre(rangee)) if csv is not None else _nettoyer(prendre(rangee)))
+        lignes.append(nettoyer(prendre(rangee)))
         numeros.append(numero(i))
         i += 1
-    if csv is not None and (espaces := csv.espaces()):
-        for ligne in lignes:
-            if not espaces.isdisjoint(ligne):
-                ligne[:] = [None if c in espaces else c for c in ligne]
-    del csv
+    del nettoyer
 
     from cdv_regles.lecture.totaux import apres_la_fin, separer
 
