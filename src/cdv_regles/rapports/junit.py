@@ -61,13 +61,9 @@ def _ligne_constat(c: Constat, cellules: list[str]) -> str:
 
 
 def _attribut(texte: str) -> str:
-    """Une valeur d'attribut échappée comme le fait ElementTree (mêmes remplacements, même ordre)."""
-    if "&" in texte:
-        texte = texte.replace("&", "&amp;")
-    if "<" in texte:
-        texte = texte.replace("<", "&lt;")
-    if ">" in texte:
-        texte = texte.replace(">", "&gt;")
+    """Une valeur d'attribut échappée comme le fait ElementTree (mêmes remplacements, même ordre :
+    ceux du contenu d'abord)."""
+    texte = _contenu(texte)
     if '"' in texte:
         texte = texte.replace('"', "&quot;")
     if "\r" in texte:
