@@ -60,30 +60,27 @@ def _ligne_constat(c: Constat, cellules: list[str]) -> str:
     return f"{_LIBELLES.get(c.gravite, c.gravite)} {c.regle}{qui}{ou} : {c.message}{source}"
 
 
-def _attribut(texte: str) -> str:
-    """Une valeur d'attribut échappée comme le fait ElementTree (mêmes remplacements, même ordre :
-    ceux du contenu d'abord)."""
-    texte = _contenu(texte)
-    if '"' in texte:
-        texte = texte.replace('"', "&quot;")
-    if "\r" in texte:
-        texte = texte.replace("\r", "&#13;")
-    if "\n" in texte:
-        texte = texte.replace("\n", "&#10;")
-    if "\t" in texte:
-        texte = texte.replace("\t", "&#09;")
+# Les remplacements d'ElementTree, dans son ordre : ceux du texte d'un élément, puis ceux d'une
+# valeur d'attribut.
+_CONTENU = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTRIBUT = (*_CONTENU, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+
+
+def _echapper(texte: str, remplacements: tuple[tuple[str, str], ...]) -> str:
+    for caractere, entite in remplacements:
+        if caractere in texte:
+            texte = texte.replace(caractere, entite)
     return texte
+
+
+def _attribut(texte: str) -> str:
+    """Une valeur d'attribut échappée comme le fait ElementTree."""
+    return _echapper(texte, _ATTRIBUT)
 
 
 def _contenu(texte: str) -> str:
     """Le texte d'un élément, échappé comme le fait ElementTree."""
-    if "&" in texte:
-        texte = texte.replace("&", "&amp;")
-    if "<" in texte:
-        texte = texte.replace("<", "&lt;")
-    if ">" in texte:
-        texte = texte.replace(">", "&gt;")
-    return texte
+    return _echapper(texte, _CONTENU)
 
 
 def _element(marge: str, balise: str, attributs: str, texte: str) -> str:
