@@ -44,6 +44,16 @@ def _symbole(m: re.Match[str]) -> str:
     return f"<U+{o:04X}>"
 
 
+def imprimable(texte: str, *, sauts: bool = False) -> bool:
+    """Vrai si ``texte`` n'a aucun caractère non imprimable, hors espaces insécables (ceux des
+    montants) et, avec ``sauts``, hors « \\n ». Tout caractère que :func:`visible` change (et que
+    les rapports échappent) est non imprimable : un tel texte est déjà sûr, et ``isprintable``
+    (en C) le dit bien plus vite qu'une expression régulière."""
+    if sauts:
+        texte = texte.replace("\n", "")
+    return texte.replace(NBSP, "").replace("\u202f", "").isprintable()
+
+
 def visible(texte: Any, *, sauts: bool = False) -> str:
     """Le texte sans aucun caractère de contrôle brut.
 
@@ -52,7 +62,7 @@ def visible(texte: Any, *, sauts: bool = False) -> str:
     et le texte tient sur une ligne.
     """
     s = texte if isinstance(texte, str) else _str(texte)
-    if not _CONTROLES.search(s):
+    if imprimable(s) or not _CONTROLES.search(s):
         return s
     s = _SAUTS.sub("\n" if sauts else SAUT, s)
     if sauts:

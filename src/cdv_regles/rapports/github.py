@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cdv_regles.affichage import visible
+from cdv_regles.affichage import imprimable, visible
 from cdv_regles.rapports.texte import resume_une_ligne
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def echapper_message(texte: str) -> str:
     # Contrôles montrés (␛…) ; les retours à la ligne restent dans l'annotation (%0A), jamais une
     # nouvelle commande de workflow. Le cas courant, sans aucun non-imprimable (hors espaces
     # insécables), ne passe pas par re.sub : visible() ne change que des non-imprimables.
-    if not texte.replace("\xa0", "").replace("\u202f", "").isprintable():
+    if not imprimable(texte):
         texte = _HORS_SAUTS.sub(lambda m: visible(m.group(0)), texte)
     if "%" in texte:
         texte = texte.replace("%", "%25")

@@ -7,6 +7,8 @@ import re
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
+from cdv_regles.affichage import imprimable
+
 if TYPE_CHECKING:
     from cdv_regles.constats import Constat
     from cdv_regles.verification import Resultat
@@ -34,10 +36,9 @@ _CONTROLES = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\
 
 
 def _echapper(texte: str) -> str:
-    # isascii() est immédiat (CPython le sait de chaque texte) ; isprintable() parcourt un texte
-    # bien plus vite que l'expression, et tout caractère à échapper est non imprimable : seul un
-    # texte qui a un non-imprimable (autre que les espaces insécables des montants) est cherché.
-    if texte.isascii() or texte.replace("\xa0", "").replace("\u202f", "").isprintable():
+    # isascii() est immédiat (CPython le sait de chaque texte) ; tout caractère à échapper est
+    # non imprimable : seul un texte qui en a un est cherché (affichage.imprimable).
+    if texte.isascii() or imprimable(texte):
         return texte
     return _CONTROLES.sub(lambda m: f"\\u{ord(m.group(0)):04x}", texte)
 

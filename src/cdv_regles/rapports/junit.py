@@ -23,7 +23,7 @@ from itertools import chain
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from cdv_regles.affichage import visible
+from cdv_regles.affichage import imprimable, visible
 from cdv_regles.constats import FAMILLES, atteint
 from cdv_regles.rapports.github import cite
 
@@ -41,7 +41,7 @@ def _xml(texte: object) -> str:
     # Tous ces caractères sont non imprimables : un texte sans non-imprimable (hors sauts de
     # ligne, que visible garde ici, et espaces insécables) est rendu tel quel, sans les
     # deux expressions régulières.
-    if type(texte) is str and texte.replace("\n", "").replace("\xa0", "").replace("\u202f", "").isprintable():
+    if type(texte) is str and imprimable(texte, sauts=True):
         return texte
     return _INTERDITS.sub("\ufffd", visible(texte, sauts=True))
 

@@ -69,14 +69,6 @@ def rendre(resultat: Resultat, *, couleur: bool = False, seuil: str = "bloquant"
     return "\n".join(lignes) + "\n"
 
 
-def _visible(texte: str) -> str:
-    # visible() ne change que des caractères non imprimables : un texte qui n'en a aucun (hors
-    # espaces insécables des montants) est déjà sûr, sans expression régulière.
-    if type(texte) is str and texte.replace("\xa0", "").replace("\u202f", "").isprintable():
-        return texte
-    return visible(texte)
-
-
 def _par_dossier(constats: list[Constat], couleur: bool) -> list[str]:
     """Les constats d'une gravité, groupés par dossier dans l'ordre du tableau."""
     lignes: list[str] = []
@@ -103,7 +95,7 @@ def _par_dossier(constats: list[Constat], couleur: bool) -> list[str]:
                 regle = regles[c.regle, c.partenaire] = _regle(c)
             except TypeError:  # champ non hachable (constat de greffon mal typé) : sans mémoire
                 regle = _regle(c)
-            lignes.append(etiquette + regle + _visible(c.message))
+            lignes.append(etiquette + regle + visible(c.message))
             if c.source:
                 try:
                     source = sources[c.source]
