@@ -279,8 +279,9 @@ def _evaluer_tableau(r: RegleCompilee, df: pl.DataFrame, types: dict[str, Colonn
     if not isinstance(ligne["_ok"], bool):
         raise TypeError("« exiger » ne vaut pas vrai ou faux")
     if ligne.get("_applicable", True) and not ligne["_ok"]:
-        vals = {nom: ligne.get(f"v_{nom}") for nom in r.valeurs}
-        return [_constat(r, "", None, _formater(r, {}, vals, types, params, date_reference, millesime), types)]
+        valeurs = {f"v_{nom}": [ligne.get(f"v_{nom}")] for nom in r.valeurs}
+        (message,) = _messages(r, 1, valeurs, set(), [""], [None], types, params, date_reference, millesime)
+        return [r.regle.constat("", None, r.colonnes, _entetes(r, types), message)]
     return []
 
 
@@ -323,7 +324,22 @@ def _rediger(r: RegleCompilee, table: pl.DataFrame, types: dict[str, Colonne],
         if f"{f}__sans_objet" in colonnes:
             colonnes[f] = [affichage.SANS_OBJET if so else x
                            for x, so in zip(colonnes[f], colonnes[f"{f}__sans_objet"], strict=True)]
-    n, cites = table.height, set(besoins)
+    messages = _messages(r, table.height, colonnes, set(besoins), dossiers, numeros, types, params,
+                         date_reference, millesime)
+    entetes = _entetes(r, types)
+    return [r.regle.constat(d, num, r.colonnes, entetes, m)
+            for d, num, m in zip(dossiers, numeros, messages, strict=True)]
+
+
+def _entetes(r: RegleCompilee, types: dict[str, Colonne]) -> tuple[str, ...]:
+    return tuple(types[c].entete for c in r.colonnes)
+
+
+def _messages(r: RegleCompilee, n: int, colonnes: dict[str, list[Any]], cites: set[str], dossiers: list[Any],
+              numeros: list[Any], types: dict[str, Colonne], params: dict[str, Any], date_reference: dt.date,
+              millesime: int) -> list[str]:
+    """Les ``n`` messages de la règle, rédigés champ par champ. ``colonnes`` : les valeurs
+    calculées (« v_<nom> ») et les colonnes ``cites`` par le message, une valeur par dossier."""
     morceaux: list[Any] = []
     for litteral, f, spec, _ in r.morceaux:
         if litteral:
@@ -342,10 +358,7 @@ def _rediger(r: RegleCompilee, table: pl.DataFrame, types: dict[str, Colonne],
             constante = {"date_reference": date_reference, "millesime": str(millesime),
                          "millesime_precedent": str(millesime - 1)}.get(f, params.get(f))
             morceaux.append(itertools.repeat(formater_valeur(constante, spec), n))
-    messages = map("".join, zip(*morceaux, strict=False)) if morceaux else itertools.repeat("", n)
-    entetes = tuple(types[c].entete for c in r.colonnes)
-    return [r.regle.constat(d, num, r.colonnes, entetes, m)
-            for d, num, m in zip(dossiers, numeros, messages, strict=False)]
+    return list(map("".join, zip(*morceaux, strict=False))) if morceaux else [""] * n
 
 
 # Classes dont l'affichage d'une valeur ne dépend que de sa valeur : mises en mémoire une fois par
@@ -369,39 +382,6 @@ def _textes(valeurs: list[Any], sorte: str | None) -> list[str]:
             texte = formater_valeur(x, sorte)
         textes.append(texte)
     return textes
-
-
-def _constat(r: RegleCompilee, dossier: str, ligne: int | None, message: str,
-             types: dict[str, Colonne]) -> Constat:
-    return r.regle.constat(dossier, ligne, r.colonnes, tuple(types[c].entete for c in r.colonnes), message)
-
-
-def _formater(r: RegleCompilee, cols: dict[str, Any], vals: dict[str, Any], types: dict[str, Colonne],
-              params: dict[str, Any], date_reference: dt.date, millesime: int,
-              dossier: str = "", numero: int | None = None) -> str:
-    texte = []
-    for litteral, f, spec, _ in r.morceaux:
-        texte.append(litteral)
-        if not f:
-            continue
-        if f in vals:
-            brute, type_ = vals[f], None
-        elif f in cols:
-            brute, type_ = cols[f], types[f].type
-        elif f == "dossier":
-            brute, type_ = dossier, None
-        elif f == "ligne":
-            brute, type_ = numero, None
-        elif f == "date_reference":
-            brute, type_ = date_reference, None
-        elif f == "millesime":
-            brute, type_ = str(millesime), None
-        elif f == "millesime_precedent":
-            brute, type_ = str(millesime - 1), None
-        else:
-            brute, type_ = params.get(f), None
-        texte.append(formater_valeur(brute, spec or type_))
-    return "".join(texte)
 
 
 def formater_valeur(x: Any, type_colonne: str | None = None) -> str:

@@ -470,16 +470,20 @@ def lire_textes(textes: list[str]) -> list[str | None]:
 
 def lire_sirets(textes: list[str]) -> list[str | None]:
     """:func:`lire_siret` de chacun de ces textes ; rapide pour les 14 chiffres collés."""
-    nets = _nets(textes)
-    return _lot(textes, [n if _SIRET_NET(n) else "" for n in nets] if None in map(_SIRET_NET, nets)
-                else nets, lire_siret)
+    return _lot_conforme(textes, _SIRET_NET, lire_siret)
 
 
 def lire_rnas(textes: list[str]) -> list[str | None]:
     """:func:`lire_rna` de chacun de ces textes ; rapide sans espace intérieur ni « w » initial."""
+    return _lot_conforme(textes, _RNA_NET, lire_rna)
+
+
+def _lot_conforme(textes: list[str], conforme: Callable[[str], Any], lent: Callable[[Any], Any]) -> list[Any]:
+    """Le texte nettoyé quand ``conforme`` l'accepte tel quel, ``lent`` (le lecteur exact) sinon."""
     nets = _nets(textes)
-    return _lot(textes, [n if _RNA_NET(n) else "" for n in nets] if None in map(_RNA_NET, nets)
-                else nets, lire_rna)
+    if None in map(conforme, nets):
+        nets = [n if conforme(n) else "" for n in nets]
+    return _lot(textes, nets, lent)
 
 
 def cle_luhn_valide(chiffres: str) -> bool:
