@@ -16,6 +16,7 @@ from cdv_regles.classeur.listes import SORTES, listes_des_colonnes
 from cdv_regles.contrat import Colonne, colonnes_socle
 from cdv_regles.conversion import convertir
 from cdv_regles.lecture import TableBrute
+from cdv_regles.lecture.table import colonnes_de
 from cdv_regles.parametres import referentiels_du_millesime
 from cdv_regles.types_colonnes import TYPES, TypeColonne
 
@@ -83,7 +84,8 @@ def test_un_nouveau_type_se_declare_en_un_seul_endroit(type_code_postal: TypeCol
     refs = referentiels_du_millesime(2023)
     entetes = [c.entete for c in socle if c.requis == "O"] + ["Code postal"]
     lignes = [[None] * (len(entetes) - 1) + [59300], [None] * (len(entetes) - 1) + ["5930"]]
-    brute = TableBrute("essai.xlsx", "Programmation", entetes, list(range(len(entetes))), lignes, [2, 3], 1)
+    brute = TableBrute("essai.xlsx", "Programmation", entetes, list(range(len(entetes))),
+                       colonnes_de(lignes, len(entetes)), [2, 3], 1)
 
     # Conversion : le lecteur du type.
     tableau = convertir(brute, colonnes, refs)

@@ -111,17 +111,11 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
         ligne_entete=brute.ligne_entete, totaux=list(brute.totaux), lignes_vides=brute.lignes_vides,
         format=brute.format,
     )
-    n = len(brute.lignes)
-    longueurs = set(map(len, brute.lignes))
-    largeur = max(longueurs | {i + 1 for i in source.values()}, default=0)
-    if longueurs - {largeur}:  # des rangées plus courtes : complétées par des cellules vides
-        lignes = [list(ligne) + [None] * (largeur - len(ligne)) for ligne in brute.lignes]
-    else:
-        lignes = brute.lignes
-    # Colonne par colonne, en bloc : la transposition, les clés et la recopie des valeurs lues
-    # se font en C (zip, map, dict) ; seul le lecteur du type tourne en Python, une fois par
-    # valeur distincte (une colonne répète beaucoup : Oui/Non, dates, communes, statuts).
-    brutes = list(zip(*lignes, strict=True)) if n and largeur else []
+    n = len(brute.numeros)
+    # Colonne par colonne, en bloc : les clés et la recopie des valeurs lues se font en C (map,
+    # dict) ; seul le lecteur du type tourne en Python, une fois par valeur distincte (une
+    # colonne répète beaucoup : Oui/Non, dates, communes, statuts).
+    brutes = brute.colonnes
     for col in colonnes:
         i = source.get(col.id)
         if i is None:
@@ -140,7 +134,7 @@ def _identite(x: Any) -> Any:
     return x
 
 
-def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: tuple[Any, ...], numeros: list[int],
+def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: Sequence[Any], numeros: list[int],
                   colonne_excel: int, tableau: Tableau,
                   lire_textes: Callable[[list[str]], list[Any]] | None = None) -> list[Any]:
     """Les valeurs typées d'une colonne ; ses cellules illisibles et « Sans objet » notées dans

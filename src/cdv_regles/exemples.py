@@ -34,6 +34,7 @@ from cdv_regles.constats import Constat
 from cdv_regles.donnees import lire_yaml
 from cdv_regles.greffons import Greffons
 from cdv_regles.lecture import TableBrute
+from cdv_regles.lecture.table import colonnes_de
 from cdv_regles.regle import Regle
 
 CLES_SPECIALES = {"lignes", "date_reference", "parametres", "colonnes_absentes", "colonnes_en_plus",
@@ -145,16 +146,19 @@ def table_exemple(exemple: dict[str, Any], catalogue: Catalogue) -> TableBrute:
     numeros = list(range(2, len(donnees) + 2))
     totaux: list[tuple[int, str]] = []
     if exemple.get("ligne_total"):  # reconnue par la lecture, comme dans un vrai classeur
-        from cdv_regles.contrat import index_entetes
-        from cdv_regles.lecture.totaux import separer
-
         somme = [sum(r[j] for r in donnees) if c.type == "montant" and all(
             isinstance(r[j], int | float) for r in donnees) else None for j, c in enumerate(colonnes)]
         donnees.append(["TOTAL"] + somme[1:] + [None] * len(en_plus))
         numeros.append(len(donnees) + 1)
-        donnees, numeros, totaux = separer(entetes, donnees, numeros, index_entetes(catalogue.colonnes))
+    colonnes_lues = colonnes_de(donnees, len(entetes))
+    if exemple.get("ligne_total"):
+        from cdv_regles.contrat import index_entetes
+        from cdv_regles.lecture.totaux import separer
+
+        colonnes_lues, numeros, totaux = separer(entetes, colonnes_lues, numeros,
+                                                 index_entetes(catalogue.colonnes))
     return TableBrute(chemin="exemple", feuille="Programmation", entetes=entetes,
-                      colonnes_excel=list(range(len(entetes))), lignes=donnees,
+                      colonnes_excel=list(range(len(entetes))), colonnes=colonnes_lues,
                       numeros=numeros, ligne_entete=1,
                       ligne_donnees_ignorees=ignoree, totaux=totaux,
                       ignorees_sous_tableau=bool(exemple.get("ligne_hors_tableau")))

@@ -132,7 +132,7 @@ def texte_tableau(brute: TableBrute) -> str:
             elif x is not None and x != [] and (texte := valeur_texte(x, col, refs)):
                 bloc.append(_ligne(col.entete, texte))
         for i, nom in hors_contrat:
-            brut = brute.lignes[k][i] if i < len(brute.lignes[k]) else None
+            brut = brute.colonnes[i][k]
             if not v.est_vide(brut):
                 bloc.append(_ligne(nom, valeur_texte(brut, None, refs)))
         blocs.append("\n".join(bloc))

@@ -7,7 +7,7 @@ moins ``ENTETES_MIN`` en-têtes du contrat ; les données s'arrêtent à la prem
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping, MutableSequence
+from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
 from typing import Any
 
 from cdv_regles.erreurs import EntreeInvalide
@@ -268,11 +268,14 @@ def construire(
         numeros.append(numero(i))
         i += 1
     del nettoyer
+    # Transposées en C (toutes de la largeur des en-têtes) : la conversion lit par colonnes.
+    colonnes: list[Sequence[Any]] = list(zip(*lignes, strict=True)) if lignes else [() for _ in retenues]
+    del lignes
 
     from cdv_regles.lecture.totaux import apres_la_fin, separer
 
     entetes = [texte_entete(entete[j]) for j in retenues]
-    lignes, numeros, totaux = separer(entetes, lignes, numeros, index)
+    colonnes, numeros, totaux = separer(entetes, colonnes, numeros, index)
 
     def projetee(k: int) -> list[Any]:
         rangee = grille[k]
@@ -310,6 +313,6 @@ def construire(
     return TableBrute(
         chemin=chemin, feuille=feuille, entetes=entetes,
         colonnes_excel=[premiere_colonne + j for j in retenues],
-        lignes=lignes, numeros=numeros, ligne_entete=ligne_entete, format=format,
+        colonnes=colonnes, numeros=numeros, ligne_entete=ligne_entete, format=format,
         ligne_donnees_ignorees=ignorees, ignorees_sous_tableau=sous_tableau, totaux=totaux, lignes_vides=vides)
 

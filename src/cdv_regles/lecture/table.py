@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,9 @@ class TableBrute:
     feuille: str | None  # nom de la feuille lue (None pour un CSV)
     entetes: list[str]  # textes des cellules d'en-tête retenues (str(), strip())
     colonnes_excel: list[int]  # index 0-based de la colonne de feuille de chaque en-tête
-    lignes: list[list[Any]]  # lignes de données alignées sur entetes ; None pour une cellule vide
+    # Les valeurs de chaque colonne retenue (une liste par en-tête, une valeur par ligne de
+    # données) ; None pour une cellule vide. Par colonnes : la conversion lit colonne par colonne.
+    colonnes: list[Sequence[Any]]
     numeros: list[int]  # numéro (1-based) de chaque ligne de données dans la feuille ou le fichier
     ligne_entete: int  # numéro 1-based de la ligne d'en-tête
     format: str = ""  # « xlsx », « ods », « xls », « csv » ou « grille » (valeurs déjà lues)
@@ -30,6 +33,20 @@ class TableBrute:
     totaux: list[tuple[int, str]] = field(default_factory=list)
     # Lignes vides (mises en forme) au bas d'un Tableau Excel, écartées : (première, dernière).
     lignes_vides: tuple[int, int] | None = None
+
+    @property
+    def lignes(self) -> list[list[Any]]:
+        """Les lignes de données, alignées sur ``entetes`` (recopiées depuis les colonnes)."""
+        return [list(r) for r in zip(*self.colonnes, strict=True)] if self.colonnes else \
+            [[] for _ in self.numeros]
+
+
+def colonnes_de(lignes: Sequence[Sequence[Any]], largeur: int) -> list[list[Any]]:
+    """Les ``largeur`` colonnes de lignes (les plus courtes complétées de cellules vides)."""
+    if not lignes:
+        return [[] for _ in range(largeur)]
+    pleines = [r if len(r) == largeur else [*r[:largeur], *[None] * (largeur - len(r))] for r in lignes]
+    return [list(c) for c in zip(*pleines, strict=True)]
 
 
 @dataclass(frozen=True)

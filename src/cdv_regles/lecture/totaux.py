@@ -14,6 +14,7 @@ des dates reste un dossier, N° ou pas.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -60,53 +61,62 @@ def _nombre(v: Any) -> float | None:
     return None
 
 
-def separer(entetes: Sequence[str], lignes: list[list[Any]], numeros: list[int],
-            index: Mapping[str, Any]) -> tuple[list[list[Any]], list[int], list[tuple[int, str]]]:
-    """(lignes des dossiers, leurs numéros, [(numéro, libellé)] des lignes de total écartées)."""
+def separer(entetes: Sequence[str], colonnes: list[Sequence[Any]], numeros: list[int],
+            index: Mapping[str, Any]) -> tuple[list[Sequence[Any]], list[int], list[tuple[int, str]]]:
+    """(colonnes des dossiers, leurs numéros, [(numéro, libellé)] des lignes de total écartées).
+
+    ``colonnes`` : une liste de valeurs par en-tête, une valeur par ligne (vides : None).
+    """
     from cdv_regles.contrat import normaliser_entete
 
-    colonnes = [index.get(normaliser_entete(e)) for e in entetes]
-    j_dossier = next((j for j, c in enumerate(colonnes) if c is not None and c.id == "numero_dossier"),
+    types = [index.get(normaliser_entete(e)) for e in entetes]
+    j_dossier = next((j for j, c in enumerate(types) if c is not None and c.id == "numero_dossier"),
                      None)
-    montants = [j for j, c in enumerate(colonnes) if c is not None and c.type == "montant"]
-    gardees: list[list[Any]] = []
-    gardes: list[int] = []
+    montants = [j for j, c in enumerate(types) if c is not None and c.type == "montant"]
+    if j_dossier is None:
+        a_voir: Sequence[int] = range(len(numeros))
+    else:
+        # Le cas courant écarté d'abord : un N° de dossier qui commence par un chiffre ou une
+        # lettre ASCII autre que s et t n'est ni vide ni un libellé de total (la ligne est gardée).
+        a_voir = [k for k, c in enumerate(colonnes[j_dossier])
+                  if not (c.__class__ is str and (d := c[:1]).isascii() and d.isalnum() and d not in "sStT")]
     totaux: list[tuple[int, str]] = []
+    ecartees: set[int] = set()
     depuis_total = [0.0] * len(entetes)  # sommes depuis le dernier total
     general = [0.0] * len(entetes)  # sommes de tous les dossiers
-    n_depuis = 0
-    sommees = 0  # dossiers gardés déjà ajoutés aux sommes
-    for rangee, numero in zip(lignes, numeros, strict=True):
-        # Le cas courant d'abord : un N° de dossier en première colonne, qui commence par un
-        # chiffre ou une lettre ASCII autre que s et t, n'est ni vide ni un libellé de total.
-        if j_dossier == 0 and rangee and (debut := rangee[0]).__class__ is str \
-                and (c := debut[:1]).isascii() and c.isalnum() and c not in "sStT":
-            gardees.append(rangee)
-            gardes.append(numero)
-            n_depuis += 1
-            continue
+    n_depuis = 0  # dossiers gardés depuis le dernier total
+    gardes = 0  # dossiers gardés avant la ligne vue
+    sommees = 0  # les lignes avant celle-ci sont déjà ajoutées aux sommes (ou passées)
+    precedente = -1
+    for k in a_voir:
+        entre = k - precedente - 1  # lignes du cas courant depuis la précédente vue : gardées
+        n_depuis, gardes, precedente = n_depuis + entre, gardes + entre, k
+        rangee = [c[k] for c in colonnes]
         libelle = _libelle_total(rangee, j_dossier)
         if libelle is None and j_dossier is not None and vide(rangee[j_dossier]):
             # Les sommes ne servent qu'à une ligne sans N° : calculées à sa rencontre, chaque
             # dossier une seule fois (un tableau sans telle ligne ne lit aucun montant ici).
-            for r in gardees[sommees:]:
-                for j in montants:
-                    x = _nombre(r[j]) if not vide(r[j]) else None
+            for j in montants:
+                for x in map(_nombre, (v for r, v in enumerate(colonnes[j][sommees:k], sommees)
+                                       if r not in ecartees and not vide(v))):
                     if x is not None and not math.isnan(x):
                         depuis_total[j] += x
                         general[j] += x
-            sommees = len(gardees)
-            if _sommes(rangee, j_dossier, montants, depuis_total, general, n_depuis, len(gardes)):
+            sommees = k
+            if _sommes(rangee, j_dossier, montants, depuis_total, general, n_depuis, gardes):
                 libelle = "montants égaux aux sommes des lignes précédentes"
         if libelle is not None:
-            totaux.append((numero, libelle))
+            totaux.append((numeros[k], libelle))
+            ecartees.add(k)
             depuis_total, n_depuis = [0.0] * len(entetes), 0
-            sommees = len(gardees)
+            sommees = k + 1
             continue
-        gardees.append(rangee)
-        gardes.append(numero)
-        n_depuis += 1
-    return gardees, gardes, totaux
+        n_depuis, gardes = n_depuis + 1, gardes + 1
+    if not ecartees:
+        return colonnes, numeros, totaux
+    gardees = [k not in ecartees for k in range(len(numeros))]
+    return ([list(itertools.compress(c, gardees)) for c in colonnes],
+            list(itertools.compress(numeros, gardees)), totaux)
 
 
 def apres_la_fin(entetes: Sequence[str], indices: Sequence[int], rangee: Callable[[int], list[Any]],

@@ -82,7 +82,7 @@ def produire(fichier: Path, format_: str, *, millesime: int | None = None, date_
     etape("Chargement des règles et des greffons…")
     date_reference = date_reference or dt.date.today()
     greffons, catalogue = preparer(millesime, desactives, date_reference)
-    etape(f"Vérification de {len(brute.lignes)} ligne(s) ({len(catalogue.regles)} règles)…")
+    etape(f"Vérification de {len(brute.numeros)} ligne(s) ({len(catalogue.regles)} règles)…")
     resultat = verifier_avec(brute, greffons, catalogue, date_reference)
     etape("Calcul de la synthèse…")
     donnees = calculer_synthese(resultat, greffons)
