@@ -139,7 +139,10 @@ def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: Sequence[An
                   lire_textes: Callable[[list[str]], list[Any]] | None = None) -> list[Any]:
     """Les valeurs typées d'une colonne ; ses cellules illisibles et « Sans objet » notées dans
     ``tableau`` (dans l'ordre des lignes). ``lire_textes`` : le lecteur d'un lot de textes du
-    type (voir types_colonnes), qui ne lève jamais."""
+    type (voir types_colonnes), qui ne lève jamais. ``valeurs`` : une liste, ou une colonne
+    polars de textes (un CSV lu par colonnes)."""
+    if not isinstance(valeurs, list | tuple):
+        return _lire_serie(col, lire, valeurs, numeros, colonne_excel, tableau, lire_textes)
     # True == 1 == 1.0 ne doivent pas partager leur lecture : quand une colonne mêle ces
     # classes, la clé porte la classe. Sinon la valeur suffit (pas de millions de paires) ; sans
     # aucun nombre parmi ses valeurs distinctes (un CSV : que des textes), pas de mélange possible.
@@ -149,6 +152,42 @@ def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: Sequence[An
         distinctes, brut_de = dict.fromkeys(cles), operator.itemgetter(1)
     else:
         cles, brut_de = valeurs, _identite
+    lues, speciales = _lire_distinctes(distinctes, brut_de, lire, lire_textes)
+    # itemgetter(*clés) fait toutes les recherches en C, d'un seul appel (6 fois plus vite que map).
+    typees = list(operator.itemgetter(*cles)(lues)) if len(cles) > 1 else [lues[c] for c in cles]
+    if speciales:
+        _noter(col, [j for j, cle in enumerate(cles) if cle in speciales], typees, valeurs.__getitem__,
+               numeros, colonne_excel, tableau)
+    return typees
+
+
+def _lire_serie(col: Colonne, lire: Callable[[Any], Any], serie: Any, numeros: list[int],
+                colonne_excel: int, tableau: Tableau,
+                lire_textes: Callable[[list[str]], list[Any]] | None) -> list[Any]:
+    """:func:`_lire_colonne` d'une colonne polars : ses valeurs distinctes seules passent en
+    Python, chaque cellule y est un indice dans leur liste (calculé par polars)."""
+    import polars as pl
+
+    distinctes = serie.drop_nulls().unique(maintain_order=True)
+    if 2 * len(distinctes) > len(serie):  # presque toutes différentes : autant les lire en liste
+        return _lire_colonne(col, lire, serie.to_list(), numeros, colonne_excel, tableau, lire_textes)
+    textes = distinctes.to_list()
+    lues, speciales = _lire_distinctes(dict.fromkeys(textes), _identite, lire, lire_textes)
+    rangs = pl.int_range(len(textes), dtype=pl.UInt32, eager=True)
+    # Une cellule vide (null) : l'indice qui suit les valeurs distinctes, qui vaut None.
+    codes = serie.replace_strict(distinctes, rangs, default=None).fill_null(len(textes)).to_list()
+    table = [lues[t] for t in textes] + [None]
+    typees = list(map(table.__getitem__, codes))
+    if speciales:
+        rangs_speciaux = {k for k, t in enumerate(textes) if t in speciales}
+        _noter(col, [j for j, c in enumerate(codes) if c in rangs_speciaux], typees,
+               lambda j: textes[codes[j]], numeros, colonne_excel, tableau)
+    return typees
+
+
+def _lire_distinctes(distinctes: dict[Any, None], brut_de: Callable[[Any], Any], lire: Callable[[Any], Any],
+                     lire_textes: Callable[[list[str]], list[Any]] | None) -> tuple[dict[Any, Any], set[Any]]:
+    """La lecture de chaque clé distincte, et celles qui sont « Sans objet » ou illisibles."""
     lues: dict[Any, Any] = {}
     speciales: set[Any] = set()
     if lire_textes is not None and brut_de is _identite:
@@ -169,14 +208,16 @@ def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: Sequence[An
         if valeur is v.SANS_OBJET or isinstance(valeur, v.ValeurIllisible):
             speciales.add(cle)
         lues[cle] = valeur
-    # itemgetter(*clés) fait toutes les recherches en C, d'un seul appel (6 fois plus vite que map).
-    typees = list(operator.itemgetter(*cles)(lues)) if len(cles) > 1 else [lues[c] for c in cles]
-    if speciales:
-        for j in [j for j, cle in enumerate(cles) if cle in speciales]:
-            valeur, typees[j], numero = typees[j], None, numeros[j]
-            if valeur is v.SANS_OBJET:
-                tableau.sans_objet.setdefault(col.id, set()).add(numero)
-            else:
-                tableau.illisibles.append(Illisible(
-                    col, numero, adresse_a1(colonne_excel, numero), valeurs[j], valeur.message))
-    return typees
+    return lues, speciales
+
+
+def _noter(col: Colonne, positions: list[int], typees: list[Any], brute: Callable[[int], Any],
+           numeros: list[int], colonne_excel: int, tableau: Tableau) -> None:
+    """Les cellules « Sans objet » ou illisibles aux ``positions`` : vidées, et notées."""
+    for j in positions:
+        valeur, typees[j], numero = typees[j], None, numeros[j]
+        if valeur is v.SANS_OBJET:
+            tableau.sans_objet.setdefault(col.id, set()).add(numero)
+        else:
+            tableau.illisibles.append(Illisible(
+                col, numero, adresse_a1(colonne_excel, numero), brute(j), valeur.message))

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from cdv_regles.erreurs import EntreeInvalide
-from cdv_regles.lecture.entete import construire, index_contrat, reconnus
+from cdv_regles.lecture import csv_colonnes
+from cdv_regles.lecture.entete import construire, index_contrat, introuvable, reconnus, trouver_entete, vide
 from cdv_regles.lecture.fichier import lire_octets
 from cdv_regles.lecture.limites import ENTETES_MIN, LIGNES_ENTETE_MAX, Limites, entier
 from cdv_regles.lecture.messages import CONSEIL_FORMAT, pas_un_tableur
@@ -226,15 +227,61 @@ def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
     if not texte.strip():
         raise EntreeInvalide(f"Le fichier « {nom} » ne contient que des lignes vides. {CONSEIL_FORMAT}")
     separateur = _choisir_separateur(texte)
+    # Limite de taille d'une cellule fixée ici (elle est globale au module csv, et d'autres
+    # bibliothèques la relèvent) : 4 fois ce qu'Excel accepte (32 767 caractères).
+    limite = csv.field_size_limit(_CELLULE_MAX)
+    try:
+        if csv_colonnes.admissible(texte):
+            try:
+                return _par_colonnes(texte, separateur, nom, limites)
+            except csv_colonnes.Repli:
+                pass
+        return _ligne_a_ligne(texte, separateur, nom, limites)
+    finally:
+        csv.field_size_limit(limite)
+
+
+def _mal_forme(nom: str, ligne: int, e: csv.Error) -> EntreeInvalide:
+    return EntreeInvalide(
+        f"Le fichier CSV « {nom} » est mal formé à la ligne {ligne} ({_cause_csv(e)}) : "
+        "vérifiez les guillemets, ou enregistrez-le de nouveau depuis Excel.")
+
+
+def _par_colonnes(texte: str, separateur: str, nom: str, limites: Limites) -> TableBrute:
+    """Les premiers enregistrements lus ligne à ligne (la ligne d'en-têtes y est cherchée), le
+    reste par colonnes (:mod:`.csv_colonnes`)."""
+    lignes = csv_colonnes.Compteur(_lignes(texte))
+    lecteur = _Lecteur(lignes, separateur)
+    maximum = LIGNES_ENTETE_MAX + limites.lignes_max + 1
+    debut: list[list[Any]] = []
+    lus: list[tuple[int, int]] = []  # (lignes, caractères) lus à la fin de chaque enregistrement
+    try:
+        for rangee in itertools.islice(lecteur, min(LIGNES_ENTETE_MAX, maximum)):
+            debut.append(rangee)
+            lus.append((lignes.lignes, lignes.caracteres))
+    except csv.Error as e:
+        raise _mal_forme(nom, lecteur.line_num, e) from None
+    index = index_contrat()
+    i = trouver_entete(debut.__getitem__, len(debut), index)
+    if i is None:  # (le reste du fichier n'est pas lu, comme ligne à ligne)
+        raise introuvable(nom, None)
+    lignes_avant, caracteres = lus[i]
+    largeur = 1 + max((j for j, v in enumerate(debut[i]) if not vide(v)), default=0)
+    try:
+        corps = csv_colonnes.Corps(texte[caracteres:], separateur, lignes_avant, maximum - i - 1,
+                                   largeur, _CELLULE_MAX)
+    except csv_colonnes.MalForme as e:
+        raise _mal_forme(nom, e.ligne, e.erreur) from None
+    return csv_colonnes.construire(debut[i], i + 1, corps, chemin=nom, limites=limites, index=index)
+
+
+def _ligne_a_ligne(texte: str, separateur: str, nom: str, limites: Limites) -> TableBrute:
     # strict : un guillemet mal fermé est une erreur signalée, pas des lignes fusionnées en silence.
     lecteur = _Lecteur(_lignes(texte), separateur)
     enregistrements = iter(lecteur)
     grille: list[list[Any]] = []
     maximum = LIGNES_ENTETE_MAX + limites.lignes_max + 1
     index = index_contrat()
-    # Limite de taille d'une cellule fixée ici (elle est globale au module csv, et d'autres
-    # bibliothèques la relèvent) : 4 fois ce qu'Excel accepte (32 767 caractères).
-    limite = csv.field_size_limit(_CELLULE_MAX)
     try:
         # Les cellules vides ou d'espaces deviennent None plus loin (entete.construire).
         grille.extend(itertools.islice(enregistrements, min(LIGNES_ENTETE_MAX, maximum)))
@@ -242,11 +289,7 @@ def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
         if len(grille) < LIGNES_ENTETE_MAX or any(reconnus(r, index) >= ENTETES_MIN for r in grille):
             grille.extend(itertools.islice(enregistrements, maximum - len(grille)))
     except csv.Error as e:
-        raise EntreeInvalide(
-            f"Le fichier CSV « {nom} » est mal formé à la ligne {lecteur.line_num} ({_cause_csv(e)}) : "
-            "vérifiez les guillemets, ou enregistrez-le de nouveau depuis Excel.") from None
-    finally:
-        csv.field_size_limit(limite)
+        raise _mal_forme(nom, lecteur.line_num, e) from None
     # Le numéro d'un enregistrement est son rang (1 pour le premier) : la ligne qu'Excel affiche
     # en ouvrant le CSV, même quand une cellule entre guillemets tient sur plusieurs lignes.
     return construire(

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequen
 from typing import Any
 
 from cdv_regles.erreurs import EntreeInvalide
-from cdv_regles.lecture.limites import ENTETES_MIN, LIGNES_ENTETE_MAX, Limites, entier
-from cdv_regles.lecture.messages import sans_entete
+from cdv_regles.lecture.limites import ENTETES_MIN, LIGNES_ENTETE_MAX, Limites
+from cdv_regles.lecture.messages import sans_entete, trop_de_colonnes, trop_de_lignes
 from cdv_regles.lecture.table import Fusion, TableauExcel, TableBrute
 
 
@@ -52,6 +52,17 @@ def reconnus(rangee: list[Any], index: Mapping[str, Any]) -> int:
                 vues.add(colonne.id)
     return len(vues)
 
+
+
+def trouver_entete(rangee: Callable[[int], list[Any]], n: int, index: Mapping[str, Any]) -> int | None:
+    """L'indice de la ligne d'en-têtes parmi les ``n`` premières rangées, ou None."""
+    return next((i for i in range(min(LIGNES_ENTETE_MAX, n)) if reconnus(rangee(i), index) >= ENTETES_MIN),
+                None)
+
+
+def introuvable(chemin: str, feuille: str | None) -> EnteteIntrouvable:
+    ou = f"la feuille « {feuille} » de « {chemin} »" if feuille else f"« {chemin} »"
+    return EnteteIntrouvable(sans_entete(ou).message)
 
 
 def table_depuis_valeurs(
@@ -205,22 +216,14 @@ def construire(
         return rangee
 
     index = index_contrat()
-    i_entete = None
-    for i in range(min(LIGNES_ENTETE_MAX, len(grille))):
-        if reconnus(rangee_entete(i), index) >= ENTETES_MIN:
-            i_entete = i
-            break
+    i_entete = trouver_entete(rangee_entete, len(grille), index)
     if i_entete is None:
-        ou = f"la feuille « {feuille} » de « {chemin} »" if feuille else f"« {chemin} »"
-        raise EnteteIntrouvable(sans_entete(ou).message)
+        raise introuvable(chemin, feuille)
 
     entete = rangee_entete(i_entete)
     retenues = [j for j, v in enumerate(entete) if not vide(v)]
     if len(retenues) > limites.colonnes_max:
-        raise EntreeInvalide(
-            f"Le tableau de « {chemin} » a {len(retenues)} colonnes, plus que la limite de "
-            f"{limites.colonnes_max} : supprimez les colonnes inutiles, ou augmentez la limite avec "
-            "la variable d'environnement CDV_REGLES_COLONNES_MAX.")
+        raise trop_de_colonnes(chemin, len(retenues), limites)
     # Les lignes couvertes par une fusion verticale de l'en-tête font partie de l'en-tête.
     debut = 1 + max([i_entete] + [r1 for r0, c0, r1, _ in locales
                                   if r0 <= i_entete <= r1 and c0 in retenues])
@@ -258,10 +261,7 @@ def construire(
             ignorees = next((k for k in range(i + 1, len(grille)) if not ligne_vide(grille[k])), None)
             break
         if len(lignes) == lignes_max:
-            raise EntreeInvalide(
-                f"Le tableau de « {chemin} » a plus de {entier(lignes_max)} lignes de "
-                "données (limite de sécurité) : vérifiez qu'il ne se prolonge pas par erreur, ou "
-                "augmentez la limite avec la variable d'environnement CDV_REGLES_LIGNES_MAX.")
+            raise trop_de_lignes(chemin, limites)
         if len(rangee) < largeur:
             rangee = list(rangee) + [None] * (largeur - len(rangee))
         lignes.append(nettoyer(prendre(rangee)))

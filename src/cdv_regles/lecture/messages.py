@@ -64,6 +64,20 @@ def sans_entete(ou: str) -> EntreeInvalide:
         "Vérifiez le fichier choisi, ou nommez « Programmation » la feuille du tableau.")
 
 
+def trop_de_colonnes(chemin: str, colonnes: int, limites: Limites) -> EntreeInvalide:
+    return EntreeInvalide(
+        f"Le tableau de « {chemin} » a {colonnes} colonnes, plus que la limite de "
+        f"{limites.colonnes_max} : supprimez les colonnes inutiles, ou augmentez la limite avec "
+        "la variable d'environnement CDV_REGLES_COLONNES_MAX.")
+
+
+def trop_de_lignes(chemin: str, limites: Limites) -> EntreeInvalide:
+    return EntreeInvalide(
+        f"Le tableau de « {chemin} » a plus de {entier(limites.lignes_max)} lignes de "
+        "données (limite de sécurité) : vérifiez qu'il ne se prolonge pas par erreur, ou "
+        "augmentez la limite avec la variable d'environnement CDV_REGLES_LIGNES_MAX.")
+
+
 def trop_de_cellules(ou: str, cellules: int, limites: Limites) -> EntreeInvalide:
     """``ou`` : « La feuille « … » de « … » » ou « Le classeur « … » »."""
     return EntreeInvalide(

@@ -65,7 +65,8 @@ def separer(entetes: Sequence[str], colonnes: list[Sequence[Any]], numeros: list
             index: Mapping[str, Any]) -> tuple[list[Sequence[Any]], list[int], list[tuple[int, str]]]:
     """(colonnes des dossiers, leurs numéros, [(numéro, libellé)] des lignes de total écartées).
 
-    ``colonnes`` : une liste de valeurs par en-tête, une valeur par ligne (vides : None).
+    ``colonnes`` : les valeurs de chaque en-tête (une liste, ou une colonne polars pour un CSV lu
+    par colonnes), une par ligne (vides : None).
     """
     from cdv_regles.contrat import normaliser_entete
 
@@ -78,8 +79,7 @@ def separer(entetes: Sequence[str], colonnes: list[Sequence[Any]], numeros: list
     else:
         # Le cas courant écarté d'abord : un N° de dossier qui commence par un chiffre ou une
         # lettre ASCII autre que s et t n'est ni vide ni un libellé de total (la ligne est gardée).
-        a_voir = [k for k, c in enumerate(colonnes[j_dossier])
-                  if not (c.__class__ is str and (d := c[:1]).isascii() and d.isalnum() and d not in "sStT")]
+        a_voir = _a_voir(colonnes[j_dossier])
     totaux: list[tuple[int, str]] = []
     ecartees: set[int] = set()
     depuis_total = [0.0] * len(entetes)  # sommes depuis le dernier total
@@ -115,8 +115,24 @@ def separer(entetes: Sequence[str], colonnes: list[Sequence[Any]], numeros: list
     if not ecartees:
         return colonnes, numeros, totaux
     gardees = [k not in ecartees for k in range(len(numeros))]
-    return ([list(itertools.compress(c, gardees)) for c in colonnes],
-            list(itertools.compress(numeros, gardees)), totaux)
+    return [_garder(c, gardees) for c in colonnes], list(itertools.compress(numeros, gardees)), totaux
+
+
+def _a_voir(dossiers: Sequence[Any]) -> list[int]:
+    """Les lignes dont le N° ne commence pas par un chiffre ou une lettre ASCII autre que s et t."""
+    if isinstance(dossiers, list | tuple):
+        return [k for k, c in enumerate(dossiers)
+                if not (c.__class__ is str and (d := c[:1]).isascii() and d.isalnum() and d not in "sStT")]
+    # Une colonne polars (CSV lu par colonnes, :mod:`.csv_colonnes`) : le même test, en polars.
+    return (~dossiers.str.contains(r"^[0-9A-RU-Za-ru-z]")).fill_null(True).arg_true().to_list()  # type: ignore[attr-defined]
+
+
+def _garder(colonne: Sequence[Any], gardees: list[bool]) -> Sequence[Any]:
+    if isinstance(colonne, list | tuple):
+        return list(itertools.compress(colonne, gardees))
+    import polars as pl
+
+    return colonne.filter(pl.Series(gardees, dtype=pl.Boolean))  # type: ignore[attr-defined]
 
 
 def apres_la_fin(entetes: Sequence[str], indices: Sequence[int], rangee: Callable[[int], list[Any]],
