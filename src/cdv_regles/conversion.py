@@ -7,7 +7,7 @@ typé et produit un constat qui donne son adresse A1 et la valeur vue.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,11 +31,52 @@ class Illisible:
     detail: str
 
 
+class Colonnes(MutableMapping[str, list[Any]]):
+    """id → valeurs typées (une par dossier).
+
+    Une colonne polars aux valeurs répétées (un CSV lu par colonnes) est gardée « codée » : le
+    rang de chaque cellule dans la table de ses valeurs lues, calculé par polars. Elle n'est
+    recopiée en liste Python qu'à la demande ; :func:`cdv_regles.moteur.cadre` en fait sa série
+    polars sans passer par une liste.
+    """
+
+    def __init__(self) -> None:
+        # id -> liste, ou (rangs polars, valeurs) tant qu'une colonne codée n'est pas recopiée.
+        self._d: dict[str, list[Any] | tuple[Any, list[Any]]] = {}
+
+    def coder(self, cle: str, rangs: Any, valeurs: list[Any]) -> None:
+        self._d[cle] = (rangs, valeurs)
+
+    def codee(self, cle: str) -> tuple[Any, list[Any]] | None:
+        """(rangs, valeurs) d'une colonne codée pas encore recopiée, sinon None."""
+        v = self._d.get(cle)
+        return v if isinstance(v, tuple) else None
+
+    def __getitem__(self, cle: str) -> list[Any]:
+        v = self._d[cle]
+        if isinstance(v, tuple):
+            rangs, valeurs = v
+            v = self._d[cle] = list(map(valeurs.__getitem__, rangs.to_list()))
+        return v
+
+    def __setitem__(self, cle: str, valeurs: list[Any]) -> None:
+        self._d[cle] = valeurs
+
+    def __delitem__(self, cle: str) -> None:
+        del self._d[cle]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+
 @dataclass
 class Tableau:
     """Le tableau typé et ce qu'il faut savoir pour renvoyer à une cellule du classeur."""
 
-    colonnes: dict[str, list[Any]]          # id -> valeurs typées (une par dossier)
+    colonnes: Colonnes                      # id -> valeurs typées (une par dossier)
     types: dict[str, Colonne]               # id -> colonne du contrat
     lignes: list[int]                       # ligne du classeur de chaque dossier
     position: dict[str, int]                # id -> colonne de feuille (0-based), si présente
@@ -103,7 +144,7 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
             "Ajoutez-les avec exactement ces en-têtes (la casse et les accents peuvent différer)."
         )
     tableau = Tableau(
-        colonnes={}, types={c.id: c for c in colonnes}, lignes=list(brute.numeros),
+        colonnes=Colonnes(), types={c.id: c for c in colonnes}, lignes=list(brute.numeros),
         position=position, entetes_lus=entetes_lus,
         absentes=[c for c in colonnes if c.id not in source], inconnues=inconnues, doubles=doubles,
         chemin=brute.chemin, feuille=brute.feuille, ligne_donnees_ignorees=brute.ligne_donnees_ignorees,
@@ -116,15 +157,42 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
     # dict) ; seul le lecteur du type tourne en Python, une fois par valeur distincte (une
     # colonne répète beaucoup : Oui/Non, dates, communes, statuts).
     brutes = brute.colonnes
+    codees = _coder([brutes[i] for i in source.values()], n)
     for col in colonnes:
         i = source.get(col.id)
         if i is None:
             tableau.colonnes[col.id] = [None] * n
             continue
-        tableau.colonnes[col.id] = _lire_colonne(col, _lecteur(col, refs), brutes[i], brute.numeros,
-                                                 brute.colonnes_excel[i], tableau,
-                                                 type_colonne(col.type).lecteur_textes)
+        lire, lire_textes = _lecteur(col, refs), type_colonne(col.type).lecteur_textes
+        if (code := codees.get(id(brutes[i]))) is not None:
+            _lire_codee(col, lire, *code, brute.numeros, brute.colonnes_excel[i], tableau, lire_textes)
+            continue
+        valeurs = brutes[i] if isinstance(brutes[i], list | tuple) else brutes[i].to_list()  # type: ignore[attr-defined]
+        tableau.colonnes[col.id] = _lire_colonne(col, lire, valeurs, brute.numeros, brute.colonnes_excel[i],
+                                                 tableau, lire_textes)
     return tableau
+
+
+def _coder(colonnes: list[Any], n: int) -> dict[int, tuple[list[str], Any]]:
+    """Les colonnes polars aux valeurs répétées (au plus une sur deux distincte), chacune par
+    id() : (ses valeurs distinctes triées, le rang de chaque cellule parmi elles, 0 si vide).
+    Calculé en trois passes polars pour toutes les colonnes à la fois."""
+    series = [c for c in colonnes if not isinstance(c, list | tuple)]
+    if not series or not n:
+        return {}
+    import polars as pl
+
+    cadre = pl.DataFrame({str(k): s for k, s in enumerate(series)})
+    comptes = cadre.select(pl.all().n_unique()).row(0)
+    repetees = [str(k) for k, compte in enumerate(comptes) if 2 * compte <= n]
+    if not repetees:
+        return {}
+    # rank("dense") et sort() rangent les textes dans le même ordre : le rang k (à partir de 1)
+    # est le k-ième texte trié.
+    distinctes = cadre.select(pl.col(c).drop_nulls().unique().sort().implode() for c in repetees).row(0)
+    rangs = cadre.select(pl.col(c).rank("dense").fill_null(0).cast(pl.UInt32) for c in repetees)
+    return {id(series[int(c)]): (textes, rangs.to_series(k))
+            for k, (c, textes) in enumerate(zip(repetees, distinctes, strict=True))}
 
 
 _NOMBRES = frozenset({bool, int, float})
@@ -139,10 +207,7 @@ def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: Sequence[An
                   lire_textes: Callable[[list[str]], list[Any]] | None = None) -> list[Any]:
     """Les valeurs typées d'une colonne ; ses cellules illisibles et « Sans objet » notées dans
     ``tableau`` (dans l'ordre des lignes). ``lire_textes`` : le lecteur d'un lot de textes du
-    type (voir types_colonnes), qui ne lève jamais. ``valeurs`` : une liste, ou une colonne
-    polars de textes (un CSV lu par colonnes)."""
-    if not isinstance(valeurs, list | tuple):
-        return _lire_serie(col, lire, valeurs, numeros, colonne_excel, tableau, lire_textes)
+    type (voir types_colonnes), qui ne lève jamais."""
     # True == 1 == 1.0 ne doivent pas partager leur lecture : quand une colonne mêle ces
     # classes, la clé porte la classe. Sinon la valeur suffit (pas de millions de paires) ; sans
     # aucun nombre parmi ses valeurs distinctes (un CSV : que des textes), pas de mélange possible.
@@ -161,28 +226,26 @@ def _lire_colonne(col: Colonne, lire: Callable[[Any], Any], valeurs: Sequence[An
     return typees
 
 
-def _lire_serie(col: Colonne, lire: Callable[[Any], Any], serie: Any, numeros: list[int],
+def _lire_codee(col: Colonne, lire: Callable[[Any], Any], textes: list[str], rangs: Any, numeros: list[int],
                 colonne_excel: int, tableau: Tableau,
-                lire_textes: Callable[[list[str]], list[Any]] | None) -> list[Any]:
-    """:func:`_lire_colonne` d'une colonne polars : ses valeurs distinctes seules passent en
-    Python, chaque cellule y est un indice dans leur liste (calculé par polars)."""
+                lire_textes: Callable[[list[str]], list[Any]] | None) -> None:
+    """:func:`_lire_colonne` d'une colonne codée (voir :func:`_coder`) : seules ses valeurs
+    distinctes passent en Python ; la colonne est gardée codée dans ``tableau.colonnes``."""
     import polars as pl
 
-    distinctes = serie.drop_nulls().unique(maintain_order=True)
-    if 2 * len(distinctes) > len(serie):  # presque toutes différentes : autant les lire en liste
-        return _lire_colonne(col, lire, serie.to_list(), numeros, colonne_excel, tableau, lire_textes)
-    textes = distinctes.to_list()
     lues, speciales = _lire_distinctes(dict.fromkeys(textes), _identite, lire, lire_textes)
-    rangs = pl.int_range(len(textes), dtype=pl.UInt32, eager=True)
-    # Une cellule vide (null) : l'indice qui suit les valeurs distinctes, qui vaut None.
-    codes = serie.replace_strict(distinctes, rangs, default=None).fill_null(len(textes)).to_list()
-    table = [lues[t] for t in textes] + [None]
-    typees = list(map(table.__getitem__, codes))
+    valeurs = [None, *(lues[t] for t in textes)]
     if speciales:
-        rangs_speciaux = {k for k, t in enumerate(textes) if t in speciales}
-        _noter(col, [j for j, c in enumerate(codes) if c in rangs_speciaux], typees,
-               lambda j: textes[codes[j]], numeros, colonne_excel, tableau)
-    return typees
+        marques = [False, *(t in speciales for t in textes)]
+        positions = pl.Series(marques, dtype=pl.Boolean).gather(rangs).arg_true()
+        rangs_vus = rangs.gather(positions).to_list()
+        typees = [valeurs[r] for r in rangs_vus]
+        _noter(col, list(range(len(rangs_vus))), typees, lambda k: textes[rangs_vus[k] - 1],
+               [numeros[j] for j in positions.to_list()], colonne_excel, tableau)
+        for r, special in enumerate(marques):
+            if special:
+                valeurs[r] = None
+    tableau.colonnes.coder(col.id, rangs, valeurs)
 
 
 def _lire_distinctes(distinctes: dict[Any, None], brut_de: Callable[[Any], Any], lire: Callable[[Any], Any],

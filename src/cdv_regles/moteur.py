@@ -82,7 +82,8 @@ class RegleCompilee:
 
 def cadre(tableau: Tableau) -> pl.DataFrame:
     """Le tableau typé en DataFrame polars, plus ``_ligne`` et ``_dossier``."""
-    series = [_serie(cid, tableau.colonnes[cid], c.type) for cid, c in tableau.types.items()]
+    series = [_serie(cid, codee[1], c.type).gather(codee[0]) if (codee := tableau.colonnes.codee(cid))
+              else _serie(cid, tableau.colonnes[cid], c.type) for cid, c in tableau.types.items()]
     df = pl.DataFrame(series).with_columns(pl.Series("_ligne", tableau.lignes, dtype=pl.Int64))
     illisibles: dict[str, set[int]] = {}
     for ill in tableau.illisibles:
