@@ -19,10 +19,11 @@ from cdv_regles.parametres import referentiels_du_millesime
 ENTETE = "N° dossier;Porteur;SIRET;Coût total de l'action;Date de début de l'action;Action reconduite"
 CELLULES = ["", " ", "\u00a0", "\t", "D1", "2023-001", "Total", "TOTAL", "Sous-total 1", "Totaux",
             "sport", "1000", "1 000,00 €", "12,5", "abc", "01/02/2023", "2023-13-45", "Oui", "non",
-            "SO", "✓", "x", '"', '""', '"a;b"', '"a\nb"', '"a\r\nb"', '"x"y', "é", "362 521 879 00034",
+            "SO", "✓", "x", '"', '""', '"a;b"', '"a\nb"', '"a\r\nb"', '"a\rb"', "a\rb", '"x"y', "é",
+            "362 521 879 00034",
             "#REF!", "\u3000", "\u200b", "-"]
 _CELLULE = st.sampled_from(CELLULES) | st.text(alphabet="ab; \"\u00a0é1,", max_size=4)
-_LIGNE = st.lists(_CELLULE, max_size=8).map(";".join)
+_LIGNES = st.lists(st.lists(_CELLULE, max_size=8), max_size=25)
 _AVANT = st.lists(st.sampled_from(["Programmation 2023", "", ";;", "Contrat de ville;;x"]), max_size=3)
 
 
@@ -64,11 +65,12 @@ def _comparer(tmp_path, monkeypatch, texte, encodage="utf-8"):
     return rapide
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(avant=_AVANT, lignes=st.lists(_LIGNE, max_size=25), fin=st.sampled_from(["\n", "\r\n"]),
-       finale=st.booleans())
-def test_par_colonnes_comme_ligne_a_ligne(tmp_path, monkeypatch, avant, lignes, fin, finale):
-    texte = fin.join([*avant, ENTETE, *lignes]) + (fin if finale else "")
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(avant=_AVANT, lignes=_LIGNES, fin=st.sampled_from(["\n", "\r\n"]), finale=st.booleans(),
+       separateur=st.sampled_from([";", ";", ",", "\t"]))
+def test_par_colonnes_comme_ligne_a_ligne(tmp_path, monkeypatch, avant, lignes, fin, finale, separateur):
+    corps = [separateur.join(cellules) for cellules in lignes]
+    texte = fin.join([*avant, ENTETE.replace(";", separateur), *corps]) + (fin if finale else "")
     _comparer(tmp_path, monkeypatch, texte)
 
 

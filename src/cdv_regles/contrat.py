@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -41,11 +42,21 @@ def normaliser_entete(texte: object) -> str:
     « Date de dépôt\\nde la note d’intention » et « date de depot de la note d'intention »
     donnent la même clé.
     """
-    s = unicodedata.normalize("NFKD", str(texte)).translate(_APOSTROPHES)
+    texte = str(texte)
+    # Les mêmes en-têtes reviennent (choix du séparateur, ligne d'en-têtes, conversion, totaux) :
+    # gardés en mémoire, les courts seulement (une cellule peut faire 100 000 caractères).
+    return _normaliser_court(texte) if len(texte) <= 200 else _normaliser(texte)
+
+
+def _normaliser(texte: str) -> str:
+    s = unicodedata.normalize("NFKD", texte).translate(_APOSTROPHES)
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = s.replace("°", "o").replace("º", "o")
     s = re.sub(r"\s+", " ", s).strip().casefold()
     return s
+
+
+_normaliser_court = functools.lru_cache(maxsize=4096)(_normaliser)
 
 
 ANNEE_PRECEDENTE = "{N-1}"

@@ -20,7 +20,6 @@ compare les deux sur des fichiers tirés au hasard.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -37,10 +36,8 @@ _HORS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u2029")
 
 def admissible(texte: str) -> bool:
     """Le texte peut-il être lu par colonnes (voir le module) ?"""
-    if any(c in texte for c in _HORS):
-        return False
-    retours = texte.count("\r")
-    return not retours or retours == texte.count("\r\n")
+    # (Un \r seul, ou des fins \n et \r\n mêlées : vu par :class:`Corps`, qui se récuse.)
+    return not any(c in texte for c in _HORS)
 
 
 class Compteur:
@@ -86,9 +83,9 @@ class Corps:
         import polars as pl
 
         fins = texte.count("\n")
-        retours = texte.count("\r")  # (admissible : chacun suivi de \n)
-        if texte.startswith("\ufeff") or retours not in (0, fins):
-            raise Repli  # polars sauterait cette marque d'ordre ; fins de ligne mêlées
+        retours = texte.count("\r")
+        if texte.startswith("\ufeff") or (retours and not retours == fins == texte.count("\r\n")):
+            raise Repli  # polars sauterait cette marque d'ordre ; un \r seul, ou \n et \r\n mêlés
         self._fin = "\r\n" if retours else "\n"
         # polars lit le texte en UTF-8, sur tous les cœurs, sans guillemets (les lignes qui en
         # ont sont relues plus bas) : une fois au caractère \x1f (absent : admissible) pour avoir
@@ -110,12 +107,23 @@ class Corps:
         if n and (self._lignes.str.len_chars().max() or 0) > cellule_max:  # type: ignore[operator]
             raise Repli  # une cellule peut-être trop longue : l'erreur est dite ligne à ligne
         self._sep, self._largeur = separateur, largeur
-        # Les lignes qui ont un guillemet : un enregistrement lu par le module csv, qui prend à la
-        # suite les lignes de ses cellules sur plusieurs lignes (elles ne sont pas des enregistrements).
+        # Les lignes qui ont un guillemet. Celles où chaque guillemet encadre une cellule entière
+        # (« "a;b" », « "dit ""oui""" ») et où une lettre au moins n'est ni espace, ni séparateur,
+        # ni guillemet (la ligne n'est pas vide) sont relues par polars, guillemets compris : pour
+        # elles, son découpage est celui du module csv. Les autres (guillemet au milieu d'une
+        # cellule, cellule sur plusieurs lignes, erreur) sont lues par le module csv, qui prend à
+        # la suite les lignes d'une cellule sur plusieurs lignes (ce ne sont pas des enregistrements).
+        guillemets = self._lignes.str.contains('"', literal=True).arg_true()
+        textes = self._lignes.gather(guillemets)
+        cellule = f'(?:[^"{separateur}]*|"(?:[^"]|"")*")'
+        simple = textes.str.contains(f"^{cellule}(?:{separateur}{cellule})*$") \
+            & textes.str.contains(f'[^\\s{separateur}"]')
+        # Leurs textes d'un coup (une ligne lue seule coûte un appel polars).
+        self._vues = dict(zip(guillemets.to_list(), textes.to_list(), strict=True))
         self.rangees: dict[int, list[str]] = {}
         suites: list[int] = []
         apres = 0
-        for q in self._lignes.str.contains('"', literal=True).arg_true().to_list():
+        for q in guillemets.filter(~simple).to_list():
             if q < apres:
                 continue
             if q - len(suites) >= maximum:
@@ -127,6 +135,20 @@ class Corps:
                 raise MalForme(lignes_avant + q + lecteur.line_num, e) from None
             apres = q + lecteur.line_num
             suites.extend(range(q + 1, apres))
+        dans_une_cellule = set(suites)
+        self._simples = [q for q in guillemets.filter(simple).to_list() if q not in dans_une_cellule]
+        self._relues = None
+        if self._simples:
+            try:
+                self._relues = pl.read_csv(
+                    "\n".join(map(self._vues.__getitem__, self._simples)).encode("utf-8"),
+                    separator=separateur, schema={str(j): pl.String for j in range(largeur)},
+                    truncate_ragged_lines=True, missing_columns="insert", extra_columns="ignore",
+                    **{**options, "quote_char": '"'})
+            except pl.exceptions.PolarsError:
+                raise Repli from None
+            if self._relues.height != len(self._simples):
+                raise Repli
         indices = pl.int_range(0, n, dtype=pl.UInt32, eager=True)
         if suites:
             indices = indices.filter(pl.repeat(True, n, dtype=pl.Boolean, eager=True).scatter(suites, False))
@@ -138,7 +160,7 @@ class Corps:
         """Les lignes depuis ``debut``, chacune avec sa fin de ligne (comme dans le fichier)."""
         n = len(self._lignes)
         for i in range(debut, n):
-            ligne = self._lignes[i] or ""
+            ligne = (self._vues[i] if i in self._vues else self._lignes[i]) or ""
             yield ligne + self._fin if i < n - 1 or fin_de_ligne_finale else ligne
 
     def __len__(self) -> int:
@@ -150,7 +172,7 @@ class Corps:
     def vides(self) -> pl.Series:
         """Pour chaque enregistrement : toutes ses cellules sont-elles vides ou d'espaces ?"""
         # \s : les espaces Unicode, comme strip_chars (voir le module).
-        vides = (~self._lignes.str.contains(f"[^\\s{re.escape(self._sep)}]")).fill_null(True)
+        vides = (~self._lignes.str.contains(f"[^\\s{self._sep}]")).fill_null(True)
         if self.rangees:
             vides = vides.scatter(list(self.rangees), [ligne_vide(r) for r in self.rangees.values()])
         return self._par_enregistrement(vides)
@@ -169,6 +191,8 @@ class Corps:
             s = self._cellules.to_series(j)
             if self.rangees:
                 s = s.scatter(lignes, par_colonne[j])
+            if self._relues is not None:
+                s = s.scatter(self._simples, self._relues.to_series(j))
             series.append(self._par_enregistrement(s).head(n))
         cadre = pl.DataFrame(series).select(
             pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
@@ -180,6 +204,8 @@ class Corps:
         i = self.enregistrements[k]
         if i in self.rangees:
             return self.rangees[i]
+        if i in self._vues:  # une ligne à guillemets relue par polars : le module csv la redécoupe
+            return next(csv.reader([self._vues[i]], delimiter=self._sep, strict=True))
         ligne = self._lignes[i]
         return ligne.split(self._sep) if ligne else []
 
