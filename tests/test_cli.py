@@ -310,3 +310,26 @@ def test_nom_de_fichier_ecrit_sans_caractere_de_controle(tmp_path) -> None:
     assert sortie.exists()
     assert "\x1b" not in r.output and "\n::error" not in r.output
     assert "␛[2J↵::error faux.txt" in r.output
+
+
+@pytest.mark.parametrize(("format_", "controle", "vu"), [("xlsx", "\u202e", "<U+202E>"), ("csv", "\x1b", "␛")])
+def test_rapport_texte_rend_visibles_les_caracteres_de_controle(environnement_2023, tmp_path, format_,
+                                                                 controle, vu):
+    """Un N° de dossier ou une valeur citée dans un message qui porte un caractère de contrôle
+    (échappement de terminal, inversion de sens) ou un saut de ligne : rendu visible, parmi des
+    centaines de messages ordinaires."""
+    from tableaux import ecrire_csv, ecrire_xlsx
+
+    from cdv_regles.exemples import table_exemple
+
+    lignes = [{"numero_dossier": f"D-{k}", "piece_cerfa": "Non"} for k in range(300)]
+    lignes += [{"numero_dossier": f"D-{controle}[2J", "siret": f"123{controle}[31m"},
+               {"numero_dossier": "D-x\ny", "piece_cerfa": "Non"}]
+    table = table_exemple({"lignes": lignes}, environnement_2023[1])
+    ecrire = ecrire_csv if format_ == "csv" else ecrire_xlsx
+    chemin = ecrire(table, tmp_path / f"programmation.{format_}")
+    r = lancer("verifier", str(chemin), "--date", "2023-03-01")
+    assert r.exit_code == 1, r.output
+    assert controle not in r.output and "D-x\ny" not in r.output
+    assert f"Dossier D-{vu}[2J" in r.output and f"123{vu}[31m" in r.output and "D-x↵y" in r.output
+    assert r.output.count("BLOQUANT  PIE-CERFA") == 301

@@ -7,11 +7,12 @@ Couleurs sur un terminal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cdv_regles.affichage import date as date_fr
-from cdv_regles.affichage import nombre, visible
+from cdv_regles.affichage import imprimable, nombre, visible
 from cdv_regles.constats import GRAVITES
 from cdv_regles.rapports.lecture import lignes_lecture
 
@@ -77,13 +78,17 @@ def _par_dossier(constats: list[Constat], couleur: bool) -> list[str]:
     etiquettes: dict[str, str] = {}
     regles: dict[tuple[str, str], str] = {}
     sources: dict[str, str] = {}
+    # Messages et N° de dossier presque toujours sans caractère à rendre visible : vérifié d'un
+    # coup sur tous (un texte mis bout à bout est imprimable si chacun l'est), sinon un par un.
+    message = _visibles([c.message for c in constats])
+    nom = _visibles([c.dossier for c in constats])
     for (dossier, ligne), groupe in groupby(constats, key=lambda c: (c.dossier, c.ligne)):
         if not ligne:
             titre = "Tableau entier"
         elif dossier == f"ligne {ligne}":  # N° dossier manquant : le moteur nomme la ligne
             titre = f"Dossier sans N° (ligne {ligne})"
         else:
-            titre = f"Dossier {visible(dossier)} (ligne {ligne})"
+            titre = f"Dossier {nom(dossier)} (ligne {ligne})"
         lignes.append(_gras(titre) if couleur else titre)
         for c in groupe:
             etiquette = etiquettes.get(c.gravite)
@@ -95,7 +100,7 @@ def _par_dossier(constats: list[Constat], couleur: bool) -> list[str]:
                 regle = regles[c.regle, c.partenaire] = _regle(c)
             except TypeError:  # champ non hachable (constat de greffon mal typé) : sans mémoire
                 regle = _regle(c)
-            lignes.append(etiquette + regle + visible(c.message))
+            lignes.append(etiquette + regle + message(c.message))
             if c.source:
                 try:
                     source = sources[c.source]
@@ -106,6 +111,17 @@ def _par_dossier(constats: list[Constat], couleur: bool) -> list[str]:
                 lignes.append(source)
         lignes.append("")
     return lignes
+
+
+def _visibles(textes: list[Any]) -> Callable[[Any], str]:
+    """:func:`visible`, ou l'identité quand tous ces textes sont déjà des textes imprimables."""
+    if set(map(type, textes)) <= {str} and imprimable("".join(textes)):
+        return _tel_quel
+    return visible
+
+
+def _tel_quel(texte: str) -> str:
+    return texte
 
 
 def _regle(c: Constat) -> str:
