@@ -173,3 +173,16 @@ def test_lecteur_csv_comme_le_module_csv(texte, separateur, limite):
         assert _enregistrements(lecteur, iter(lecteur)) == attendu
     finally:
         csv.field_size_limit(avant)
+
+
+@settings(max_examples=200, deadline=None)
+@given(valeurs=st.lists(st.sampled_from([0.0, -0.0, 1.0, 1, True, False, 0, -1.5, 1e16, float("nan"),
+                                          float("inf"), 20000.0, 20000, "0", None, dt.date(2023, 1, 2)])
+                        | st.floats(), max_size=30),
+       sorte=st.sampled_from([None, "montant", "pourcent", "nombre", "date", "texte"]))
+def test_textes_des_messages_comme_valeur_par_valeur(valeurs, sorte):
+    """Les textes mis en mémoire par valeur (moteur._textes) : ceux de formater_valeur, un à un
+    (0.0 et -0.0, 1 et 1.0 et True ne partagent pas leur texte)."""
+    from cdv_regles.moteur import _textes, formater_valeur
+
+    assert _textes(valeurs, sorte) == [formater_valeur(x, sorte) for x in valeurs]

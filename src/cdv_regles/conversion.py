@@ -71,6 +71,9 @@ class Colonnes(MutableMapping[str, list[Any]]):
     def __len__(self) -> int:
         return len(self._d)
 
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
 
 @dataclass
 class Tableau:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import string
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -363,19 +364,19 @@ def _messages(r: RegleCompilee, n: int, colonnes: dict[str, list[Any]], cites: s
 
 
 # Classes dont l'affichage d'une valeur ne dépend que de sa valeur : mises en mémoire une fois par
-# valeur distincte (une colonne répète beaucoup : dates, statuts, communes). Pas les nombres à
-# virgule : 0.0 == -0.0 partagerait un texte qui diffère.
-_MEMORISABLES = frozenset({str, int, bool, dt.date, dt.datetime, type(None)})
+# valeur distincte (une colonne répète beaucoup : dates, statuts, communes, montants). Un nombre à
+# virgule nul porte son signe dans la clé : 0.0 == -0.0 partagerait un texte qui diffère.
+_MEMORISABLES = frozenset({str, int, bool, float, dt.date, dt.datetime, type(None)})
 
 
 def _textes(valeurs: list[Any], sorte: str | None) -> list[str]:
     """Le texte de chaque valeur d'une colonne dans un message (voir :func:`formater_valeur`)."""
-    vus: dict[tuple[type, Any], str] = {}
+    vus: dict[tuple[Any, ...], str] = {}
     textes = []
     for x in valeurs:
         classe = x.__class__
         if classe in _MEMORISABLES:
-            cle = (classe, x)
+            cle = (classe, x) if classe is not float or x else (classe, x, math.copysign(1.0, x))
             texte = vus.get(cle)
             if texte is None:
                 texte = vus[cle] = formater_valeur(x, sorte)
