@@ -170,10 +170,25 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
         if (code := codees.get(id(brutes[i]))) is not None:
             _lire_codee(col, lire, *code, brute.numeros, brute.colonnes_excel[i], tableau, lire_textes)
             continue
-        valeurs = brutes[i] if isinstance(brutes[i], list | tuple) else brutes[i].to_list()  # type: ignore[attr-defined]
+        if isinstance(brutes[i], list | tuple):
+            valeurs = brutes[i]
+        else:  # une colonne polars (de textes) aux valeurs presque toutes différentes
+            valeurs = brutes[i].to_list()  # type: ignore[attr-defined]
+            if lire_textes is not None:  # son lecteur de lots, sans chercher ses valeurs distinctes
+                tableau.colonnes[col.id] = _lire_textes(valeurs, lire_textes)
+                continue
         tableau.colonnes[col.id] = _lire_colonne(col, lire, valeurs, brute.numeros, brute.colonnes_excel[i],
                                                  tableau, lire_textes)
     return tableau
+
+
+def _lire_textes(valeurs: list[str | None], lire_textes: Callable[[list[str]], list[Any]]) -> list[Any]:
+    """Des textes (et des vides, None) lus par le lecteur de lots du type, qui ne lève jamais :
+    ce que :func:`_lire_colonne` en ferait, valeur distincte par valeur distincte."""
+    if None not in valeurs:
+        return lire_textes(valeurs)  # type: ignore[arg-type]
+    lus = iter(lire_textes([v for v in valeurs if v is not None]))
+    return [None if v is None else next(lus) for v in valeurs]
 
 
 def _coder(colonnes: list[Any], n: int) -> dict[int, tuple[list[str], Any]]:

@@ -65,7 +65,7 @@ def _melange(donnees: bytes, position: int, nom: str) -> EntreeInvalide | None:
     # Avant la ligne fautive, tout s'est décodé en UTF-8 : un caractère non ASCII y suffit.
     utf8 = not donnees[:debut_ligne].isascii()
     suite = donnees.find(b"\n", position)
-    if suite < 0 or donnees[suite:].isascii():
+    if suite < 0 or _NON_ASCII.search(donnees, suite) is None:  # (sans recopier la suite)
         suite = -1  # rien de non ASCII après la ligne fautive : pas d'UTF-8 à y trouver
     for _ in range(200 if not utf8 and suite >= 0 else 0):
         m = _NON_ASCII.search(donnees, suite)
