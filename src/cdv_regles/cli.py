@@ -198,18 +198,20 @@ def cdv_regles(debug: bool) -> None:
 
 
 def main() -> None:
-    from cdv_regles.processus import avant_l_arret, espacer_collecte
+    from cdv_regles.processus import avant_l_arret, espacer_collecte, quitter
 
     espacer_collecte()
     try:
         cdv_regles.main(prog_name="cdv-regles", standalone_mode=True)
-    except SystemExit:
+    except SystemExit as e:
         # Vider la sortie ici : un lecteur parti (« | head ») ne doit pas produire de trace
         # « Exception ignored … BrokenPipeError » à l'arrêt de Python.
         try:
             sys.stdout.flush()
         except (BrokenPipeError, OSError):
             _tube_ferme()
+        if e.code is None or isinstance(e.code, int):
+            quitter(e.code)
         raise
     finally:
         avant_l_arret()

@@ -12,7 +12,11 @@ cdv_regles garde ses réglages.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import gc
+import os
+import sys
 
 #: Seuils du ramasse-miettes pendant un lancement (générations 0, 1, 2 ; Python : 700, 10, 10).
 SEUILS_COLLECTE = (100_000, 50, 100)
@@ -29,3 +33,20 @@ def avant_l_arret() -> None:
     n'en libérer aucun, 0,2 s à chaque clic. Figés, ils ne sont plus parcourus ; rien d'autre
     ne change à l'arrêt (fichiers fermés, crochets atexit, journaux)."""
     gc.freeze()
+
+
+def quitter(code: int | None) -> None:
+    """Arrête le processus avec ``code`` sans défaire un à un ses objets.
+
+    À l'arrêt normal, Python libère chaque objet vivant (le tableau, ses dizaines de milliers de
+    constats, les DataFrames, les modules) pour rien : 0,1 à 0,2 s sur 50 000 dossiers, mesuré
+    dans ``benchmarks/``. Ici les crochets atexit passent d'abord (journaux vidés, dossiers
+    temporaires retirés), puis les sorties standard sont vidées, puis le processus s'arrête.
+    Les fichiers que cdv-regles écrit sont fermés (et synchronisés) avant ; appelé seulement
+    par le point d'entrée de la commande, après son travail.
+    """
+    atexit._run_exitfuncs()
+    for flux in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # fermée (« | head ») : rien à vider
+            flux.flush()
+    os._exit(code or 0)
