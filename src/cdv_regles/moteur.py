@@ -328,9 +328,7 @@ def _rediger(r: RegleCompilee, table: pl.DataFrame, types: dict[str, Colonne],
                            for x, so in zip(colonnes[f], colonnes[f"{f}__sans_objet"], strict=True)]
     messages = _messages(r, table.height, colonnes, set(besoins), dossiers, numeros, types, params,
                          date_reference, millesime)
-    entetes = _entetes(r, types)
-    return [r.regle.constat(d, num, r.colonnes, entetes, m)
-            for d, num, m in zip(dossiers, numeros, messages, strict=True)]
+    return r.regle.constats(dossiers, numeros, r.colonnes, _entetes(r, types), messages)
 
 
 def _entetes(r: RegleCompilee, types: dict[str, Colonne]) -> tuple[str, ...]:

@@ -87,6 +87,14 @@ class Regle:
         return Constat(dossier, ligne, self.id, self.famille, gravite or self.gravite, self.partenaire, colonnes,
                        message, entetes, self.source_texte)
 
+    def constats(self, dossiers: list[Any], lignes: list[Any], colonnes: tuple[str, ...],
+                 entetes: tuple[str, ...], messages: list[str]) -> list[Constat]:
+        """:meth:`constat` pour chaque dossier, d'un coup (ce qui ne change pas, lu une fois)."""
+        regle, famille, gravite, partenaire, source = self.id, self.famille, self.gravite, self.partenaire, \
+            self.source_texte
+        return [Constat(d, n, regle, famille, gravite, partenaire, colonnes, m, entetes, source)
+                for d, n, m in zip(dossiers, lignes, messages, strict=True)]
+
     @property
     def source_texte(self) -> str:
         doc, sec = self.source.get("document", ""), self.source.get("section", "")
