@@ -23,7 +23,7 @@ def test_la_bibliotheque_ne_touche_pas_aux_reglages_de_l_appelant() -> None:
 
 
 def test_la_commande_espace_le_ramasse_miettes_et_s_arrete_sans_defaire_ses_objets() -> None:
-    # La commande s'arrête par processus.quitter : les crochets atexit passent encore (ici, il
+    # Le script s'arrête par processus.quitter (cli.executer) : les crochets atexit passent encore (ici, il
     # lit le réglage et écrit sur la sortie, qui est vidée), puis os._exit, sans finaliseurs.
     code = ("import atexit, gc, sys\n"
             "atexit.register(lambda: print('SEUILS', gc.get_threshold()))\n"
@@ -31,7 +31,7 @@ def test_la_commande_espace_le_ramasse_miettes_et_s_arrete_sans_defaire_ses_obje
             "    def __del__(self): print('DEFAIT')\n"
             "sonde = Sonde()\n"
             "sys.argv = ['cdv-regles', 'verifier', sys.argv[1], '--millesime', '2023', '--date', '2023-03-01']\n"
-            "from cdv_regles.cli import main\nmain()\n")
+            "from cdv_regles.cli import executer\nexecuter()\n")
     fini = subprocess.run([sys.executable, "-c", code, str(EXEMPLE)], capture_output=True, text=True,
                           timeout=120)
     assert fini.returncode == 1, fini.stderr  # l'exemple a des constats bloquants

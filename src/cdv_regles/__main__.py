@@ -1,3 +1,3 @@
-from cdv_regles.cli import main
+from cdv_regles.cli import executer
 
-main()
+executer()

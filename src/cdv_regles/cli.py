@@ -198,24 +198,37 @@ def cdv_regles(debug: bool) -> None:
 
 
 def main() -> None:
-    from cdv_regles.processus import avant_l_arret, espacer_collecte, quitter
+    """La commande ; se termine par SystemExit (son statut), comme une commande click."""
+    from cdv_regles.processus import avant_l_arret, espacer_collecte
 
     espacer_collecte()
     try:
         cdv_regles.main(prog_name="cdv-regles", standalone_mode=True)
-    except SystemExit as e:
+    except SystemExit:
         # Vider la sortie ici : un lecteur parti (« | head ») ne doit pas produire de trace
         # « Exception ignored … BrokenPipeError » à l'arrêt de Python.
         try:
             sys.stdout.flush()
         except (BrokenPipeError, OSError):
             _tube_ferme()
-        if e.code is None or isinstance(e.code, int):
-            quitter(e.code)
         raise
     finally:
         avant_l_arret()
 
 
+def executer() -> None:
+    """Le script ``cdv-regles`` et ``python -m cdv_regles`` : :func:`main`, puis l'arrêt du
+    processus sans défaire ses objets (:func:`cdv_regles.processus.quitter`). Qui appelle
+    :func:`main` depuis Python (tests, profilage) garde son SystemExit."""
+    from cdv_regles.processus import quitter
+
+    try:
+        main()
+    except SystemExit as e:
+        if e.code is None or isinstance(e.code, int):
+            quitter(e.code)
+        raise
+
+
 if __name__ == "__main__":
-    main()
+    executer()
