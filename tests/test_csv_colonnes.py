@@ -105,3 +105,36 @@ def test_le_chemin_par_colonnes_est_pris(tmp_path, monkeypatch):
 ])
 def test_cas_limites(tmp_path, monkeypatch, texte):
     _comparer(tmp_path, monkeypatch, texte)
+
+
+def _lu_des_deux_facons(chemin, monkeypatch):
+    lent = _lire(chemin, monkeypatch, False)
+    rapide = _lire(chemin, monkeypatch, True)
+    assert not isinstance(rapide, EntreeInvalide), rapide.message
+    assert _vue(rapide) == _vue(lent) and _typee(rapide) == _typee(lent)
+    return rapide
+
+
+def test_csv_exporte_comme_excel(tmp_path, monkeypatch):
+    """L'export d'Excel en France (titre, Windows-1252, « ; », CRLF, cellules sur plusieurs
+    lignes, TOTAL) : par colonnes comme ligne à ligne."""
+    from classeur_reel import ecrire_csv
+
+    table = _lu_des_deux_facons(ecrire_csv(tmp_path / "export.csv", saisies_types=True), monkeypatch)
+    assert isinstance(table.colonnes[0], pl.Series) and table.totaux
+
+
+@pytest.mark.parametrize("options", ["59,34,76,1", "59,34,1,1"])  # « ; », guillemets, UTF-8 ou Windows-1252
+def test_csv_exporte_par_libreoffice(tmp_path, monkeypatch, options):
+    """Le classeur xlsxwriter (filtre, sous-total, TOTAL) enregistré en CSV par LibreOffice : lu
+    par colonnes comme ligne à ligne, les mêmes dossiers que le classeur."""
+    from classeur_reel import convertir, ecrire_xlsx, soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) n'est pas installé (.ci/run l'installe)")
+    classeur = ecrire_xlsx(tmp_path / "filtre.xlsx", tableau=False, saisies_types=True)
+    convertir(classeur, f"csv:Text - txt - csv (StarCalc):{options}", tmp_path / "lo")
+    export = tmp_path / "lo" / "filtre.csv"
+    table = _lu_des_deux_facons(export, monkeypatch)
+    assert isinstance(table.colonnes[0], pl.Series)
+    assert table.numeros == lire_table(classeur).numeros
