@@ -106,7 +106,7 @@ class Corps:
             raise Repli  # (jamais vu : polars n'a pas vu les lignes que voit Python)
         if n and (self._lignes.str.len_chars().max() or 0) > cellule_max:  # type: ignore[operator]
             raise Repli  # une cellule peut-être trop longue : l'erreur est dite ligne à ligne
-        self._sep = separateur
+        self._sep, self._largeur = separateur, largeur
         # Les lignes qui ont un guillemet. Celles où chaque guillemet encadre une cellule entière
         # (« "a;b" », « "dit ""oui""" ») et où une lettre au moins n'est ni espace, ni séparateur,
         # ni guillemet (la ligne n'est pas vide) sont relues par polars, guillemets compris : pour
@@ -181,26 +181,23 @@ class Corps:
         """Les ``n`` premiers enregistrements des colonnes ``retenues`` (vides et espaces : null)."""
         import polars as pl
 
-        noms = [str(j) for j in retenues]
-        cadre = self._cellules.select(noms)
-        # Les lignes à guillemets, relues (par polars ou le module csv), remplacent leur découpage
-        # sans guillemets : une jointure sur le numéro de ligne, toutes colonnes à la fois.
-        relues = []
-        if self._relues is not None:
-            relues.append(self._relues.select(noms).with_columns(
-                pl.Series("_i", self._simples, dtype=pl.UInt32)))
         if self.rangees:
-            rangees = list(self.rangees.values())
-            relues.append(pl.DataFrame(
-                {nom: [r[j] if j < len(r) else None for r in rangees] for nom, j in zip(noms, retenues, strict=True)}
-                | {"_i": list(self.rangees)}, schema={**dict.fromkeys(noms, pl.String), "_i": pl.UInt32}))
-        if relues:
-            cadre = cadre.with_row_index("_i").update(pl.concat(relues), on="_i", include_nulls=True).drop("_i")
-        if not self._tous:
-            cadre = cadre[self.enregistrements]
-        return cadre.head(n).select(
+            pleines = [r if len(r) >= self._largeur else r + [None] * (self._largeur - len(r))
+                       for r in self.rangees.values()]
+            par_colonne = list(zip(*pleines, strict=False))
+            lignes = list(self.rangees)
+        series = []
+        for j in retenues:
+            s = self._cellules.to_series(j)
+            if self.rangees:
+                s = s.scatter(lignes, par_colonne[j])
+            if self._relues is not None:
+                s = s.scatter(self._simples, self._relues.to_series(j))
+            series.append(self._par_enregistrement(s).head(n))
+        cadre = pl.DataFrame(series).select(
             pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
-            for c in noms).get_columns()
+            for c in map(str, retenues))
+        return cadre.get_columns()
 
     def rangee(self, k: int) -> list[str]:
         """Les cellules de l'enregistrement ``k``, comme la lecture ligne à ligne les donne."""
