@@ -160,14 +160,14 @@ def convertir(brute: TableBrute, colonnes: tuple[Colonne, ...], refs: Referentie
     # dict) ; seul le lecteur du type tourne en Python, une fois par valeur distincte (une
     # colonne répète beaucoup : Oui/Non, dates, communes, statuts).
     brutes = brute.colonnes
-    codees = _coder([brutes[i] for i in source.values()], n)
+    codees = _coder({i: brutes[i] for i in source.values()}, n)
     for col in colonnes:
         i = source.get(col.id)
         if i is None:
             tableau.colonnes[col.id] = [None] * n
             continue
         lire, lire_textes = _lecteur(col, refs), type_colonne(col.type).lecteur_textes
-        if (code := codees.get(id(brutes[i]))) is not None:
+        if (code := codees.get(i)) is not None:
             _lire_codee(col, lire, *code, brute.numeros, brute.colonnes_excel[i], tableau, lire_textes)
             continue
         if isinstance(brutes[i], list | tuple):
@@ -191,25 +191,25 @@ def _lire_textes(valeurs: list[str | None], lire_textes: Callable[[list[str]], l
     return [None if v is None else next(lus) for v in valeurs]
 
 
-def _coder(colonnes: list[Any], n: int) -> dict[int, tuple[list[str], Any]]:
-    """Les colonnes polars aux valeurs répétées (au plus une sur deux distincte), chacune par
-    id() : (ses valeurs distinctes triées, le rang de chaque cellule parmi elles, 0 si vide).
-    Calculé en trois passes polars pour toutes les colonnes à la fois."""
-    series = [c for c in colonnes if not isinstance(c, list | tuple)]
+def _coder(colonnes: dict[int, Any], n: int) -> dict[int, tuple[list[str], Any]]:
+    """Les colonnes polars aux valeurs répétées (au plus une sur deux distincte), par leur clé
+    dans ``colonnes`` : (ses valeurs distinctes triées, le rang de chaque cellule parmi elles,
+    0 si vide). Calculé en trois passes polars pour toutes les colonnes à la fois."""
+    series = {str(i): c for i, c in colonnes.items() if not isinstance(c, list | tuple)}
     if not series or not n:
         return {}
     import polars as pl
 
-    cadre = pl.DataFrame({str(k): s for k, s in enumerate(series)})
+    cadre = pl.DataFrame(series)
     comptes = cadre.select(pl.all().n_unique()).row(0)
-    repetees = [str(k) for k, compte in enumerate(comptes) if 2 * compte <= n]
+    repetees = [c for c, compte in zip(cadre.columns, comptes, strict=True) if 2 * compte <= n]
     if not repetees:
         return {}
     # rank("dense") et sort() rangent les textes dans le même ordre : le rang k (à partir de 1)
     # est le k-ième texte trié.
     distinctes = cadre.select(pl.col(c).drop_nulls().unique().sort().implode() for c in repetees).row(0)
     rangs = cadre.select(pl.col(c).rank("dense").fill_null(0).cast(pl.UInt32) for c in repetees)
-    return {id(series[int(c)]): (textes, rangs.to_series(k))
+    return {int(c): (textes, rangs.to_series(k))
             for k, (c, textes) in enumerate(zip(repetees, distinctes, strict=True))}
 
 

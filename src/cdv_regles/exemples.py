@@ -31,10 +31,12 @@ from typing import Any
 from cdv_regles.catalogue import Catalogue
 from cdv_regles.chemins import dossier_regles
 from cdv_regles.constats import Constat
+from cdv_regles.contrat import index_entetes
 from cdv_regles.donnees import lire_yaml
 from cdv_regles.greffons import Greffons
 from cdv_regles.lecture import TableBrute
 from cdv_regles.lecture.table import colonnes_de
+from cdv_regles.lecture.totaux import separer
 from cdv_regles.regle import Regle
 
 CLES_SPECIALES = {"lignes", "date_reference", "parametres", "colonnes_absentes", "colonnes_en_plus",
@@ -150,13 +152,10 @@ def table_exemple(exemple: dict[str, Any], catalogue: Catalogue) -> TableBrute:
             isinstance(r[j], int | float) for r in donnees) else None for j, c in enumerate(colonnes)]
         donnees.append(["TOTAL"] + somme[1:] + [None] * len(en_plus))
         numeros.append(len(donnees) + 1)
-    colonnes_lues = colonnes_de(donnees, len(entetes))
-    if exemple.get("ligne_total"):
-        from cdv_regles.contrat import index_entetes
-        from cdv_regles.lecture.totaux import separer
-
-        colonnes_lues, numeros, totaux = separer(entetes, colonnes_lues, numeros,
+        colonnes_lues, numeros, totaux = separer(entetes, colonnes_de(donnees, len(entetes)), numeros,
                                                  index_entetes(catalogue.colonnes))
+    else:
+        colonnes_lues = colonnes_de(donnees, len(entetes))
     return TableBrute(chemin="exemple", feuille="Programmation", entetes=entetes,
                       colonnes_excel=list(range(len(entetes))), colonnes=colonnes_lues,
                       numeros=numeros, ligne_entete=1,

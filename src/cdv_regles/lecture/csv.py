@@ -13,7 +13,14 @@ from typing import Any
 
 from cdv_regles.erreurs import EntreeInvalide
 from cdv_regles.lecture import csv_colonnes
-from cdv_regles.lecture.entete import construire, index_contrat, introuvable, reconnus, trouver_entete, vide
+from cdv_regles.lecture.entete import (
+    colonnes_retenues,
+    construire,
+    index_contrat,
+    introuvable,
+    reconnus,
+    trouver_entete,
+)
 from cdv_regles.lecture.fichier import lire_octets
 from cdv_regles.lecture.limites import ENTETES_MIN, LIGNES_ENTETE_MAX, Limites, entier
 from cdv_regles.lecture.messages import CONSEIL_FORMAT, pas_un_tableur
@@ -266,7 +273,7 @@ def _par_colonnes(texte: str, separateur: str, nom: str, limites: Limites) -> Ta
     if i is None:  # (le reste du fichier n'est pas lu, comme ligne à ligne)
         raise introuvable(nom, None)
     lignes_avant, caracteres = lus[i]
-    largeur = 1 + max((j for j, v in enumerate(debut[i]) if not vide(v)), default=0)
+    largeur = 1 + max(colonnes_retenues(debut[i]), default=0)
     try:
         corps = csv_colonnes.Corps(texte[caracteres:], separateur, lignes_avant, maximum - i - 1,
                                    largeur, _CELLULE_MAX)

@@ -6,9 +6,10 @@ celui de la lecture ligne à ligne (:mod:`.csv` puis :func:`.entete.construire`)
 enregistrements, mêmes cellules, mêmes numéros, mêmes erreurs ; ``tests/test_csv_colonnes.py``
 compare les deux sur des fichiers tirés au hasard.
 
-- Une ligne sans guillemet est découpée au séparateur par polars, comme ``str.split`` ; une
-  ligne qui en a un (une cellule entre guillemets, parfois sur plusieurs lignes) est lue par le
-  module csv, comme ligne à ligne.
+- Une ligne sans guillemet est découpée au séparateur par polars, comme ``str.split``. Une
+  ligne dont chaque guillemet encadre une cellule entière est relue par polars, guillemets
+  compris ; toute autre ligne à guillemets (guillemet dans une cellule, cellule sur plusieurs
+  lignes, erreur) est lue par le module csv, comme ligne à ligne.
 - Une cellule vide ou d'espaces devient None : « espaces » au sens de polars, qui sont celles
   de Python (``str.isspace``) hors \\x1c à \\x1f, d'où leur exclusion ci-dessous.
 - Restent lus ligne à ligne (:func:`admissible` dit non) : les fichiers dont une fin de ligne
@@ -23,7 +24,7 @@ import csv
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from cdv_regles.lecture.entete import ligne_vide, texte_entete, vide
+from cdv_regles.lecture.entete import colonnes_retenues, ligne_vide, texte_entete
 from cdv_regles.lecture.limites import Limites
 from cdv_regles.lecture.messages import trop_de_colonnes, trop_de_lignes
 from cdv_regles.lecture.table import TableBrute
@@ -216,7 +217,7 @@ def construire(entete: list[Any], numero_entete: int, corps: Corps, *, chemin: s
     ``entete`` et ce qui la suit ``corps`` : ce que donne :func:`.entete.construire`."""
     from cdv_regles.lecture.totaux import apres_la_fin, separer
 
-    retenues = [j for j, v in enumerate(entete) if not vide(v)]
+    retenues = colonnes_retenues(entete)
     if len(retenues) > limites.colonnes_max:
         raise trop_de_colonnes(chemin, len(retenues), limites)
     vides = corps.vides()

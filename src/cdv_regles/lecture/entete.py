@@ -60,6 +60,11 @@ def trouver_entete(rangee: Callable[[int], list[Any]], n: int, index: Mapping[st
                 None)
 
 
+def colonnes_retenues(entete: list[Any]) -> list[int]:
+    """Les indices des cellules de la ligne d'en-têtes qui ne sont pas vides : les colonnes lues."""
+    return [j for j, v in enumerate(entete) if not vide(v)]
+
+
 def introuvable(chemin: str, feuille: str | None) -> EnteteIntrouvable:
     ou = f"la feuille « {feuille} » de « {chemin} »" if feuille else f"« {chemin} »"
     return EnteteIntrouvable(sans_entete(ou).message)
@@ -221,7 +226,7 @@ def construire(
         raise introuvable(chemin, feuille)
 
     entete = rangee_entete(i_entete)
-    retenues = [j for j, v in enumerate(entete) if not vide(v)]
+    retenues = colonnes_retenues(entete)
     if len(retenues) > limites.colonnes_max:
         raise trop_de_colonnes(chemin, len(retenues), limites)
     # Les lignes couvertes par une fusion verticale de l'en-tête font partie de l'en-tête.

@@ -18,8 +18,9 @@ class TableBrute:
     feuille: str | None  # nom de la feuille lue (None pour un CSV)
     entetes: list[str]  # textes des cellules d'en-tête retenues (str(), strip())
     colonnes_excel: list[int]  # index 0-based de la colonne de feuille de chaque en-tête
-    # Les valeurs de chaque colonne retenue (une liste par en-tête, une valeur par ligne de
-    # données) ; None pour une cellule vide. Par colonnes : la conversion lit colonne par colonne.
+    # Les valeurs de chaque colonne retenue (une par en-tête : une liste, ou une colonne polars de
+    # textes pour un CSV lu par colonnes ; une valeur par ligne de données) ; None pour une
+    # cellule vide. Par colonnes : la conversion lit colonne par colonne.
     colonnes: list[Sequence[Any]]
     numeros: list[int]  # numéro (1-based) de chaque ligne de données dans la feuille ou le fichier
     ligne_entete: int  # numéro 1-based de la ligne d'en-tête
