@@ -106,6 +106,22 @@ def test_erreur_de_formule_a_un_message_a_part(code):
     assert erreur_formule("REF") is None
 
 
+@pytest.mark.parametrize(("code", "dit"), [("Err:507", "Err:507"), (" err:508 ", "Err:508"),
+                                           ("ERR:502", "Err:502")])
+def test_erreur_de_formule_de_libreoffice(code, dit):
+    """LibreOffice écrit ses erreurs « Err:5xx » (export CSV d'un Tableau Excel, par exemple)."""
+    for lire in (lire_montant, lire_date, lire_entier, lire_booleen):
+        with pytest.raises(ValeurIllisible) as e:
+            lire(code)
+        assert f"erreur de formule {dit} : corrigez la formule" in e.value.message
+    assert erreur_formule(code) == dit
+
+
+@pytest.mark.parametrize("texte", ["Err:5", "Err:5077", "Err:407", "Erreur:508", "Err:5a7", "Err:5٠٧"])
+def test_ce_qui_ressemble_a_une_erreur_de_libreoffice_n_en_est_pas_une(texte):
+    assert erreur_formule(texte) is None
+
+
 @given(st.floats(min_value=-MONTANT_MAX, max_value=MONTANT_MAX, allow_nan=False))
 def test_montant_formate_se_relit_au_centime(x):
     assert lire_montant(format_montant(x)) == pytest.approx(round(x * 100) / 100, abs=1e-6)

@@ -66,6 +66,10 @@ ERREURS_FORMULE = frozenset({
     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!", "#BUSY!",
     "#EXTERNAL!", "#NUL!", "#VALEUR!", "#NOM?", "#NOMBRE!", "#PROPAGATION!", "#CHAMP!",
 })
+# LibreOffice écrit les siennes « Err:502 » … « Err:539 » (en CSV, et dans l'interface, quelle que
+# soit la langue) : une référence structurée d'un Tableau Excel qu'il ne sait pas calculer, par
+# exemple, donne « Err:507 » ou « Err:508 » dans la ligne de total.
+_ERREUR_LIBREOFFICE = "ERR:5"
 
 _EXEMPLE_MONTANT = "écrivez un nombre en euros, par ex. 12 500 ou 12 500,50"
 _EXEMPLE_DATE = "écrivez une date JJ/MM/AAAA, par ex. 16/09/2022"
@@ -113,11 +117,13 @@ def est_vide(v: Any) -> bool:
 
 
 def erreur_formule(v: Any) -> str | None:
-    """Le code d'erreur (« #REF! »…) si la cellule contient une erreur de formule, sinon None."""
+    """Le code d'erreur (« #REF! », « Err:508 »…) si la cellule contient une erreur de formule, sinon None."""
     if isinstance(v, str):
         s = v.strip().upper()
         if s in ERREURS_FORMULE:
             return s
+        if len(s) == 7 and s.startswith(_ERREUR_LIBREOFFICE) and s[5:].isdigit() and s[5:].isascii():
+            return "Err:" + s[4:]
     return None
 
 
