@@ -653,6 +653,41 @@ def bilan(principales: list[Mesure], courbes: list[Croissance]) -> list[str]:
     return lignes
 
 
+def planchers(principales: list[Mesure]) -> list[str]:
+    """Section « Planchers » : pour chaque cible de temps, ce que paie un processus qui ne ferait
+    que démarrer Python et charger la bibliothèque dont il ne peut se passer."""
+    par_cle = {m.cle: m for m in principales if not m.en_echec and m.temps}
+    lignes = []
+
+    def ligne(cible_cle: str, plancher_cle: str, cible: float, quoi: str, plancher: str) -> None:
+        m, p = par_cle.get(cible_cle), par_cle.get(plancher_cle)
+        if m is None or p is None:
+            return
+        t, tp = m.temps_median or 0.0, p.temps_median or 0.0
+        lignes.append(f"| {quoi} ≤ {_s(cible)} | {plancher} : {_s(tp)} | {round(100 * tp / cible)} % "
+                      f"| {_s(max(cible - tp, 0.0))} | {_s(t)} | {_s(max(t - tp, 0.0))} |")
+
+    for fmt, nom in (("xlsx", "xlsx"), ("csv", "CSV")):
+        ligne(f"verifier-{PETIT}-{fmt}", PLANCHER_POLARS, CIBLE_PETIT_S, f"`verifier` {PETIT} dossiers, {nom}",
+              "Python et `import polars`")
+    ligne(f"verifier-{GRAND}-partage-xlsx", PLANCHER_CALAMINE, CIBLE_GRAND_S,
+          "`verifier` 50 000 dossiers, xlsx écrit comme Excel", "Python et calamine seul lit la feuille")
+    if not lignes:
+        return []
+    python = par_cle.get(PLANCHER_PYTHON)
+    return ["## Planchers", "",
+            "Ce qu'un processus paie avant tout travail propre à cdv-regles, mesuré dans le même lancement "
+            "(processus neufs, même environnement) : démarrer Python "
+            + (f"({_s(python.temps_median)}) " if python else "")
+            + "et charger la bibliothèque sans laquelle la commande ne peut rien faire — polars, le moteur "
+            "des règles (et de pandera), pour tout `verifier` ; pour un xlsx, calamine qui analyse la feuille "
+            "et en rend les lignes (`plancher_calamine.py`, les appels mêmes de `lecture/calamine.py`). "
+            "« Marge » : ce qui reste de la cible pour tout le reste (lecture, règles, rapport) ; "
+            "« Au-dessus du plancher » : ce que ce reste coûte aujourd'hui.", "",
+            "| Cible | Plancher | Part de la cible | Marge | Mesuré | Au-dessus du plancher |",
+            "|---|---|---:|---:|---:|---:|", *lignes, ""]
+
+
 def machine(ctx: Contexte) -> list[str]:
     modele = "inconnu"
     try:
@@ -725,6 +760,7 @@ def rendre(ctx: Contexte, principales: list[Mesure], echelle: list[Mesure], dev:
          f"échec s'il n'a pas lu toutes les lignes.", ""]
     if not options.rapide:
         L += ["## Bilan des cibles", "", *bilan(principales, courbes), ""]
+    L += planchers(principales)
     L += ["## Résultats (conditions d'une installation utilisateur)", "",
           "Temps total du processus (médiane des répétitions), temps CPU utilisateur + système, "
           "pointe de mémoire résidente (la plus haute des répétitions). Voir « Installation mesurée » "
@@ -812,6 +848,8 @@ def ecrire(chemin: Path, texte: str) -> None:
 GROUPES = {"demarrage": "démarrage", f"t{PETIT}": f"{PETIT} dossiers", f"t{GRAND}": "50 000 dossiers",
            "echelle": "croissance (1 000, 10 000, 100 000)", "dev": "environnement de développement"}
 
+#: Mesures des planchers (clés).
+PLANCHER_PYTHON, PLANCHER_POLARS, PLANCHER_CALAMINE = "plancher-python", "plancher-polars", f"plancher-calamine-{GRAND}"
 #: Cibles de l'issue 15 (temps total du processus ; mémoire de pointe).
 CIBLE_PETIT_S, CIBLE_PETIT_MIO = 0.5, 250
 CIBLE_GRAND_S, CIBLE_GRAND_MIO = 3.0, 500
@@ -849,6 +887,11 @@ def construire_mesures(fichiers: dict[tuple[int, str], Path], schema: Path, opti
                ["-c", "import cdv_regles.classeur"], "demarrage", n, brute=True, profiler=False),
         Mesure("import-bouton", "Bouton : `import cdv_regles.classeur, xlwings`",
                ["-c", "import cdv_regles.classeur, xlwings"], "demarrage", n, brute=True, profiler=False),
+        # Planchers : ce que paie tout lancement, quoi que fasse cdv-regles (voir « Planchers »).
+        Mesure(PLANCHER_PYTHON, "Plancher : Python seul (`python -c pass`)", ["-c", "pass"], "demarrage", n,
+               brute=True, profiler=False),
+        Mesure(PLANCHER_POLARS, "Plancher : Python et `import polars` (le moteur des règles)",
+               ["-c", "import polars"], "demarrage", n, brute=True, profiler=False),
     ]
     for fmt in ("xlsx", "csv"):
         m = _verifier(fichiers, PETIT, fmt, f"t{PETIT}", n)
@@ -867,6 +910,11 @@ def construire_mesures(fichiers: dict[tuple[int, str], Path], schema: Path, opti
             if fmt != "xlsx":
                 m.cible_mio = CIBLE_GRAND_MIO
             principales.append(m)
+        classeur = fichiers[GRAND, "partage.xlsx"]
+        principales.append(Mesure(
+            PLANCHER_CALAMINE, "Plancher : calamine seul lit la feuille (`plancher_calamine.py`)",
+            [str(ICI / "plancher_calamine.py"), classeur.name], groupe, ng, brute=True, profiler=False,
+            fichier=classeur.name, chauffe=[str(ICI / "plancher_calamine.py"), fichiers[PETIT, "xlsx"].name]))
         chemin = fichiers[GRAND, "csv"]
         valider = str(ICI / "valider_frictionless.py")
         principales.append(Mesure(

@@ -53,3 +53,23 @@ def test_le_cout_par_dossier_est_dit_plat_ou_non_d_apres_le_marginal():
     # Quadratique : le marginal à 100 000 est dix fois celui à 10 000.
     quadratique = courbe({1_000: 0.5, 10_000: 0.6, 50_000: 3.0, 100_000: 10.5})
     assert quadratique.rapport() > mesurer.PLAT_MAX and quadratique.plat() is False
+
+
+def test_les_planchers_sont_places_a_cote_des_cibles_de_temps():
+    def mesure(cle: str, t: float, statut: int = 0) -> mesurer.Mesure:
+        m = mesurer.Mesure(cle, cle, [], "", 1)
+        m.temps, m.statuts = [t], [statut]
+        return m
+
+    principales = [mesure(mesurer.PLANCHER_PYTHON, 0.03), mesure(mesurer.PLANCHER_POLARS, 0.44),
+                   mesure(f"verifier-{mesurer.PETIT}-xlsx", 0.66, 1),
+                   mesure(mesurer.PLANCHER_CALAMINE, 2.4), mesure(f"verifier-{mesurer.GRAND}-partage-xlsx", 7.8, 1)]
+    texte = "\n".join(mesurer.planchers(principales))
+    assert "Python et `import polars` : 0,44 s | 88 % | 0,06 s | 0,66 s | 0,22 s |" in texte
+    assert "calamine seul lit la feuille : 2,40 s | 80 % | 0,60 s | 7,80 s | 5,40 s |" in texte
+    assert "démarrer Python (0,03 s)" in texte
+    assert "CSV" not in texte.split("| Cible |", 1)[1]  # pas de mesure CSV : pas de ligne
+    # Un plancher en échec ne donne pas de ligne ; sans aucune ligne, pas de section.
+    principales[1].statuts = [2]
+    assert "import polars" not in "\n".join(mesurer.planchers(principales))
+    assert mesurer.planchers(principales[:3]) == []
