@@ -677,7 +677,7 @@ def planchers(principales: list[Mesure]) -> list[str]:
     python = par_cle.get(PLANCHER_PYTHON)
     return ["## Planchers", "",
             "Ce qu'un processus paie avant tout travail propre à cdv-regles, mesuré dans le même lancement "
-            "(processus neufs, même environnement) : démarrer Python "
+            "(processus neufs, même environnement, sortie par `os._exit` comme cdv-regles) : démarrer Python "
             + (f"({_s(python.temps_median)}) " if python else "")
             + "et charger la bibliothèque sans laquelle la commande ne peut rien faire — polars, le moteur "
             "des règles (et de pandera), pour tout `verifier` ; pour un xlsx, calamine qui analyse la feuille "
@@ -890,8 +890,10 @@ def construire_mesures(fichiers: dict[tuple[int, str], Path], schema: Path, opti
         # Planchers : ce que paie tout lancement, quoi que fasse cdv-regles (voir « Planchers »).
         Mesure(PLANCHER_PYTHON, "Plancher : Python seul (`python -c pass`)", ["-c", "pass"], "demarrage", n,
                brute=True, profiler=False),
+        # Sortie par os._exit, comme cdv-regles (processus.quitter) : ni l'un ni l'autre ne paie le
+        # démontage des modules.
         Mesure(PLANCHER_POLARS, "Plancher : Python et `import polars` (le moteur des règles)",
-               ["-c", "import polars"], "demarrage", n, brute=True, profiler=False),
+               ["-c", "import os, polars; os._exit(0)"], "demarrage", n, brute=True, profiler=False),
     ]
     for fmt in ("xlsx", "csv"):
         m = _verifier(fichiers, PETIT, fmt, f"t{PETIT}", n)

@@ -9,6 +9,7 @@ plus rapide que ce processus (la même bibliothèque fait le même travail) : c'
 ``mesurer.py`` place à côté de la cible à 50 000 dossiers.
 """
 
+import os
 import sys
 
 from python_calamine import CalamineWorkbook
@@ -18,9 +19,10 @@ def main(chemin: str) -> int:
     classeur = CalamineWorkbook.from_path(chemin)
     feuille = classeur.get_sheet_by_name(classeur.sheet_names[0])
     lignes = sum(1 for _ in feuille.iter_rows())
-    print(f"{lignes} lignes lues")
+    print(f"{lignes} lignes lues", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    statut = main(sys.argv[1])
+    os._exit(statut)  # comme cdv-regles (processus.quitter) : sans démontage des objets Python
