@@ -27,6 +27,25 @@ _LIGNES = st.lists(st.lists(_CELLULE, max_size=8), max_size=25)
 _AVANT = st.lists(st.sampled_from(["Programmation 2023", "", ";;", "Contrat de ville;;x"]), max_size=3)
 
 
+@pytest.fixture(autouse=True)
+def _meme_les_petits_fichiers(monkeypatch):
+    """Les fichiers de ces tests sont petits : lus par colonnes quand même (sauf ``admissible``)."""
+    monkeypatch.setattr(csv_colonnes, "TAILLE_MIN", 0)
+
+
+def test_un_petit_fichier_se_lit_ligne_a_ligne_un_grand_par_colonnes(tmp_path, monkeypatch):
+    monkeypatch.undo()
+    chemin = tmp_path / "t.csv"
+    lignes = [ENTETE] + [f"2023-{k:04};Asso {k};;1 000,00 €;01/02/2023;Non" for k in range(1, 301)]
+    chemin.write_text("\n".join(lignes), encoding="utf-8")
+    petit = lire_table(chemin)
+    assert not isinstance(petit.colonnes[0], pl.Series) and len(petit.numeros) == 300
+    monkeypatch.setattr(csv_colonnes, "TAILLE_MIN", len(chemin.read_text(encoding="utf-8")))
+    grand = lire_table(chemin)
+    assert isinstance(grand.colonnes[0], pl.Series)
+    assert _vue(grand) == _vue(petit)
+
+
 def _lire(chemin, monkeypatch, par_colonnes):
     with monkeypatch.context() as m:
         if not par_colonnes:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cdv_regles.expressions import Compilateur, ExpressionInvalide, Portee
 from cdv_regles.parametres import referentiels_du_millesime
@@ -270,3 +272,52 @@ def test_des_arguments_incorrects_sont_dits_en_francais(texte: str, forme: str) 
         evaluer_large(texte)
     assert str(e.value) == f"arguments incorrects pour {texte.split('(')[0]}() : elle s'écrit {forme} " \
                            "(voir regles/LISEZMOI.md)"
+
+
+# --- les mots français : traduits par jetons seulement s'il y en a ------------------------------
+
+_FRAGMENTS = ["et", "ou", "non", "pas", "dans", "vrai", "faux", "nul", "ET", "budget", "nul_", "_et",
+              "et1", "0", "1", "2.5", "0e1", "e", "x", "statut", "é", "ｅｔ", "²", "e\u0301", " ", "  ",
+              "(", ")", "[", "]", ",", "==", "!=", "<", ">=", "+", "-", "*", "'et'", '"ou"', "'", '"',
+              "#", "\n", "\\", ".", "not", "and", "in", "is"]
+
+
+def _par_jetons(texte: str):
+    """Ce que donnait l'analyse avant le raccourci : tokenize toujours."""
+    import ast
+
+    from cdv_regles.expressions import _traduire
+
+    try:
+        return ast.dump(ast.parse(_traduire(texte.strip()), mode="eval").body)
+    except Exception:
+        return "illisible"
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # « 0et b » : « 0and b », littéral douteux
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=8).map("".join))
+def test_le_raccourci_sans_mot_francais_donne_le_meme_arbre(texte):
+    import ast
+
+    from cdv_regles.expressions import analyser
+
+    if not texte.strip():
+        return
+    try:
+        vu = ast.dump(analyser(texte))
+    except ExpressionInvalide:
+        vu = "illisible"
+    assert vu == _par_jetons(texte)
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@pytest.mark.parametrize(("texte", "attendu"), [
+    ("statut pas dans liste", "statut not in liste"), ("a et b", "a and b"), ("budget > 0", "budget > 0"),
+    ("x == 'et'", "x == 'et'"), ("0et b", "0 and b"), ("nul_ == nul", "nul_ == None")])
+def test_mots_francais_traduits_ou_non(texte, attendu):
+    import ast
+
+    from cdv_regles.expressions import analyser
+
+    assert ast.dump(analyser(texte)) == ast.dump(ast.parse(attendu, mode="eval").body)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import io
 import itertools
 import operator
+import re
 import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,26 +42,39 @@ class ParametreNonDefini(Exception):
     """La règle cite un paramètre sans valeur pour ce millésime : elle ne s'y applique pas."""
 
 
+# Un mot français qui pourrait être un jeton à lui seul : ni précédé d'une lettre ou d'un « _ »
+# (un chiffre, si : « 0et » se lit « 0 et »), ni suivi d'une lettre, d'un chiffre ou d'un « _ ».
+# Sans aucun, le texte n'a rien à traduire et tokenize (lent, en Python pur) est évité.
+_MOT_FRANCAIS = re.compile(r"(?<![^\W\d])(?:" + "|".join(_MOTS_FRANCAIS) + r")(?!\w)")
+
+
 def analyser(texte: str) -> ast.expr:
     """Texte -> arbre, après traduction des mots français (hors chaînes de caractères)."""
     if not isinstance(texte, str) or not texte.strip():
         raise ExpressionInvalide("expression vide ou qui n'est pas du texte")
     source = texte.strip()
-    debuts = [0]
-    for ligne in source.splitlines(keepends=True):
-        debuts.append(debuts[-1] + len(ligne))
     try:
-        morceaux, fin = [], 0
-        for j in tokenize.generate_tokens(io.StringIO(source).readline):
-            if j.type == tokenize.NAME and j.string in _MOTS_FRANCAIS:
-                debut = debuts[j.start[0] - 1] + j.start[1]
-                morceaux += [source[fin:debut], _MOTS_FRANCAIS[j.string]]
-                fin = debuts[j.end[0] - 1] + j.end[1]
-        traduit = "".join(morceaux) + source[fin:]
+        traduit = _traduire(source) if _MOT_FRANCAIS.search(source) else source
         return ast.parse(traduit, mode="eval").body
     except (SyntaxError, tokenize.TokenError, IndentationError, ValueError, RecursionError, MemoryError):
         raise ExpressionInvalide(f"expression illisible « {texte} » : vérifiez les parenthèses, "
                                  "les apostrophes et les opérateurs") from None
+
+
+@functools.lru_cache(maxsize=1024)  # une même condition revient dans plusieurs règles
+def _traduire(source: str) -> str:
+    """Les mots français remplacés par leurs mots-clés Python, jeton par jeton (les chaînes de
+    caractères et les noms qui les contiennent, comme ``budget``, restent tels quels)."""
+    debuts = [0]
+    for ligne in source.splitlines(keepends=True):
+        debuts.append(debuts[-1] + len(ligne))
+    morceaux, fin = [], 0
+    for j in tokenize.generate_tokens(io.StringIO(source).readline):
+        if j.type == tokenize.NAME and j.string in _MOTS_FRANCAIS:
+            debut = debuts[j.start[0] - 1] + j.start[1]
+            morceaux += [source[fin:debut], _MOTS_FRANCAIS[j.string]]
+            fin = debuts[j.end[0] - 1] + j.end[1]
+    return "".join(morceaux) + source[fin:]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ classeur). Les classeurs sont lus par python-calamine (:mod:`.calamine` : valeur
 formules, lignes masquées comprises) après l'inspection de leur archive (:mod:`.archive`,
 :mod:`.xlsx`, :mod:`.ods`, :mod:`.ooxml`) ; les .xls par :mod:`.xls` ; les CSV par :mod:`.csv`
 (ses premières lignes, où est cherchée la ligne d'en-têtes) puis, pour le reste, par polars
-(:mod:`.csv_colonnes`, colonne par colonne). La ligne d'en-têtes et la fin du tableau sont
-repérées par :mod:`.entete` (sur la grille lue) ou :mod:`.csv_colonnes` ; la table rendue est
-faite de colonnes (listes, ou colonnes polars pour un CSV).
+(:mod:`.csv_colonnes`, colonne par colonne), sauf un petit fichier, lu ligne à ligne. La ligne
+d'en-têtes et la fin du tableau sont repérées par :mod:`.entete` (sur la grille lue) ou
+:mod:`.csv_colonnes` ; la table rendue est faite de colonnes (listes, ou colonnes polars pour un
+CSV).
 Les garde-fous (taille, lignes, colonnes) sont dans :mod:`.limites`.
 
 Limites connues : les erreurs de formule (« #REF! »…) sont rendues telles quelles pour les

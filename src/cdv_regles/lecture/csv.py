@@ -238,7 +238,7 @@ def lire_csv(p: Path, nom: str, limites: Limites) -> TableBrute:
     # bibliothèques la relèvent) : 4 fois ce qu'Excel accepte (32 767 caractères).
     limite = csv.field_size_limit(_CELLULE_MAX)
     try:
-        if csv_colonnes.admissible(texte):
+        if len(texte) >= csv_colonnes.TAILLE_MIN and csv_colonnes.admissible(texte):
             try:
                 return _par_colonnes(texte, separateur, nom, limites)
             except csv_colonnes.Repli:
