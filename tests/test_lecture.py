@@ -390,7 +390,8 @@ def _ods(chemin: Path, feuilles: list[tuple[str, list[Any]]]) -> Path:
     contenu = (
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:'
         'names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:'
-        'table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        'table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:calcext="urn:org:'
+        'documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.2">'
         f"<office:body><office:spreadsheet>{corps}</office:spreadsheet></office:body>"
         "</office:document-content>")
     with zipfile.ZipFile(chemin, "w") as z:
@@ -449,6 +450,78 @@ def test_ods_valeur_repetee_tres_loin_est_refusee(tmp_path):
         'table:number-columns-repeated="3" office:value-type="string"><text:p>x</text:p>'
         "</table:table-cell></table:table-row>"])])
     _refus(chemin, "très loin du tableau")
+
+
+def _erreur_ods(code: str, *, repetee: int = 1, commentaire: str = "") -> str:
+    """Une cellule en erreur telle que LibreOffice l'enregistre."""
+    rep = f' table:number-columns-repeated="{repetee}"' if repetee > 1 else ""
+    note = (f"<office:annotation><text:p>{commentaire}</text:p></office:annotation>"
+            if commentaire else "")
+    return (f'<table:table-cell table:formula="of:=1/0" office:value-type="string" '
+            f'office:string-value="" calcext:value-type="error"{rep}>{note}<text:p>{code}</text:p>'
+            "</table:table-cell>")
+
+
+_LIGNES_ERREURS_ODS = [
+    "<table:table-row>" + "".join(_cellule_ods(v) for v in [*ENTETES, "Fonds propres"]) + "</table:table-row>",
+    "<table:table-row>" + _cellule_ods("D1") + _cellule_ods("A") + _cellule_ods("S")
+    + _erreur_ods("#DIV/0!") + _erreur_ods("Err:502", commentaire="à revoir") + "</table:table-row>",
+    "<table:table-row>" + _cellule_ods("D2") + _cellule_ods("B") + _cellule_ods("S")
+    + _erreur_ods("#N/A", repetee=2) + "</table:table-row>",
+]
+
+
+def test_ods_erreurs_de_formule_relevees_comme_pour_un_xlsx(tmp_path):
+    """calamine rend vide une cellule .ods en erreur : le code affiché par LibreOffice est remis
+    (le commentaire de la cellule n'en fait pas partie), répétitions de colonnes comprises."""
+    t = lire_table(_ods(tmp_path / "erreurs.ods", [("Programmation", _LIGNES_ERREURS_ODS)]))
+    assert t.lignes == [["D1", "A", "S", "#DIV/0!", "Err:502"], ["D2", "B", "S", "#N/A", "#N/A"]]
+
+
+@pytest.mark.parametrize("taille", [1, 2, 3, 7, 16, 61])
+def test_ods_erreurs_de_formule_coupees_entre_deux_morceaux(taille):
+    from cdv_regles.lecture.ods import InspecteurOds
+
+    xml = ('<table:table table:name="Programmation">' + "".join(_LIGNES_ERREURS_ODS) + "</table:table>").encode()
+    inspecteur = InspecteurOds(1_000_000, 16_384)
+    for k in range(0, len(xml), taille):
+        inspecteur.nourrir(xml[k:k + taille])
+    inspecteur.terminer()
+    assert inspecteur.feuilles["Programmation"].erreurs == {
+        (1, 3): "#DIV/0!", (1, 4): "Err:502", (2, 3): "#N/A", (2, 4): "#N/A"}
+
+
+def test_ods_erreurs_de_formule_en_nombre_borne():
+    from cdv_regles.lecture.ods import InspecteurOds
+
+    xml = ('<table:table table:name="F"><table:table-row table:number-rows-repeated="1000">'
+           + _erreur_ods("#REF!", repetee=1000) + "</table:table-row></table:table>").encode()
+    inspecteur = InspecteurOds(10_000_000, 100_000)
+    inspecteur.nourrir(xml)
+    inspecteur.terminer()
+    assert len(inspecteur.feuilles["F"].erreurs) == InspecteurOds.ERREURS_MAX
+
+
+def test_ods_de_libreoffice_avec_erreurs_de_formule(tmp_path):
+    """Le même classeur en xlsx et enregistré en .ods par LibreOffice : mêmes constats d'erreur."""
+    import xlsxwriter
+    from classeur_reel import convertir, soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) n'est pas installé (.ci/run l'installe)")
+    classeur = xlsxwriter.Workbook(str(tmp_path / "erreurs.xlsx"))
+    feuille = classeur.add_worksheet("Programmation")
+    for j, e in enumerate(ENTETES):
+        feuille.write(0, j, e)
+    feuille.write_row(1, 0, ["D1", "Asso A", "73282932000074"])
+    feuille.write_formula(1, 3, "=1/0", None, "#DIV/0!")
+    feuille.write_row(2, 0, ["D2", "Asso B", "73282932000074", 1000])
+    classeur.close()
+    ods = convertir(tmp_path / "erreurs.xlsx", "ods", tmp_path / "lo")
+    assert b'calcext:value-type="error"' in zipfile.ZipFile(ods).read("content.xml")
+    for chemin in (tmp_path / "erreurs.xlsx", ods):
+        assert lire_table(chemin).lignes == [["D1", "Asso A", "73282932000074", "#DIV/0!"],
+                                             ["D2", "Asso B", "73282932000074", 1000]], chemin
 
 
 # --- CSV ------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ d'en-têtes et la fin du tableau sont repérées par :mod:`.entete` (sur la gril
 CSV).
 Les garde-fous (taille, lignes, colonnes) sont dans :mod:`.limites`.
 
-Limites connues : les erreurs de formule (« #REF! »…) sont rendues telles quelles pour les
-xlsx/xlsm et les CSV ; calamine les rend vides pour les .ods et .xls. Les cellules fusionnées
+Limites connues : les erreurs de formule (« #REF! », « Err:502 »…) sont rendues telles quelles
+pour les xlsx/xlsm, les .ods (relevées dans le XML, :mod:`.xlsx`, :mod:`.ods`) et les CSV ;
+calamine les rend vides pour les .xls. Les cellules fusionnées
 viennent de calamine pour les xlsx/xlsm/xls et de content.xml pour les .ods (:mod:`.ods`). Les
 lignes de total et de sous-total sont écartées des dossiers par :mod:`.totaux`.
 """
