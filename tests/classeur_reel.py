@@ -250,10 +250,11 @@ def ecrire_xlsx(chemin: Path, *, tableau: bool = True, saisies_types: bool = Fal
     return chemin
 
 
-def ecrire_csv(chemin: Path, *, saisies_types: bool = False) -> Path:
+def ecrire_csv(chemin: Path, *, saisies_types: bool = False, dates: str = "%d/%m/%Y") -> Path:
     """Le même tableau comme Excel l'exporte en France : Windows-1252, « ; », CRLF, le titre au-dessus,
     une cellule sur plusieurs lignes (entre guillemets), les valeurs fusionnées répétées (Excel
-    n'exporte que la première : on la répète comme la personne le ferait), une ligne TOTAL."""
+    n'exporte que la première : on la répète comme la personne le ferait), une ligne TOTAL.
+    ``dates="%m/%d/%Y"`` : les dates comme les écrit un Excel réglé en anglais (États-Unis)."""
     cols, rangees = grille(saisies_types=saisies_types)
     entetes = [c.entete for c in cols] + [EN_PLUS]
     sortie = io.StringIO(newline="")
@@ -267,7 +268,7 @@ def ecrire_csv(chemin: Path, *, saisies_types: bool = False) -> Path:
         if v is None:
             return ""
         if isinstance(v, dt.date):
-            return f"{v:%d/%m/%Y}"
+            return v.strftime(dates)
         if isinstance(v, float):
             return f"{v:.2f}".replace(".", ",")
         return str(v)

@@ -135,6 +135,40 @@ def test_libreoffice_csv_du_tableau_excel(fichiers, tmp_path) -> None:
     constater(verifier(export), LIGNES_TABLEAU, TOTAUX_TABLEAU)
 
 
+def _dates_mois_jour(r: Resultat) -> list:
+    return [c for c in r.constats if c.regle == "SCH-DATES-MOIS-JOUR"]
+
+
+def test_csv_d_un_excel_en_anglais_dates_mois_jour(tmp_path) -> None:
+    """Dates MM/JJ/AAAA : celles dont le jour dépasse 12 sont illisibles, les autres seraient lues
+    à l'envers sans rien dire ; un constat bloquant sur le tableau le dit (jamais pour un CSV
+    français : constater() le vérifie sur les autres exports)."""
+    r = verifier(ecrire_csv(tmp_path / "anglais.csv", saisies_types=True, dates="%m/%d/%Y"))
+    (dit,) = _dates_mois_jour(r)
+    assert dit.gravite == "bloquant" and dit.dossier == "" and dit.ligne is None
+    assert "au format américain" in dit.message and "JJ/MM/AAAA" in dit.message
+    assert "« Date de fin de l'action »" in dit.message
+    # Chaque date illisible est aussi dite à sa cellule.
+    assert any(c.regle == "SCH-CELLULE" and "cette date n'existe pas" in c.message for c in r.constats)
+
+
+def test_libreoffice_csv_dates_non_affichees(fichiers, tmp_path) -> None:
+    """LibreOffice, « enregistrer le contenu tel qu'affiché » décoché : les dates sortent dans le
+    format de sa langue (ici, celle d'un profil neuf)."""
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) n'est pas installé (.ci/run l'installe)")
+    convertir(fichiers["tableau"], "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,false,false",
+              tmp_path)
+    export = tmp_path / "tableau.csv"
+    texte = export.read_text(encoding="utf-8")
+    r = verifier(export)
+    if "12/31/2023" in texte:  # profil en anglais (États-Unis) : MM/JJ/AAAA
+        assert len(_dates_mois_jour(r)) == 1
+    else:
+        assert "31/12/2023" in texte, texte[:500]  # sinon JJ/MM/AAAA, et rien à dire
+        assert not _dates_mois_jour(r)
+
+
 def test_texte_et_json_disent_la_lecture(fichiers) -> None:
     import json
 

@@ -18,6 +18,7 @@ from cdv_regles.valeurs import (
     DATE_MIN,
     MONTANT_MAX,
     ValeurIllisible,
+    date_mois_jour,
     erreur_formule,
     lire_booleen,
     lire_date,
@@ -557,3 +558,14 @@ def test_controles_visibles(brut, vu):
 
 def test_controles_visibles_en_gardant_les_sauts():
     assert affichage.visible("a\r\nb\rc\x1b", sauts=True) == "a\nb\nc␛"
+
+
+@pytest.mark.parametrize(("texte", "attendu"), [
+    ("11/25/2022", dt.date(2022, 11, 25)), (" 12/31/2023\u00a0", dt.date(2023, 12, 31)),
+    ("1/13/2023", dt.date(2023, 1, 13)),
+    ("09/12/2022", None),  # ambiguë : rien ne dit qu'elle est à l'américaine
+    ("25/11/2022", None),  # JJ/MM/AAAA
+    ("02/30/2022", None), ("13/25/2022", None), ("11-25-2022", None), ("11/25/22", None),
+    (dt.date(2022, 11, 25), None), (44890, None)])
+def test_date_ecrite_mois_avant_jour(texte, attendu):
+    assert date_mois_jour(texte) == attendu

@@ -1,13 +1,13 @@
 """Les règles ``lecture:`` : ce que la lecture du fichier a constaté elle-même.
 
 Cellules illisibles, colonnes absentes, inconnues ou en double, données après une ligne vide,
-lignes de total écartées des dossiers :
+lignes de total écartées des dossiers, dates écrites mois avant jour :
 la lecture et la conversion les notent ; ces règles en disent la gravité et le message.
 """
 
 from __future__ import annotations
 
-from cdv_regles import affichage
+from cdv_regles import affichage, valeurs
 from cdv_regles.constats import Constat
 from cdv_regles.conversion import Tableau
 from cdv_regles.regle import Regle
@@ -42,6 +42,9 @@ def constats_lecture(tableau: Tableau, regles: list[Regle], dossiers: dict[int, 
         champs = {"ligne": str(tableau.ligne_donnees_ignorees),
                   "derniere": str(tableau.lignes[-1]) if tableau.lignes else str(tableau.ligne_donnees_ignorees)}
         constats.append(r.constat("", None, (), (), r.rediger(champs)))
+    r = par_type.get("dates_mois_jour")
+    if r:
+        constats += _dates_mois_jour(tableau, r)
     r = par_type.get("lignes_total")
     if r and tableau.totaux:
         # Un seul constat, sur le tableau (pas sur la ligne : ce n'est pas un dossier).
@@ -49,3 +52,21 @@ def constats_lecture(tableau: Tableau, regles: list[Regle], dossiers: dict[int, 
                   "nombre": str(len(tableau.totaux))}
         constats.append(r.constat("", None, (), (), r.rediger(champs)))
     return constats
+
+
+def _dates_mois_jour(tableau: Tableau, r: Regle) -> list[Constat]:
+    """Un constat sur le tableau si des dates illisibles en JJ/MM/AAAA se lisent en MM/JJ/AAAA
+    (export d'un Excel ou d'un LibreOffice réglé en anglais) : les dates ambiguës du même fichier
+    ont alors pu être lues jour et mois inversés, sans que rien ne le montre."""
+    vues = [(ill, d) for ill in tableau.illisibles
+            if ill.colonne.type == "date" and (d := valeurs.date_mois_jour(ill.valeur)) is not None]
+    if not vues:
+        return []
+    colonnes = list(dict.fromkeys(ill.colonne for ill, _ in vues))
+    distinctes = list({str(ill.valeur).strip(): (ill, d) for ill, d in reversed(vues)}.values())[::-1]
+    exemples = ", ".join(f"« {affichage.valeur(ill.valeur)} » en {ill.cellule} (le {affichage.date(d)} ?)"
+                         for ill, d in distinctes[:3])
+    champs = {"exemples": exemples, "nombre": str(len(vues)),
+              "colonnes": ", ".join(f"« {c.entete} »" for c in colonnes)}
+    return [r.constat("", None, tuple(c.id for c in colonnes), tuple(c.entete for c in colonnes),
+                      r.rediger(champs))]

@@ -39,7 +39,7 @@ CLES_REGLE = {"id", "titre", "gravite", "famille", "source", "colonnes", "portee
 CLES_SCHEMA = {"colonnes", "type", "unique", "minimum", "strictement_positif", "dans_liste", "entre"}
 # Ce que la lecture du fichier constate elle-même (règles « lecture: ») ; voir constats_lecture.py.
 LECTURES = ("cellule_illisible", "colonne_absente", "colonne_inconnue", "colonne_double", "lignes_ignorees",
-            "lignes_hors_tableau", "lignes_total")
+            "lignes_hors_tableau", "lignes_total", "dates_mois_jour")
 # Les trois sortes de règles, chacune évaluée par un seul évaluateur (regles/LISEZMOI.md).
 GENRES = {"exiger": "le moteur des expressions (moteur.py)",
           "schema": "le schéma pandera du tableau typé (schema.py)",

@@ -246,6 +246,7 @@ def lire_montant(v: Any) -> float | None:
 
 _DATE_JMA = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]+)")
 _DATE_AMJ = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DATE_MJA = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")  # 11/25/2022, à l'américaine
 _HEURE = re.compile(r"(?:[ T][0-9]{1,2}[:h][0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
                     r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?", re.IGNORECASE)
 
@@ -297,6 +298,25 @@ def lire_date(v: Any) -> dt.date | None:
     except ValueError:
         raise ValeurIllisible(f"{cite(v)} : cette date n'existe pas ; {_EXEMPLE_DATE}") from None
     return _verifier_plage(d, v)
+
+
+def date_mois_jour(v: Any) -> dt.date | None:
+    """La date que désigne un texte illisible en JJ/MM/AAAA s'il est écrit mois avant jour, au
+    format américain (« 11/25/2022 » : le 25 novembre) ; None sinon. Seule une saisie dont le
+    deuxième nombre ne peut pas être un mois (13 à 31) le montre : « 09/12/2022 » se lit des deux
+    façons, et la lecture JJ/MM/AAAA l'a prise pour le 9 décembre."""
+    if not isinstance(v, str):
+        return None
+    m = _DATE_MJA.fullmatch(v.strip(_ESPACES + "\r\n"))
+    if m is None:
+        return None
+    mois, jour, annee = (int(x) for x in m.groups())
+    if not (1 <= mois <= 12 and jour >= 13):
+        return None
+    try:
+        return dt.date(annee, mois, jour)
+    except ValueError:
+        return None
 
 
 def _serie(d: dt.date) -> int:
