@@ -63,9 +63,11 @@ def _dates_mois_jour(tableau: Tableau, r: Regle) -> list[Constat]:
     if not vues:
         return []
     colonnes = list(dict.fromkeys(ill.colonne for ill, _ in vues))
-    distinctes = list({str(ill.valeur).strip(): (ill, d) for ill, d in reversed(vues)}.values())[::-1]
+    premieres: dict[str, tuple] = {}  # la première cellule de chaque valeur, dans l'ordre
+    for ill, d in vues:
+        premieres.setdefault(str(ill.valeur).strip(), (ill, d))
     exemples = ", ".join(f"« {affichage.valeur(ill.valeur)} » en {ill.cellule} (le {affichage.date(d)} ?)"
-                         for ill, d in distinctes[:3])
+                         for ill, d in list(premieres.values())[:3])
     champs = {"exemples": exemples, "nombre": str(len(vues)),
               "colonnes": ", ".join(f"« {c.entete} »" for c in colonnes)}
     return [r.constat("", None, tuple(c.id for c in colonnes), tuple(c.entete for c in colonnes),
